@@ -1,0 +1,230 @@
+"""The ``helpsvc`` command: serve, index, check, export and purge.
+
+Every command reads the same settings as the server (``HELPSVC_*`` variables,
+overridden by options), so ``--db`` and ``HELPSVC_DATABASE_URL`` mean the same
+thing everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .settings import Settings, SettingsError
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings.load(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _db_url(db: str | None) -> str | None:
+    from .store import database_url_for
+
+    return database_url_for(db) if db else None
+
+
+def _open_store(settings: Settings) -> Any:
+    from .store import StoreError, open_store
+
+    try:
+        store = open_store(settings.database_url)
+        store.migrate()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Exception as exc:
+        raise click.ClickException(f"cannot open the database at {settings.database_url}: {exc}") from None
+    return store
+
+
+def _day(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"expected a date like 2026-01-31, got {value!r}", param_hint=name) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="helpsvc")
+def cli() -> None:
+    """helpsvc: a self-hosted help site with search and anonymised feedback.
+
+    Example: helpsvc index && helpsvc serve
+    """
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8000).")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder (default indexes/).")
+@click.option("--db", help="Database file or URL (default sqlite:///var/helpsvc.db).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | None, workers: int) -> None:
+    """Serve the help site and its JSON API with uvicorn.
+
+    Example: helpsvc serve --port 8080 --db var/help.db
+    """
+    import os
+
+    import uvicorn
+
+    settings = _settings(host=host, port=port, index_dir=index_dir, database_url=_db_url(db))
+    # Workers are separate processes: hand them the settings through the environment.
+    os.environ["HELPSVC_INDEX_DIR"] = str(settings.index_dir)
+    os.environ["HELPSVC_DATABASE_URL"] = settings.database_url
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    click.echo(f"Serving {settings.site_name} on http://{settings.host}:{settings.port}/", err=True)
+    uvicorn.run(
+        "helpsvc.web.asgi:app",
+        factory=False,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        # Access logs carry client addresses; we never write them.
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        http="httptools",
+        loop="uvloop",
+    )
+
+
+@cli.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Folder of Markdown articles (default content/).")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder (default indexes/).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def index(content_dir: Path | None, index_dir: Path | None, quiet: bool) -> None:
+    """Build a new index from the content folder and switch to it atomically.
+
+    A running server picks the new build up without a restart.
+
+    Example: helpsvc index --content ../shared/corpus --index /tmp/corpus-index
+    """
+    from tqdm import tqdm
+
+    from .index import IndexBuildError, build_index
+
+    settings = _settings(content_dir=content_dir, index_dir=index_dir)
+    if not settings.content_dir.is_dir():
+        raise click.ClickException(f"content folder {settings.content_dir} does not exist: pass --content DIR")
+    progress = None if quiet else (lambda total, desc: tqdm(total=total, desc=desc, unit="article", file=sys.stderr))
+    try:
+        report = build_index(settings.content_dir, settings.index_dir, settings.default_locale, progress=progress)
+    except IndexBuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    locales = ", ".join(f"{n} {loc}" for loc, n in sorted(report.locales.items()))
+    click.echo(
+        f"Indexed {report.indexed} articles ({locales}; {report.searchable} searchable, "
+        f"{report.indexed - report.searchable} reachable only by id or context) in {report.seconds:.1f} s."
+    )
+    click.echo(f"Build {report.build_id} is now current in {settings.index_dir}.")
+    if report.skipped:
+        click.echo(f"Skipped {len(report.skipped)} files:")
+        for item in report.skipped[:50]:
+            click.echo(f"  {item['path']}: {item['reason']}")
+        if len(report.skipped) > 50:
+            click.echo(f"  … and {len(report.skipped) - 50} more (see build.json in the build folder)")
+
+
+@cli.command()
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Folder of Markdown articles (default content/).")
+@click.option("--max", "max_shown", type=int, default=200, show_default=True, help="Most problems to print.")
+def check(content_dir: Path | None, max_shown: int) -> None:
+    """Lint content: titles, ids, links, contexts and front matter. Exits 1 on errors.
+
+    Example: helpsvc check --content content
+    """
+    from .lint import check_content
+
+    settings = _settings(content_dir=content_dir)
+    if not settings.content_dir.is_dir():
+        raise click.ClickException(f"content folder {settings.content_dir} does not exist: pass --content DIR")
+    problems = check_content(settings.content_dir, settings.default_locale)
+    for problem in problems[:max_shown]:
+        click.echo(str(problem))
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if len(problems) > max_shown:
+        click.echo(f"… {len(problems) - max_shown} more not shown")
+    click.echo(f"{errors} errors, {warnings} warnings in {settings.content_dir}")
+    if errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["feedback", "searches", "votes"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
+@click.option("--since", help="First day to include (YYYY-MM-DD).")
+@click.option("--until", help="Last day to include (YYYY-MM-DD).")
+@click.option("--db", help="Database file or URL.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default: standard output).")
+def export(kind: str, fmt: str, since: str | None, until: str | None, db: str | None, output: Any) -> None:
+    """Export stored (already scrubbed) feedback, votes or searches. Fields: docs/data.md.
+
+    Example: helpsvc export feedback --format csv --since 2026-11-01 -o feedback.csv
+    """
+    from .store import StoreError
+
+    settings = _settings(database_url=_db_url(db))
+    store = _open_store(settings)
+    try:
+        rows = store.export(kind, _day(since, "--since"), _day(until, "--until"))
+        _write_rows(rows, fmt, output, kind)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+
+
+def _write_rows(rows: Any, fmt: str, output: Any, kind: str) -> None:
+    from .store.sql import EXPORT_FIELDS
+
+    if fmt == "jsonl":
+        for row in rows:
+            output.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    writer = csv.DictWriter(output, fieldnames=list(EXPORT_FIELDS[kind]))
+    writer.writeheader()
+    for row in rows:
+        if "reasons" in row:
+            row = {**row, "reasons": ";".join(row["reasons"])}
+        writer.writerow(row)
+
+
+@cli.command()
+@click.option("--db", help="Database file or URL.")
+@click.option("--events-days", type=int, help="Keep raw events this many days (default 30).")
+@click.option("--comments-days", type=int, help="Keep feedback comments this many days (default 90).")
+def purge(db: str | None, events_days: int | None, comments_days: int | None) -> None:
+    """Delete raw events and comments past their retention, and old visitor salts.
+
+    The server also runs this once a day.
+
+    Example: helpsvc purge --events-days 30 --comments-days 90
+    """
+    settings = _settings(database_url=_db_url(db), event_retention_days=events_days, comment_retention_days=comments_days)
+    store = _open_store(settings)
+    try:
+        counts = store.purge(dt.datetime.now(dt.timezone.utc).date(), settings.event_retention_days, settings.comment_retention_days)
+    finally:
+        store.close()
+    click.echo(f"Deleted {counts['events']} events, {counts['feedback']} feedback rows and {counts['salts']} salts.")
+
+
+def main() -> None:
+    cli(prog_name="helpsvc")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Feedback: what a reader may say about an article, checked strictly and scrubbed before it is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .content import LOCALE_RE
+from .errors import BadRequest
+from .store.records import Client, Feedback
+
+log = logging.getLogger(__name__)
+
+MAX_COMMENT = 2000
+YES_REASONS: dict[str, str] = {
+    "resolved": "Resolved my issue",
+    "clear": "Clear instructions",
+    "easy": "Easy to follow",
+    "no-jargon": "No jargon",
+    "pictures": "Pictures helped",
+    "other": "Other",
+}
+NO_REASONS: dict[str, str] = {
+    "wrong-screen": "Didn't match my screen",
+    "incorrect": "Incorrect instructions",
+    "too-technical": "Too technical",
+    "not-enough-info": "Not enough information",
+    "not-enough-pictures": "Not enough pictures",
+    "other": "Other",
+}
+ALLOWED_FIELDS = {"article_id", "helpful", "reasons", "comment", "locale", "client", "org"}
+
+
+def reasons_for(helpful: bool) -> dict[str, str]:
+    return YES_REASONS if helpful else NO_REASONS
+
+
+@dataclass(frozen=True)
+class FeedbackInput:
+    article_id: str
+    helpful: bool
+    reasons: tuple[str, ...]
+    comment: str
+    locale: str | None
+    client: Mapping[str, Any] | None
+    org: str
+
+
+def parse_feedback(data: Any) -> FeedbackInput:
+    """Validates a feedback submission; raises BadRequest naming the first thing that is wrong."""
+    if not isinstance(data, dict):
+        raise BadRequest("the body must be a JSON object like {\"article_id\": \"…\", \"helpful\": true}")
+    extra = sorted(set(data) - ALLOWED_FIELDS)
+    if extra:
+        raise BadRequest(f"unknown field {extra[0]!r}; allowed fields: {', '.join(sorted(ALLOWED_FIELDS))}")
+    article_id = data.get("article_id")
+    if not isinstance(article_id, str) or not article_id.strip():
+        raise BadRequest("'article_id' is required and must be a string")
+    if len(article_id) > 300:
+        raise BadRequest("'article_id' is too long")
+    helpful = data.get("helpful")
+    if not isinstance(helpful, bool):
+        raise BadRequest("'helpful' is required and must be true or false")
+    reasons = data.get("reasons", [])
+    if reasons is None:
+        reasons = []
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+        raise BadRequest("'reasons' must be a list of strings")
+    allowed = reasons_for(helpful)
+    for reason in reasons:
+        if reason not in allowed:
+            answer = "Yes" if helpful else "No"
+            raise BadRequest(f"unknown reason {reason[:40]!r} for a {answer} answer; choose from: {', '.join(allowed)}")
+    comment = data.get("comment", "")
+    if comment is None:
+        comment = ""
+    if not isinstance(comment, str):
+        raise BadRequest("'comment' must be a string")
+    if len(comment) > MAX_COMMENT:
+        raise BadRequest(f"'comment' is {len(comment)} characters; at most {MAX_COMMENT} are allowed")
+    locale = data.get("locale")
+    if locale is not None and (not isinstance(locale, str) or not LOCALE_RE.match(locale)):
+        raise BadRequest("'locale' must look like 'en-US' or 'de'")
+    client = data.get("client")
+    if client is not None:
+        if not isinstance(client, dict) or not all(isinstance(v, str) for v in client.values()):
+            raise BadRequest("'client' must be an object like {\"name\": \"relay\", \"version\": \"16.0.1\", \"os\": \"Windows 11\"}")
+        unknown = sorted(set(client) - {"name", "version", "os"})
+        if unknown:
+            raise BadRequest(f"unknown client field {unknown[0]!r}; allowed: name, version, os")
+    org = data.get("org", "")
+    if org is None:
+        org = ""
+    if not isinstance(org, str) or len(org) > 100:
+        raise BadRequest("'org' must be a string of at most 100 characters")
+    return FeedbackInput(
+        article_id=article_id.strip(),
+        helpful=helpful,
+        reasons=tuple(dict.fromkeys(reasons)),
+        comment=comment.strip(),
+        locale=locale,
+        client=client,
+        org=org.strip(),
+    )
+
+
+def scrub_or_drop(text: str, scrub: Callable[[str], str]) -> tuple[str | None, bool]:
+    """Scrubs text; if scrubbing fails for any reason the text is dropped, never kept raw."""
+    if not text:
+        return None, False
+    try:
+        return scrub(text), False
+    except Exception as exc:  # fail closed on anything, not only ScrubError
+        log.warning("scrubbing failed (%s); the text was dropped", type(exc).__name__)
+        return None, True
+
+
+def make_feedback(
+    given: FeedbackInput,
+    revision: str,
+    article_locale: str,
+    visitor: str,
+    client: Client,
+    scrub: Callable[[str], str],
+    now: dt.datetime | None = None,
+) -> Feedback:
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    comment, dropped = scrub_or_drop(given.comment, scrub)
+    return Feedback(
+        id=uuid.uuid4().hex,
+        article_id=given.article_id,
+        locale=article_locale,
+        revision=revision,
+        helpful=given.helpful,
+        reasons=given.reasons,
+        comment=comment,
+        comment_dropped=dropped,
+        visitor=visitor,
+        day=now.date().isoformat(),
+        hour=now.strftime("%Y-%m-%dT%H:00Z"),
+        client=client,
+        org=given.org,
+    )

@@ -1,0 +1,185 @@
+"""Word lists the name detector consults, built once per process from packaged data.
+
+Sources, all shipped inside installed packages (nothing is downloaded):
+
+* given names: gender-guesser's ``nam_dict.txt`` (about 48,000 first names from
+  some 50 countries) and Faker's person providers (first names for ~80 locales,
+  including romanised Chinese and Japanese, Indian, African and Arabic names);
+* surnames: Faker's person providers;
+* CJK names: the Chinese, Japanese and Korean entries of Faker's providers;
+* common words: the lower-case entries of the Brill part-of-speech lexicon that
+  TextBlob ships, plus Faker's lorem word lists for European languages; a capitalised
+  word that is also an everyday word ("Will", "Grant", "Lobby") is not, on its own,
+  evidence of a name;
+* places: the real city and state lists among Faker's address providers, so that a
+  city that doubles as a surname ("Redmond") is not taken for a person.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .vocabulary import CALENDAR_WORDS, PRODUCT_WORDS, STOPWORDS
+
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_SPLIT_RE = re.compile(r"[\s\-]+")
+
+
+def fold(word: str) -> str:
+    """Case- and accent-insensitive key: 'Émilie' and 'emilie' look up the same entry."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("’", "'")
+
+
+def is_cjk(word: str) -> bool:
+    return bool(_CJK_RE.search(word))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    given: frozenset[str]
+    surnames: frozenset[str]
+    common: frozenset[str]
+    places: frozenset[str]
+    cjk_given: frozenset[str]
+    cjk_surnames: frozenset[str]
+
+
+class LexiconError(RuntimeError):
+    """A word list could not be loaded; the scrubber must not run without it."""
+
+
+_lock = threading.Lock()
+_cached: Lexicon | None = None
+
+
+def load_lexicon() -> Lexicon:
+    """The process-wide lexicon; the first call reads the data (about half a second)."""
+    global _cached
+    if _cached is None:
+        with _lock:
+            if _cached is None:
+                _cached = _build()
+    return _cached
+
+
+def _build() -> Lexicon:
+    try:
+        given: set[str] = set()
+        surnames: set[str] = set()
+        cjk_given: set[str] = set()
+        cjk_surnames: set[str] = set()
+        for name in _gender_guesser_names():
+            given.add(fold(name))
+        for kind, name in _faker_person_names():
+            for part in _SPLIT_RE.split(name.strip()):
+                if not part:
+                    continue
+                if is_cjk(part):
+                    (cjk_given if kind == "first" else cjk_surnames).add(unicodedata.normalize("NFKC", part))
+                elif len(part) > 1:
+                    (given if kind == "first" else surnames).add(fold(part))
+        common = set(_brill_common_words()) | set(_faker_lorem_words())
+        common |= {fold(w) for w in STOPWORDS | CALENDAR_WORDS | PRODUCT_WORDS}
+        places = set(_faker_places())
+    except (OSError, ImportError, AttributeError, ValueError) as exc:
+        raise LexiconError(f"name lists could not be loaded: {exc}") from exc
+    if len(given) < 10000 or len(surnames) < 10000 or len(common) < 10000:
+        raise LexiconError("name lists are incomplete")
+    return Lexicon(
+        given=frozenset(given),
+        surnames=frozenset(surnames),
+        common=frozenset(common),
+        places=frozenset(places - given),
+        cjk_given=frozenset(cjk_given),
+        cjk_surnames=frozenset(cjk_surnames),
+    )
+
+
+def _package_dir(package: str) -> Path:
+    """Locate a package's folder without importing it (TextBlob's import pulls in NLTK)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"package {package!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _gender_guesser_names() -> Iterator[str]:
+    path = _package_dir("gender_guesser") / "data" / "nam_dict.txt"
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line or line[0] in "#=":
+                continue
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            name = parts[1]
+            # '+' marks a compound written joined, spaced or hyphenated ("Jean+Pierre").
+            for piece in name.split("+"):
+                if len(piece) > 1:
+                    yield piece
+
+
+def _faker_modules(kind: str) -> Iterator[object]:
+    base = importlib.import_module(f"faker.providers.{kind}")
+    for info in pkgutil.iter_modules(base.__path__):
+        yield importlib.import_module(f"faker.providers.{kind}.{info.name}").Provider
+
+
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, (tuple, list, set, frozenset, dict)):
+        return (v for v in value if isinstance(v, str))
+    return ()
+
+
+def _faker_person_names() -> Iterator[tuple[str, str]]:
+    for provider in _faker_modules("person"):
+        for attr in dir(provider):
+            if attr.endswith("_names") or attr.endswith("_names_male") or attr.endswith("_names_female"):
+                if attr.startswith(("first_name", "first_romanized", "first_kana")):
+                    kind = "first"
+                elif attr.startswith(("last_name", "last_romanized", "last_kana")):
+                    kind = "last"
+                else:
+                    continue
+                for name in _strings(getattr(provider, attr)):
+                    yield kind, name
+
+
+def _faker_lorem_words() -> Iterator[str]:
+    # Latin-script lists only; lorem ipsum itself ('la', 'en_PH') is not a language.
+    for locale in ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "da_DK", "cs_CZ"):
+        provider = importlib.import_module(f"faker.providers.lorem.{locale}").Provider
+        for word in _strings(getattr(provider, "word_list", ())):
+            if " " not in word:
+                yield fold(word)
+
+
+def _faker_places() -> Iterator[str]:
+    for provider in _faker_modules("address"):
+        for attr in ("cities", "city_names", "states", "regions", "provinces", "countries"):
+            for place in _strings(getattr(provider, attr, ())):
+                if " " not in place.strip():
+                    yield fold(place)
+
+
+def _brill_common_words() -> Iterator[str]:
+    path = _package_dir("textblob") / "en" / "en-lexicon.txt"
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith(";;;"):
+                continue
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            word, tags = parts[0], parts[1:]
+            # Lower-case entries tagged only as proper nouns are corpus noise ("chris NNP").
+            if word.islower() and word.isalpha() and any(not t.startswith("NNP") for t in tags):
+                yield fold(word)

@@ -1,0 +1,53 @@
+"""Counting visitors without identifying them.
+
+``visitor = HMAC(daily_salt, ip + user_agent + site)``. The salt is 32 random
+bytes made for each UTC day and agreed through the store, so every worker and
+node computes the same hash for the same visitor on the same day. Salts are
+deleted after 48 hours; after that a day's hashes cannot be recomputed from
+anything, so yesterday's visitors can never be linked to today's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import threading
+from typing import Protocol
+
+
+class SaltSource(Protocol):
+    def salt(self, day: str) -> bytes: ...
+
+
+class VisitorHasher:
+    def __init__(self, salts: SaltSource, site: str = "helpsvc") -> None:
+        self._salts = salts
+        self._site = site.encode("utf-8")
+        self._cache: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def _salt(self, day: str) -> bytes:
+        salt = self._cache.get(day)
+        if salt is None:
+            with self._lock:
+                salt = self._salts.salt(day)
+                # Only today's and yesterday's salts are ever needed in memory.
+                self._cache = {d: s for d, s in self._cache.items() if d >= _day_before(day)}
+                self._cache[day] = salt
+        return salt
+
+    def visitor(self, address: str, user_agent: str, now: dt.datetime | None = None) -> str:
+        """A pseudonymous id for one visitor on one UTC day; the inputs are not kept."""
+        day = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).date().isoformat()
+        message = b"\x1f".join([address.encode("utf-8", "replace"), user_agent.encode("utf-8", "replace"), self._site])
+        return hmac.new(self._salt(day), message, hashlib.sha256).hexdigest()[:32]
+
+    def forget(self) -> None:
+        """Drops cached salts, e.g. after the store deleted old ones."""
+        with self._lock:
+            self._cache.clear()
+
+
+def _day_before(day: str) -> str:
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()

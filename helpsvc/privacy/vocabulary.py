@@ -1,0 +1,86 @@
+"""Fixed vocabularies: words that are never names, and the cue words that introduce one."""
+from __future__ import annotations
+
+# Product, vendor and feature words readers of a communications-client help site use
+# capitalised; several are also given names somewhere (Alexa, Siri, Viva, Edge, Polly).
+PRODUCT_WORDS: frozenset[str] = frozenset(
+    """
+    relay skype teams lync outlook exchange sharepoint onedrive onenote office microsoft windows
+    android ios ipados iphone ipad mac macos linux ubuntu chrome chromium edge firefox safari opera
+    polycom poly jabra yealink plantronics logitech cisco webex zoom slack azure entra intune viva
+    copilot cortana alexa siri bing surface bluetooth kerberos powershell calendar presence lobby
+    meeting meetings teams chat calling phone voicemail whiteboard planner yammer stream forms
+    delve bookings kaizala loop clipchamp sway visio project access publisher word excel powerpoint
+    hub rooms room trio crestron lenovo dell hp asus acer samsung huawei xiaomi apple google amazon
+    citrix vmware okta duo adfs active directory sip ucma ucwa lyncdiscover autodiscover federation
+    mitel avaya genesys twilio audiocodes ribbon sonus oracle tenant admin
+    """.split()
+)
+
+# Month and weekday names (also common given names: May, June, August, April).
+CALENDAR_WORDS: frozenset[str] = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+    januar februar märz maerz juni juli oktober dezember montag dienstag mittwoch donnerstag freitag
+    samstag sonntag janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+    lundi mardi mercredi jeudi vendredi samedi dimanche enero febrero marzo abril mayo junio julio
+    agosto septiembre octubre noviembre diciembre lunes martes miércoles jueves viernes sábado domingo
+    gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+    """.split()
+)
+
+# Function words in the languages readers write in; never part of a name.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a an the and or but nor if then else of to in on at by for from with without about into onto over
+    under after before since until as is are was were be been being am do does did done have has had
+    i me my mine we us our you your he him his she her it its they them their this that these those
+    there here who whom whose which what when where why how not no yes all any some each every both
+    can could will would shall should may might must cannot can't won't don't didn't doesn't isn't
+    i'm i've i'd i'll it's that's there's let's also just only very too so than via per please thanks
+    thank hi hello hey dear regards cheers best ok okay still again even now never always already
+    der die das den dem des ein eine einer eines einem und oder aber nicht ist sind war ich du er sie
+    es wir ihr mit von bei für auf aus nach zu zum zur im am um an wie was wer wo bitte danke
+    le la les un une des du de et ou mais est sont je tu il elle nous vous ils elles avec pour sur dans
+    par pas ne que qui merci el los las una uno y o pero es son yo con por para sin en del al gracias
+    il lo gli una che con per non di da e ma
+    """.split()
+)
+
+# Titles written before a name. A capitalised title (or one followed by a capitalised
+# word) introduces up to three name words.
+HONORIFICS: frozenset[str] = frozenset(
+    """
+    mr mr. mrs mrs. ms ms. miss mx dr dr. prof prof. professor sir dame lady lord herr frau hr. fr.
+    mme mme. mlle mlle. madame monsieur m. sr sr. sra sra. srta srta. señor señora señorita senhor
+    senhora dott dott. dott.ssa sig. sig.ra signor signora signore shri sri smt smt. kumari mevrouw
+    meneer dhr dhr. mevr mevr. pan pani sayın bay bayan sheikh sheikha ustaz
+    """.split()
+)
+
+# Titles that are also everyday words; they count only when the next word is capitalised.
+WEAK_HONORIFICS: frozenset[str] = frozenset({"miss", "sir", "lady", "lord", "dame", "pan", "pani", "bay", "m."})
+
+# Honorific suffixes written after a (usually family) name: "Tanabe-san", "Sharma ji".
+NAME_SUFFIXES: frozenset[str] = frozenset(
+    {"san", "sama", "kun", "chan", "sensei", "senpai", "dono", "ji", "bey", "hanım", "hanim", "efendi",
+     "sahib", "saheb", "saab", "jee", "garu", "ssi", "nim"}
+)
+
+# CJK honorifics attached to the name with no space.
+CJK_NAME_SUFFIXES: tuple[str, ...] = (
+    "さん", "さま", "様", "くん", "君", "ちゃん", "先生", "氏", "殿", "先輩", "部長", "課長", "社長",
+    "老师", "老師", "女士", "小姐", "经理", "經理", "同学", "同學", "씨", "님",
+)
+
+# Particles that sit inside a name ("Ludwig van Beethoven", "Ibn Battuta").
+NAME_PARTICLES: frozenset[str] = frozenset(
+    "van von der den de da di del della du le la bin binti ibn al el ben abu dos das do ter te zu y".split()
+)
+
+# Words before a single capitalised word that make it a place, not a person ("in Redmond").
+LOCATIVE_WORDS: frozenset[str] = frozenset(
+    "in at near around across outside inside nach aus dans à en em bij".split()
+)

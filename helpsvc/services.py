@@ -1,0 +1,158 @@
+"""The long-lived parts a server needs, made once from Settings and shared by every request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+from collections import OrderedDict
+from typing import Any
+
+from starlette.requests import Request
+
+from .feedback import NO_REASONS, YES_REASONS, FeedbackInput, make_feedback, scrub_or_drop
+from .privacy.client import coarse_client
+from .privacy.visitor import VisitorHasher
+from .search import ArticleView, SearchResult, SearchService, normalise_query
+from .settings import Settings
+from .store import Event, SQLStore, hour_of, open_store
+
+log = logging.getLogger(__name__)
+
+SCRUB_CACHE_SIZE = 8192
+
+
+def default_scrubber() -> Any:
+    from .privacy import scrub  # the scrubber loads name lists: import it once, here
+
+    return scrub
+
+
+class Services:
+    def __init__(self, settings: Settings, store: SQLStore | None = None, scrub: Any = None) -> None:
+        self.settings = settings
+        self.search = SearchService(settings.index_dir, settings.default_locale, settings.index_check_seconds)
+        self.store = store or open_store(settings.database_url)
+        self.scrub = scrub or default_scrubber()
+        self.visitors = VisitorHasher(self.store, site=settings.site_name)
+        # Scrubbed queries are cached under a keyed hash of the raw text, so the
+        # cache never holds what a reader typed, only what we would store anyway.
+        self._scrub_key = secrets.token_bytes(32)
+        self._scrubbed: OrderedDict[bytes, str | None] = OrderedDict()
+        self.scrub_failures = 0
+
+    def start(self) -> None:
+        self.store.migrate()
+        self.search.refresh()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- who is asking, coarsely
+
+    def visitor(self, request: Request) -> str:
+        address = request.client.host if request.client else ""
+        return self.visitors.visitor(address, request.headers.get("user-agent", ""))
+
+    def client_of(self, request: Request, given: Any = None, locale: str | None = None) -> Any:
+        return coarse_client(given, request.headers.get("user-agent", ""), locale)
+
+    # -- scrubbing
+
+    def scrub_text(self, text: str) -> tuple[str | None, bool]:
+        """Scrubbed text, or (None, True) if scrubbing failed and the text was dropped."""
+        result, dropped = scrub_or_drop(text, self.scrub)
+        if dropped:
+            self.scrub_failures += 1
+        return result, dropped
+
+    def scrub_query(self, query: str) -> str | None:
+        normalised = normalise_query(query).lower()[:500]
+        if not normalised:
+            return None
+        key = hmac.new(self._scrub_key, normalised.encode("utf-8"), hashlib.sha256).digest()
+        if key in self._scrubbed:
+            self._scrubbed.move_to_end(key)
+            return self._scrubbed[key]
+        scrubbed, _ = self.scrub_text(normalised)
+        self._scrubbed[key] = scrubbed
+        if len(self._scrubbed) > SCRUB_CACHE_SIZE:
+            self._scrubbed.popitem(last=False)
+        return scrubbed
+
+    # -- events
+
+    def _event(self, request: Request, kind: str, **fields: Any) -> Event:
+        now = dt.datetime.now(dt.timezone.utc)
+        return Event(
+            kind=kind,
+            visitor=self.visitor(request),
+            day=now.date().isoformat(),
+            hour=hour_of(now),
+            client=self.client_of(request, None, fields.get("locale")),
+            **fields,
+        )
+
+    def record_search(self, request: Request, result: SearchResult) -> str:
+        search_id = secrets.token_hex(8)
+        self.store.add_event(
+            self._event(
+                request,
+                "search",
+                locale=result.locale,
+                query=self.scrub_query(result.query),
+                product=result.product or "",
+                topic=result.topic or "",
+                results=result.total,
+                page=result.page,
+                search_id=search_id,
+            )
+        )
+        return search_id
+
+    def record_click(self, request: Request, search_id: str, article_id: str, rank: int, locale: str) -> None:
+        self.store.add_event(self._event(request, "click", search_id=search_id, article_id=article_id, rank=rank, locale=locale))
+
+    def record_view(self, request: Request, view: ArticleView) -> None:
+        self.store.add_event(self._event(request, "view", article_id=view.id, locale=view.locale))
+
+    # -- feedback
+
+    async def add_feedback(self, request: Request, given: FeedbackInput) -> tuple[str, ArticleView]:
+        view = self.search.article(given.article_id, given.locale)
+        record = make_feedback(
+            given,
+            revision=view.revision,
+            article_locale=view.locale,
+            visitor=self.visitor(request),
+            client=self.client_of(request, given.client, given.locale or view.locale),
+            scrub=self._counting_scrub,
+        )
+        feedback_id = await self.store.add_feedback(record)
+        return feedback_id, view
+
+    def _counting_scrub(self, text: str) -> str:
+        try:
+            return self.scrub(text)
+        except Exception:
+            self.scrub_failures += 1
+            raise
+
+    def feedback_form(self, view: ArticleView) -> dict[str, Any]:
+        return {
+            "article_id": view.id,
+            "locale": view.locale,
+            "yes_reasons": YES_REASONS,
+            "no_reasons": NO_REASONS,
+            "max_comment": 2000,
+        }
+
+    # -- listings
+
+    def popular(self, locale: str | None) -> list[dict[str, Any]]:
+        return self.search.popular(locale)
+
+    def related(self, view: ArticleView) -> list[dict[str, Any]]:
+        return []

@@ -1,0 +1,107 @@
+"""Settings, declared as data and read once.
+
+Each setting has a name, a default and a help line. Values come from keyword
+overrides (the CLI), then ``HELPSVC_<NAME>`` environment variables, then the
+default. The result is one frozen ``Settings`` object handed to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    cast: Callable[[str], Any] = str
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true/false, got {value!r}")
+
+
+def _locales(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("content_dir", "content", "Folder of Markdown articles (one sub-folder per locale).", Path),
+    Setting("index_dir", "indexes", "Folder holding index builds and the CURRENT pointer.", Path),
+    Setting("database_url", "sqlite:///var/helpsvc.db", "Where feedback and events are stored: sqlite:///PATH or postgresql://...", str),
+    Setting("host", "127.0.0.1", "Address the server listens on.", str),
+    Setting("port", 8000, "Port the server listens on.", int),
+    Setting("default_locale", "en-US", "Locale every article falls back to.", str),
+    Setting("locales", ("en-US", "de-DE"), "Locales offered to readers, comma-separated.", _locales),
+    Setting("site_name", "Relay Help", "Name shown in page titles.", str),
+    Setting("per_page", 10, "Search results per page unless the request asks otherwise.", int),
+    Setting("max_per_page", 50, "Largest page size a request may ask for.", int),
+    Setting("index_check_seconds", 1.0, "How often a server looks for a new index build.", float),
+    Setting("secret_key", "", "Key that signs staff sessions; generated and kept in var/ when empty.", str),
+    Setting("k_threshold", 10, "Distinct daily visitors a query needs before reports show it.", int),
+    Setting("event_retention_days", 30, "Days raw events are kept.", int),
+    Setting("comment_retention_days", 90, "Days feedback comments are kept.", int),
+    Setting("max_body_bytes", 65536, "Largest request body accepted.", int),
+    Setting("log_json", False, "Write logs as JSON lines.", _bool),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: Path = Path("content")
+    index_dir: Path = Path("indexes")
+    database_url: str = "sqlite:///var/helpsvc.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_locale: str = "en-US"
+    locales: tuple[str, ...] = ("en-US", "de-DE")
+    site_name: str = "Relay Help"
+    per_page: int = 10
+    max_per_page: int = 50
+    index_check_seconds: float = 1.0
+    secret_key: str = ""
+    k_threshold: int = 10
+    event_retention_days: int = 30
+    comment_retention_days: int = 90
+    max_body_bytes: int = 65536
+    log_json: bool = False
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from overrides, then HELPSVC_* variables, then defaults."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            if overrides.get(setting.name) is not None:
+                raw: Any = overrides[setting.name]
+            elif f"HELPSVC_{setting.name.upper()}" in env:
+                raw = env[f"HELPSVC_{setting.name.upper()}"]
+            else:
+                raw = setting.default
+            try:
+                values[setting.name] = setting.cast(raw) if isinstance(raw, str) else raw
+            except ValueError as exc:
+                raise SettingsError(f"HELPSVC_{setting.name.upper()}: {exc}") from exc
+        if isinstance(values["content_dir"], str):
+            values["content_dir"] = Path(values["content_dir"])
+        if isinstance(values["index_dir"], str):
+            values["index_dir"] = Path(values["index_dir"])
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)

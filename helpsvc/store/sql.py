@@ -1,0 +1,323 @@
+"""The store: feedback, events and salts in SQL, behind one small interface.
+
+``SQLStore`` holds everything both dialects share; ``SQLiteStore`` (the
+default, a file in WAL mode) and the PostgreSQL store fill in how to connect
+and the few dialect differences. SQL is written with ``?`` placeholders and
+translated for drivers that want ``%s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .migrations import MIGRATIONS, statements_for
+from .records import Event, Feedback
+from .writer import Writer
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message says what to do."""
+
+
+class StoreUnavailable(StoreError):
+    """A write could not be committed (disk full, read-only file, server down)."""
+
+
+FEEDBACK_COLUMNS = (
+    "id", "article_id", "locale", "revision", "helpful", "reasons", "comment", "comment_dropped",
+    "visitor", "day", "hour", "client_name", "client_major", "os_family", "client_locale", "org",
+)
+EVENT_COLUMNS = (
+    "kind", "visitor", "day", "hour", "locale", "query", "product", "topic", "results", "page",
+    "article_id", "rank", "search_id", "client_name", "client_major", "os_family", "client_locale", "org",
+)
+# What exports show: never the visitor hash, which exists only to count distinct visitors.
+EXPORT_FIELDS = {
+    "feedback": ("id", "article_id", "locale", "revision", "helpful", "reasons", "comment", "hour",
+                 "client_name", "client_major", "os_family", "client_locale", "org"),
+    "votes": ("id", "article_id", "locale", "revision", "helpful", "reasons", "hour",
+              "client_name", "client_major", "os_family", "client_locale", "org"),
+    "searches": ("id", "query", "locale", "product", "topic", "results", "page", "hour",
+                 "client_name", "client_major", "os_family", "client_locale", "org"),
+}
+
+
+def _feedback_row(fb: Feedback) -> tuple[Any, ...]:
+    return (
+        fb.id, fb.article_id, fb.locale, fb.revision, int(fb.helpful), json.dumps(list(fb.reasons)),
+        fb.comment, int(fb.comment_dropped), fb.visitor, fb.day, fb.hour,
+        fb.client.name, fb.client.major, fb.client.os, fb.client.locale, fb.org,
+    )
+
+
+def _event_row(ev: Event) -> tuple[Any, ...]:
+    return (
+        ev.kind, ev.visitor, ev.day, ev.hour, ev.locale, ev.query, ev.product, ev.topic, ev.results,
+        ev.page, ev.article_id, ev.rank, ev.search_id,
+        ev.client.name, ev.client.major, ev.client.os, ev.client.locale, ev.org,
+    )
+
+
+class SQLStore:
+    dialect = "sqlite"
+    placeholder = "?"
+
+    def __init__(self) -> None:
+        self.writer = Writer(self._connect_writer)
+
+    # -- dialect hooks
+
+    def _connect(self) -> Any:
+        raise NotImplementedError
+
+    def _connect_writer(self) -> Any:
+        return self._connect()
+
+    def sql(self, statement: str) -> str:
+        return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        conn = self._connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def query(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.read() as conn:
+            cur = conn.cursor()
+            cur.execute(self.sql(statement), params)
+            return list(cur.fetchall())
+
+    # -- schema
+
+    def migrate(self) -> list[int]:
+        """Applies every migration not yet applied; returns the versions applied now."""
+        applied_now = []
+        conn = self._connect()
+        try:
+            cur = conn.cursor()
+            cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
+            conn.commit()
+            cur.execute("SELECT version FROM schema_migrations")
+            done = {row[0] for row in cur.fetchall()}
+            for migration in MIGRATIONS:
+                if migration.version in done:
+                    continue
+                for statement in statements_for(migration, self.dialect):
+                    cur.execute(statement)
+                cur.execute(
+                    self.sql("INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)"),
+                    (migration.version, migration.name, dt.datetime.now(dt.timezone.utc).isoformat()),
+                )
+                conn.commit()
+                applied_now.append(migration.version)
+        except Exception:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+        return applied_now
+
+    def schema_version(self) -> int:
+        rows = self.query("SELECT MAX(version) FROM schema_migrations")
+        return int(rows[0][0] or 0)
+
+    # -- writes
+
+    def _insert_feedback(self, fb: Feedback) -> Any:
+        columns = ", ".join(FEEDBACK_COLUMNS)
+        marks = ", ".join("?" for _ in FEEDBACK_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in FEEDBACK_COLUMNS if c not in {"visitor", "article_id", "day"})
+        # One vote per visitor per article per day: a second one replaces the first.
+        statement = self.sql(
+            f"INSERT INTO feedback ({columns}) VALUES ({marks}) "
+            f"ON CONFLICT (visitor, article_id, day) DO UPDATE SET {updates}"
+        )
+        row = _feedback_row(fb)
+
+        def job(conn: Any) -> str:
+            conn.cursor().execute(statement, row)
+            return fb.id
+
+        return job
+
+    async def add_feedback(self, fb: Feedback) -> str:
+        """Stores feedback and returns its id once it is committed."""
+        try:
+            return await asyncio.wrap_future(self.writer.submit(self._insert_feedback(fb)))
+        except Exception as exc:
+            raise StoreUnavailable("feedback could not be saved right now; please try again later") from exc
+
+    def add_feedback_sync(self, fb: Feedback) -> str:
+        try:
+            return self.writer.submit(self._insert_feedback(fb)).result(timeout=30)
+        except Exception as exc:
+            raise StoreUnavailable("feedback could not be saved right now; please try again later") from exc
+
+    def add_event(self, ev: Event) -> None:
+        """Queues an event; it is committed with others within a fraction of a second."""
+        statement = self.sql(
+            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})"
+        )
+        row = _event_row(ev)
+        self.writer.enqueue(lambda conn: conn.cursor().execute(statement, row))
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Waits until everything queued so far is committed."""
+        self.writer.submit(lambda conn: None).result(timeout=timeout)
+
+    def close(self) -> None:
+        self.writer.close()
+
+    # -- salts: agreed through the store, so every worker and node hashes alike
+
+    def salt(self, day: str) -> bytes:
+        conn = self._connect()
+        try:
+            cur = conn.cursor()
+            cur.execute(
+                self.sql("INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING"),
+                (day, secrets.token_bytes(32)),
+            )
+            conn.commit()
+            cur.execute(self.sql("SELECT salt FROM salts WHERE day = ?"), (day,))
+            return bytes(cur.fetchone()[0])
+        finally:
+            conn.close()
+
+    def salt_days(self) -> list[str]:
+        return [row[0] for row in self.query("SELECT day FROM salts ORDER BY day")]
+
+    # -- retention
+
+    def purge(self, today: dt.date, event_days: int, comment_days: int, salt_days: int = 2) -> dict[str, int]:
+        """Deletes raw events, comments and salts past their retention; returns counts."""
+        event_cut = (today - dt.timedelta(days=event_days)).isoformat()
+        comment_cut = (today - dt.timedelta(days=comment_days)).isoformat()
+        salt_cut = (today - dt.timedelta(days=salt_days - 1)).isoformat()
+
+        def job(conn: Any) -> dict[str, int]:
+            cur = conn.cursor()
+            cur.execute(self.sql("DELETE FROM events WHERE day < ?"), (event_cut,))
+            events = cur.rowcount
+            cur.execute(self.sql("DELETE FROM feedback WHERE day < ?"), (comment_cut,))
+            feedback = cur.rowcount
+            cur.execute(self.sql("DELETE FROM salts WHERE day < ?"), (salt_cut,))
+            salts = cur.rowcount
+            return {"events": events, "feedback": feedback, "salts": salts}
+
+        return self.writer.submit(job).result(timeout=120)
+
+    # -- reads
+
+    def export(self, kind: str, since: str | None = None, until: str | None = None, org: str | None = None) -> Iterator[dict[str, Any]]:
+        """Rows as stored (already scrubbed), oldest first; since/until are inclusive days."""
+        if kind not in EXPORT_FIELDS:
+            raise StoreError(f"unknown export {kind!r}: choose one of {', '.join(EXPORT_FIELDS)}")
+        fields = EXPORT_FIELDS[kind]
+        table = "events" if kind == "searches" else "feedback"
+        where = ["kind = 'search'"] if kind == "searches" else []
+        params: list[Any] = []
+        if since:
+            where.append("day >= ?")
+            params.append(since)
+        if until:
+            where.append("day <= ?")
+            params.append(until)
+        if org is not None:
+            where.append("org = ?")
+            params.append(org)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        statement = self.sql(f"SELECT {', '.join(fields)} FROM {table}{clause} ORDER BY hour, id")
+        with self.read() as conn:
+            cur = conn.cursor()
+            cur.execute(statement, tuple(params))
+            while True:
+                rows = cur.fetchmany(500)
+                if not rows:
+                    break
+                for row in rows:
+                    record = dict(zip(fields, row))
+                    if "helpful" in record:
+                        record["helpful"] = bool(record["helpful"])
+                    if "reasons" in record:
+                        record["reasons"] = json.loads(record["reasons"])
+                    yield record
+
+    def feedback_by_id(self, feedback_id: str) -> dict[str, Any] | None:
+        rows = self.query(f"SELECT {', '.join(FEEDBACK_COLUMNS)} FROM feedback WHERE id = ?", (feedback_id,))
+        return dict(zip(FEEDBACK_COLUMNS, rows[0])) if rows else None
+
+    def count(self, table: str) -> int:
+        if table not in {"feedback", "events", "salts"}:
+            raise StoreError(f"unknown table {table!r}")
+        return int(self.query(f"SELECT COUNT(*) FROM {table}")[0][0])
+
+    def ping(self) -> None:
+        self.query("SELECT 1")
+
+
+class SQLiteStore(SQLStore):
+    """The embedded default: one SQLite file in WAL mode."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the database {path}: {exc.strerror}") from exc
+        super().__init__()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
+        conn.execute("PRAGMA busy_timeout = 10000")
+        # WAL lets reports read while the writer writes; FULL makes every commit
+        # durable before feedback is acknowledged.
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        return conn
+
+    def integrity_check(self) -> str:
+        return str(self.query("PRAGMA integrity_check")[0][0])
+
+
+def open_store(url: str) -> SQLStore:
+    """A store for HELPSVC_DATABASE_URL: sqlite:///relative/path, sqlite:////absolute/path or postgresql://."""
+    if url.startswith("sqlite:///"):
+        return SQLiteStore(Path(url[len("sqlite:///"):]))
+    if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore  # imported only when asked for: psycopg is optional
+
+        return PostgresStore(url)
+    if "://" not in url:
+        return SQLiteStore(Path(url))
+    raise StoreError(f"unsupported database URL {url.split('://')[0]}://…: use sqlite:///PATH or postgresql://…")
+
+
+def database_url_for(path_or_url: str) -> str:
+    """--db takes a path or a URL."""
+    if "://" in path_or_url:
+        return path_or_url
+    return "sqlite:///" + os.fspath(path_or_url)
+
+
+__all__ = ["SQLStore", "SQLiteStore", "StoreError", "StoreUnavailable", "open_store", "database_url_for"]

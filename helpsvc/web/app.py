@@ -1,0 +1,89 @@
+"""``create_app(settings)``: one declarative route table, one error boundary."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..errors import HelpError
+from ..search import IndexUnavailable
+from ..services import Services
+from ..settings import Settings
+from . import feedback, ops, reader
+from .middleware import SecurityHeaders
+from .openapi import openapi
+from .render import error_response
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+ROUTES = [
+    Route("/", reader.home, name="home"),
+    Route("/search", reader.search_page, name="search"),
+    Route("/articles/{article_id:path}", reader.article_page, name="article"),
+    Route("/help/context/{context_id:path}", reader.context_redirect, name="context"),
+    Route("/privacy", reader.privacy_page, name="privacy"),
+    Route("/feedback", feedback.feedback_form, methods=["POST"], name="feedback_form"),
+    Route("/go/{search_id}", feedback.click, name="click"),
+    # JSON twins
+    Route("/api/v1/home", reader.home_api, name="home_api"),
+    Route("/api/v1/search", reader.search_api, name="search_api"),
+    Route("/api/v1/articles/{article_id:path}", reader.article_api, name="article_api"),
+    Route("/api/v1/contexts/{context_id:path}", reader.context_api, name="context_api"),
+    Route("/api/v1/privacy", reader.privacy_api, name="privacy_api"),
+    Route("/api/v1/feedback", feedback.feedback_api, methods=["POST"], name="feedback_api"),
+    Route("/openapi.json", openapi, name="openapi"),
+    # operations
+    Route("/healthz", ops.healthz, name="healthz"),
+    Route("/readyz", ops.readyz, name="readyz"),
+    Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
+]
+
+
+async def _handle(request: Request, exc: Exception) -> Response:
+    return error_response(request, _as_help_error(exc))
+
+
+def _as_help_error(exc: Exception) -> Exception:
+    if isinstance(exc, HelpError):
+        return exc
+    if isinstance(exc, IndexUnavailable):
+        return HelpError(f"Search is not available yet: {exc}", status=503)
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int) and 400 <= status < 500:
+        # Starlette's own 404/405 for unknown paths and methods.
+        messages = {404: "There is no page at this address.", 405: "This address does not accept that method."}
+        return HelpError(messages.get(status, getattr(exc, "detail", "") or "Bad request"), status=status)
+    return exc
+
+
+def create_app(settings: Settings, services: Services | None = None) -> Starlette:
+    services = services or Services(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services.start()
+        try:
+            yield
+        finally:
+            # Flush queued events before the process exits.
+            services.close()
+
+    app = Starlette(
+        routes=ROUTES,
+        lifespan=lifespan,
+        exception_handlers={HelpError: _handle, IndexUnavailable: _handle, HTTPException: _handle, Exception: _handle},
+    )
+    app.state.services = services
+    app.add_middleware(SecurityHeaders, frame_ancestors="'self'")
+    return app

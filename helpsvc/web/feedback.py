@@ -1,0 +1,135 @@
+"""Feedback and click routes: the write side a reader touches.
+
+The HTML form works without JavaScript in two steps: Yes/No records the vote
+at once, and the next page asks "What affected your experience?"; sending
+reasons and a comment replaces that vote (one vote per visitor per article
+per day). With JavaScript the same two posts go to the JSON twin without a
+page reload. No per-page token is involved, so a cached article page can
+still vote.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..content import article_url
+from ..errors import BadRequest, NotFoundError, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType
+from ..feedback import parse_feedback, reasons_for
+from ..search import NotFound
+from ..store import StoreUnavailable
+from .params import int_param
+from .render import api, page
+
+_SEARCH_ID_RE = re.compile(r"^[0-9a-f]{16}$")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    return body
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+async def read_json(request: Request) -> Any:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise UnsupportedMediaType("send the body as JSON with 'Content-Type: application/json'")
+    body = await read_body(request, request.app.state.services.settings.max_body_bytes)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not valid UTF-8") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        raise BadRequest(f"the body is not valid JSON: {str(exc)[:120]}") from None
+
+
+async def _store_feedback(request: Request, data: Any) -> tuple[str, Any, Any]:
+    services = request.app.state.services
+    given = parse_feedback(data)
+    try:
+        feedback_id, view = await services.add_feedback(request, given)
+    except NotFound:
+        raise BadRequest(f"unknown article {given.article_id[:80]!r}") from None
+    except StoreUnavailable as exc:
+        raise ServiceUnavailable(str(exc)) from None
+    return feedback_id, view, given
+
+
+async def feedback_api(request: Request) -> Response:
+    data = await read_json(request)
+    feedback_id, view, given = await _store_feedback(request, data)
+    return api(
+        {"id": feedback_id, "article_id": view.id, "helpful": given.helpful, "message": "Thank you for your feedback!"},
+        status=201,
+    )
+
+
+async def feedback_form(request: Request) -> Response:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        raise UnsupportedMediaType("send the feedback form as a web form")
+    limit = request.app.state.services.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the form is larger than {limit} bytes")
+    form = await request.form(max_files=0, max_fields=40)
+    helpful_raw = str(form.get("helpful", "")).lower()
+    if helpful_raw not in {"yes", "no"}:
+        raise BadRequest("choose Yes or No")
+    data = {
+        "article_id": str(form.get("article_id", "")),
+        "helpful": helpful_raw == "yes",
+        "reasons": [str(r) for r in form.getlist("reasons")],
+        "comment": str(form.get("comment", "")),
+    }
+    if form.get("locale"):
+        data["locale"] = str(form.get("locale"))
+    step = str(form.get("step", "vote"))
+    feedback_id, view, given = await _store_feedback(request, data)
+    context = {
+        "article": {"id": view.id, "title": view.title, "url": view.url, "locale": view.locale},
+        "helpful": given.helpful,
+        "reasons": reasons_for(given.helpful),
+        "feedback_id": feedback_id,
+        "done": step == "details",
+        "max_comment": 2000,
+        "query": "",
+    }
+    return page(request, "feedback.html", context, status=201 if step == "details" else 200)
+
+
+async def click(request: Request) -> Response:
+    """Records a click on a search result, then sends the reader to the article.
+
+    The link carries the search's random id, never the query, and the target is
+    computed here from the article id, so this is not an open redirect.
+    """
+    services = request.app.state.services
+    search_id = request.path_params["search_id"]
+    article_id = request.query_params.get("a", "")
+    rank = int_param(request, "r", 0, 0, 10000)
+    locale = request.query_params.get("locale") or None
+    if not _SEARCH_ID_RE.match(search_id):
+        raise BadRequest("this result link is malformed")
+    try:
+        view = services.search.article(article_id, locale)
+    except NotFound:
+        raise NotFoundError(f"no article with id {article_id[:80]!r}") from None
+    services.record_click(request, search_id, view.id, rank, view.locale)
+    return RedirectResponse(article_url(view.id, view.locale, services.settings.default_locale), status_code=303)

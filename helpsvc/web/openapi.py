@@ -1,0 +1,156 @@
+"""The OpenAPI description of the JSON API, served at /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .. import __version__
+from ..feedback import MAX_COMMENT, NO_REASONS, YES_REASONS
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _ok(schema: str, description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+_LOCALE = {"name": "locale", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 20},
+           "description": "Article language such as de-DE; falls back de-DE → de → en-US. Defaults to Accept-Language."}
+
+_STR = {"type": "string"}
+_STR_LIST = {"type": "array", "items": {"type": "string"}}
+_NULLABLE_STR = {"type": ["string", "null"]}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["status", "message"],
+                                 "properties": {"status": {"type": "integer"}, "message": _STR}}},
+    },
+    "Hit": {
+        "type": "object",
+        "required": ["id", "title", "url", "snippet", "score", "path"],
+        "properties": {
+            "id": _STR, "title": _STR, "url": _STR, "snippet": _STR, "snippet_html": _STR,
+            "score": {"type": "number"}, "path": {**_STR, "description": "File path relative to the content root"},
+            "locale": _STR, "product": _STR, "topics": _STR_LIST, "summary": _STR, "click_url": _STR,
+        },
+    },
+    "ArticleSummary": {
+        "type": "object",
+        "required": ["id", "title", "url"],
+        "properties": {"id": _STR, "title": _STR, "summary": _STR, "url": _STR, "locale": _STR, "path": _STR},
+    },
+    "SearchResult": {
+        "type": "object",
+        "required": ["query", "page", "per_page", "total", "hits"],
+        "properties": {
+            "query": _STR, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "total": {"type": "integer"}, "pages": {"type": "integer"}, "locale": _STR,
+            "product": _NULLABLE_STR, "topic": _NULLABLE_STR,
+            "suggestion": {**_NULLABLE_STR, "description": "Did you mean …?"},
+            "corrected_from": {**_NULLABLE_STR, "description": "Set when the hits are for `suggestion` because the query found nothing"},
+            "build_id": _STR, "search_id": _NULLABLE_STR,
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "popular": {"type": "array", "items": {"$ref": "#/components/schemas/ArticleSummary"}},
+        },
+    },
+    "Article": {
+        "type": "object",
+        "required": ["id", "locale", "title", "html", "url", "path"],
+        "properties": {
+            "id": _STR, "locale": _STR, "title": _STR, "summary": _STR, "url": _STR, "path": _STR,
+            "product": _STR, "topics": _STR_LIST, "updated": _STR, "revision": _STR,
+            "headings": {"type": "array", "items": {"type": "object"}}, "contexts": _STR_LIST,
+            "translations": _STR_LIST, "html": _STR, "build_id": _STR,
+            "related": {"type": "array", "items": {"$ref": "#/components/schemas/ArticleSummary"}},
+            "feedback": {"type": "object"},
+        },
+    },
+    "Context": {
+        "type": "object",
+        "required": ["context", "article_id", "locale", "url"],
+        "properties": {"context": _STR, "article_id": _STR, "locale": _STR, "url": _STR},
+    },
+    "FeedbackIn": {
+        "type": "object",
+        "required": ["article_id", "helpful"],
+        "additionalProperties": False,
+        "properties": {
+            "article_id": {"type": "string", "minLength": 1, "maxLength": 300},
+            "helpful": {"type": "boolean"},
+            "reasons": {"type": "array", "items": {"type": "string", "enum": sorted(set(YES_REASONS) | set(NO_REASONS))},
+                        "description": f"For Yes: {', '.join(YES_REASONS)}. For No: {', '.join(NO_REASONS)}."},
+            "comment": {"type": "string", "maxLength": MAX_COMMENT},
+            "locale": {"type": "string", "maxLength": 20},
+            "org": {"type": "string", "maxLength": 100},
+            "client": {"type": "object", "additionalProperties": False,
+                       "properties": {"name": _STR, "version": _STR, "os": _STR}},
+        },
+    },
+    "FeedbackOut": {
+        "type": "object",
+        "required": ["id", "article_id", "helpful", "message"],
+        "properties": {"id": _STR, "article_id": _STR, "helpful": {"type": "boolean"}, "message": _STR},
+    },
+}
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "helpsvc API", "version": __version__,
+             "description": "Help articles, search and anonymised feedback. Every HTML page has a JSON twin here."},
+    "paths": {
+        "/api/v1/search": {"get": {
+            "summary": "Search articles",
+            "parameters": [
+                {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "What the reader typed. Any text is accepted; it is never parsed as query syntax."},
+                _LOCALE,
+                {"name": "product", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
+                {"name": "topic", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
+                {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                {"name": "per_page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
+            ],
+            "responses": {"200": _ok("SearchResult"), "400": _error("A parameter is out of range"), "503": _error("No index yet")},
+        }},
+        "/api/v1/articles/{article_id}": {"get": {
+            "summary": "One article, rendered",
+            "parameters": [{"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}, _LOCALE],
+            "responses": {"200": _ok("Article"), "400": _error("Bad locale"), "404": _error("No such article")},
+        }},
+        "/api/v1/contexts/{context_id}": {"get": {
+            "summary": "The article mapped to a client help context",
+            "parameters": [{"name": "context_id", "in": "path", "required": True, "schema": {"type": "string"}}, _LOCALE],
+            "responses": {"200": _ok("Context"), "400": _error("Bad locale"), "404": _error("No article for this context")},
+        }},
+        "/api/v1/feedback": {"post": {
+            "summary": "Rate an article: Yes/No, reasons and an optional comment",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeedbackIn"}}}},
+            "responses": {
+                "201": _ok("FeedbackOut", "Stored and committed"),
+                "400": _error("Invalid feedback"), "403": _error("Feedback is turned off for this organisation"),
+                "413": _error("Body too large"), "415": _error("Not JSON"), "429": _error("Too many requests"),
+                "503": _error("The store cannot take writes right now"),
+            },
+        }},
+        "/api/v1/home": {"get": {"summary": "Topics and popular articles", "parameters": [_LOCALE],
+                                 "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": _error("Bad locale")}}},
+        "/api/v1/privacy": {"get": {"summary": "What is kept and for how long",
+                                    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/readyz": {"get": {"summary": "Readiness", "responses": {
+            "200": {"description": "ready", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "503": {"description": "not ready", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+    },
+    "components": {"schemas": SCHEMAS},
+}
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(SPEC)

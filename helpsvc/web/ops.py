@@ -1,0 +1,28 @@
+"""Health checks for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+
+async def healthz(request: Request) -> Response:
+    """The process is alive and answering."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Ready to serve: an index build is loaded and the store answers."""
+    services = request.app.state.services
+    checks: dict[str, str] = {}
+    try:
+        checks["index"] = services.search.state().build_id
+    except Exception as exc:
+        checks["index"] = f"unavailable: {exc}"
+    try:
+        services.store.ping()
+        checks["store"] = "ok"
+    except Exception as exc:
+        checks["store"] = f"unavailable: {type(exc).__name__}"
+    ready = not checks["index"].startswith("unavailable") and checks["store"] == "ok"
+    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)

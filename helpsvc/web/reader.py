@@ -1,0 +1,184 @@
+"""The reader's pages and their JSON twins: home, search, article, context help, privacy.
+
+Each page has one data function; the HTML view renders it with a template and
+the API view returns it as JSON, so the browser, the client and the tests all
+read the same data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..content import article_url
+from ..errors import NotFoundError
+from ..search import MAX_PAGE, NotFound
+from .params import filter_param, int_param, request_locale, text_param
+from .render import api, page
+
+
+def _services(request: Request) -> Any:
+    return request.app.state.services
+
+
+def _locale(request: Request) -> str | None:
+    return request_locale(request, _services(request).search.state().locales)
+
+
+# ---------------------------------------------------------------- home
+
+
+def home_data(request: Request) -> dict[str, Any]:
+    services = _services(request)
+    locale = _locale(request)
+    return {
+        "locale": locale or services.settings.default_locale,
+        "topics": [{"topic": t, "articles": n} for t, n in services.search.topics(locale)],
+        "products": services.search.products(locale),
+        "popular": services.popular(locale),
+    }
+
+
+async def home(request: Request) -> Response:
+    return page(request, "home.html", {**home_data(request), "query": ""})
+
+
+async def home_api(request: Request) -> Response:
+    return api(home_data(request))
+
+
+# ---------------------------------------------------------------- search
+
+
+def search_data(request: Request) -> dict[str, Any]:
+    services = _services(request)
+    settings = services.settings
+    query = text_param(request, "q")
+    locale = _locale(request)
+    page_number = int_param(request, "page", 1, 1, MAX_PAGE)
+    per_page = int_param(request, "per_page", settings.per_page, 1, settings.max_per_page)
+    product = filter_param(request, "product")
+    topic = filter_param(request, "topic")
+    result = services.search.search(query, locale, product, topic, page_number, per_page)
+    search_id = services.record_search(request, result) if result.query else None
+    data = result.as_json()
+    data["search_id"] = search_id
+    if search_id:
+        for rank, hit in enumerate(data["hits"], start=(page_number - 1) * per_page + 1):
+            hit["click_url"] = f"/go/{search_id}?" + urlencode({"a": hit["id"], "r": rank, "locale": hit["locale"]})
+    data["popular"] = services.popular(locale) if result.total == 0 else []
+    return data
+
+
+async def search_page(request: Request) -> Response:
+    data = search_data(request)
+    services = _services(request)
+    locale = _locale(request)
+    data["topics_all"] = [t for t, _ in services.search.topics(locale)]
+    data["products_all"] = services.search.products(locale)
+    return page(request, "search.html", {"result": data, "query": data["query"]})
+
+
+async def search_api(request: Request) -> Response:
+    return api(search_data(request))
+
+
+# ---------------------------------------------------------------- articles
+
+
+def article_data(request: Request) -> dict[str, Any]:
+    services = _services(request)
+    article_id = request.path_params["article_id"]
+    try:
+        view = services.search.article(article_id, _locale(request))
+    except NotFound as exc:
+        raise NotFoundError(str(exc)) from None
+    services.record_view(request, view)
+    data = view.as_json()
+    data["related"] = services.related(view)
+    data["feedback"] = services.feedback_form(view)
+    return data
+
+
+async def article_page(request: Request) -> Response:
+    data = article_data(request)
+    return page(request, "article.html", {"article": data, "query": ""})
+
+
+async def article_api(request: Request) -> Response:
+    return api(article_data(request))
+
+
+# ---------------------------------------------------------------- context help
+
+
+def context_data(request: Request) -> dict[str, Any]:
+    services = _services(request)
+    context_id = request.path_params["context_id"]
+    locale = _locale(request)
+    try:
+        article_id, article_locale = services.search.context(context_id, locale)
+    except NotFound as exc:
+        raise NotFoundError(str(exc)) from None
+    return {
+        "context": context_id,
+        "article_id": article_id,
+        "locale": article_locale,
+        "url": article_url(article_id, article_locale, services.settings.default_locale),
+    }
+
+
+async def context_redirect(request: Request) -> Response:
+    try:
+        data = context_data(request)
+    except NotFoundError as exc:
+        # A helpful 404: say so, and offer a search seeded with the context's words.
+        services = _services(request)
+        words = " ".join(p for p in request.path_params["context_id"].replace("_", ".").split(".") if p.isalpha() and p not in {"client", "ms"})
+        result = services.search.search(words, _locale(request), per_page=5) if words else None
+        return page(
+            request,
+            "error.html",
+            {
+                "status": 404,
+                "message": str(exc.message),
+                "query": words,
+                "suggestions": [h.as_json() for h in result.hits] if result else [],
+            },
+            status=404,
+        )
+    return RedirectResponse(data["url"], status_code=302)
+
+
+async def context_api(request: Request) -> Response:
+    return api(context_data(request))
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def privacy_data(request: Request) -> dict[str, Any]:
+    settings = _services(request).settings
+    return {
+        "event_retention_days": settings.event_retention_days,
+        "comment_retention_days": settings.comment_retention_days,
+        "k_threshold": settings.k_threshold,
+        "never_stored": ["IP addresses", "full user-agent strings", "cookies that identify you", "unscrubbed text you type"],
+        "stored": [
+            "your Yes/No vote, the reasons you chose and your comment, after personal data is removed",
+            "search words, after personal data is removed",
+            "the client name, its major version, the operating system family and the language",
+            "the hour (not the minute) something happened",
+        ],
+    }
+
+
+async def privacy_page(request: Request) -> Response:
+    return page(request, "privacy.html", {"privacy": privacy_data(request), "query": ""})
+
+
+async def privacy_api(request: Request) -> Response:
+    return api(privacy_data(request))

@@ -1,0 +1,62 @@
+"""Turning data into responses: templates for pages, JSON for the API, and errors for both."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.templating import Jinja2Templates
+
+from ..errors import HelpError, TooManyRequests
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+templates.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+
+
+def is_api(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path.endswith(".json") or path in {"/healthz", "/readyz"}
+
+
+def page(request: Request, template: str, data: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    services = request.app.state.services
+    context = {
+        "site_name": services.settings.site_name,
+        "locales": services.settings.locales,
+        **data,
+    }
+    return templates.TemplateResponse(request, template, context, status_code=status, headers=headers)
+
+
+def api(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(data, status_code=status, headers=headers)
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    """The one place where exceptions become responses: JSON under /api/, a page elsewhere."""
+    if isinstance(exc, HelpError):
+        status, message = exc.status, exc.message
+    else:
+        # Never a traceback in a response; the log says what happened, without request data.
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.scope.get("route_name", "?"), exc_info=exc)
+        status, message = 500, "Something went wrong on our side. Please try again in a moment."
+    headers: dict[str, str] = {}
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
+    if is_api(request):
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
+    try:
+        return page(request, "error.html", {"status": status, "message": message, "query": ""}, status=status, headers=headers)
+    except Exception:  # the error page itself failed: fall back to plain text
+        return HTMLResponse(f"<!doctype html><title>Error {status}</title><p>{status}</p>", status_code=status, headers=headers)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
