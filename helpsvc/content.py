@@ -221,7 +221,8 @@ def parse_article(text: str, rel: str, default_locale: str = "en-US") -> Article
         keywords=_as_list(lowered.get("keywords")),
         contexts=list(dict.fromkeys(contexts)),
         updated=_as_text(lowered.get("updated") or lowered.get("ms.date")),
-        noindex="NOINDEX" in robots,
+        # Misspellings such as "NOIDEX" occur in real collections; they all mean NOINDEX.
+        noindex=bool(re.match(r"^\s*NOI", robots)),
         warnings=warnings,
     )
 

@@ -106,7 +106,9 @@ class BuildReport:
 
 
 def _new_build_id() -> str:
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
+    # Sortable by creation time (to the microsecond), so pruning keeps the newest.
+    now = time.time()
+    return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime(now))}.{int(now * 1e6) % 1_000_000:06d}-{secrets.token_hex(2)}"
 
 
 def current_build_id(index_dir: Path) -> str | None:

@@ -1,0 +1,161 @@
+"""Shared fixtures: a real index of the bundled content, a real SQLite file, a real app."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from helpsvc.index import build_index
+from helpsvc.services import Services
+from helpsvc.settings import Settings
+from helpsvc.web import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+SHARED = ROOT.parent / "shared"
+
+
+def shared_or_skip(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} not found: the shared corpus and eval sets live beside the project in ../shared")
+    return path
+
+
+@pytest.fixture(scope="session")
+def content_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One index of the bundled content for the whole session (read-only for tests)."""
+    index_dir = tmp_path_factory.mktemp("index")
+    build_index(CONTENT, index_dir)
+    return index_dir
+
+
+def write_article(root: Path, rel: str, front: dict[str, Any] | None, body: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = ""
+    if front is not None:
+        lines = ["---"]
+        for key, value in front.items():
+            if isinstance(value, list):
+                lines.append(f"{key}: [{', '.join(value)}]")
+            else:
+                lines.append(f"{key}: {value}")
+        lines.append("---")
+        text = "\n".join(lines) + "\n"
+    path.write_text(text + body, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, content_index: Path) -> Callable[..., TestClient]:
+    """Builds a TestClient over a fresh SQLite file; pass index_dir= or settings overrides."""
+    clients: list[TestClient] = []
+
+    def factory(index_dir: Path | None = None, scrub: Callable[[str], str] | None = None, **overrides: Any) -> TestClient:
+        settings = Settings.load(
+            env={},
+            content_dir=CONTENT,
+            index_dir=index_dir or content_index,
+            database_url=f"sqlite:///{tmp_path / 'helpsvc.db'}",
+            index_check_seconds=0.0,
+            **overrides,
+        )
+        services = Services(settings, scrub=scrub)
+        client = TestClient(create_app(settings, services), raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_app: Callable[..., TestClient]) -> TestClient:
+    return make_app()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """A real `helpsvc serve` process on loopback, with its log output captured."""
+
+    def __init__(self, tmp: Path, index_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.log_path = tmp / "server.log"
+        self.db_path = tmp / "server.db"
+        self.env = {
+            "PATH": "/usr/bin:/bin",
+            "HELPSVC_INDEX_DIR": str(index_dir),
+            "HELPSVC_DATABASE_URL": f"sqlite:///{self.db_path}",
+            "HELPSVC_CONTENT_DIR": str(CONTENT),
+            **(env or {}),
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "Server":
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "helpsvc", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            cwd=str(self.log_path.parent),
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"server exited: {self.log_path.read_text(errors='replace')[-2000:]}")
+                time.sleep(0.1)
+        raise RuntimeError("server did not start in 30 s")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    servers: list[Server] = []
+
+    def factory(index_dir: Path, env: dict[str, str] | None = None) -> Server:
+        server = Server(tmp_path, index_dir, env).start()
+        servers.append(server)
+        return server
+
+    yield factory
+    for server in servers:
+        server.stop()
+
+
+def copy_content(dest: Path) -> Path:
+    shutil.copytree(CONTENT, dest)
+    return dest
