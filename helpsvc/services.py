@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections import OrderedDict
 from typing import Any
@@ -22,6 +23,11 @@ from .store import Event, SQLStore, hour_of, open_store
 log = logging.getLogger(__name__)
 
 SCRUB_CACHE_SIZE = 8192
+_PLACEHOLDER_RE = re.compile(r"(\{\{[A-Z_]+\}\})")
+
+
+def _lower_outside_placeholders(text: str) -> str:
+    return "".join(part if _PLACEHOLDER_RE.fullmatch(part) else part.lower() for part in _PLACEHOLDER_RE.split(text))
 
 
 def default_scrubber() -> Any:
@@ -69,14 +75,17 @@ class Services:
         return result, dropped
 
     def scrub_query(self, query: str) -> str | None:
-        normalised = normalise_query(query).lower()[:500]
+        normalised = normalise_query(query)[:500]
         if not normalised:
             return None
         key = hmac.new(self._scrub_key, normalised.encode("utf-8"), hashlib.sha256).digest()
         if key in self._scrubbed:
             self._scrubbed.move_to_end(key)
             return self._scrubbed[key]
+        # Scrub before lower-casing: case is a clue the detectors need (names, IBANs, postcodes).
         scrubbed, _ = self.scrub_text(normalised)
+        if scrubbed is not None:
+            scrubbed = _lower_outside_placeholders(scrubbed)
         self._scrubbed[key] = scrubbed
         if len(self._scrubbed) > SCRUB_CACHE_SIZE:
             self._scrubbed.popitem(last=False)

@@ -109,14 +109,8 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "Server":
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "helpsvc", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=self.env,
-            cwd=str(self.log_path.parent),
-        )
+        with self.log_path.open("ab") as log:
+            self.proc = self._spawn(log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -127,6 +121,15 @@ class Server:
                     raise RuntimeError(f"server exited: {self.log_path.read_text(errors='replace')[-2000:]}")
                 time.sleep(0.1)
         raise RuntimeError("server did not start in 30 s")
+
+    def _spawn(self, log: Any) -> "subprocess.Popen[bytes]":
+        return subprocess.Popen(
+            [sys.executable, "-m", "helpsvc", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            cwd=str(self.log_path.parent),
+        )
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

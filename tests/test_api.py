@@ -1,0 +1,107 @@
+"""The JSON API's shape, the HTML pages, context help and the OpenAPI description."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpsvc.web.app import ROUTES
+
+
+def test_search_hits_carry_the_documented_fields(client) -> None:
+    data = client.get("/api/v1/search", params={"q": "sign in error"}).json()
+    assert data["total"] > 0
+    for hit in data["hits"]:
+        assert {"id", "title", "url", "snippet", "score", "path"} <= set(hit)
+        assert hit["path"].endswith(".md") and not hit["path"].startswith("/")
+        assert hit["url"].startswith("/articles/")
+        assert isinstance(hit["score"], float)
+    scores = [h["score"] for h in data["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_article_json_twin_matches_the_page(client) -> None:
+    data = client.get("/api/v1/articles/screen-share").json()
+    page = client.get("/articles/screen-share")
+    assert page.status_code == 200
+    assert data["title"] in page.text and data["revision"]
+    assert data["path"] == "en-US/screen-share.md"
+    assert "<h2 id=" in data["html"]
+    # Relative links in the Markdown point at our article pages.
+    assert 'href="/articles/' in data["html"] and '.md"' not in data["html"]
+
+
+def test_unknown_article_is_404_json_and_page(client) -> None:
+    response = client.get("/api/v1/articles/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "no article with id 'no-such-thing'"
+    page = client.get("/articles/no-such-thing")
+    assert page.status_code == 404 and 'action="/search"' in page.text
+
+
+@pytest.mark.parametrize("article_id", ["../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/settings.py", "en-US/../../pyproject.toml"])
+def test_path_traversal_in_ids_finds_nothing(client, article_id: str) -> None:
+    response = client.get(f"/api/v1/articles/{article_id}")
+    assert response.status_code == 404
+    assert "setuptools" not in response.text and "root:" not in response.text
+
+
+def test_context_help_redirects_to_the_mapped_article(client) -> None:
+    response = client.get("/help/context/client.home", follow_redirects=False)
+    assert response.status_code == 302 and response.headers["location"] == "/articles/welcome"
+    german = client.get("/help/context/CLIENT.HOME", params={"locale": "de-DE"}, follow_redirects=False)
+    assert german.headers["location"] == "/articles/welcome?locale=de-DE"
+    twin = client.get("/api/v1/contexts/client.home").json()
+    assert twin == {"context": "client.home", "article_id": "welcome", "locale": "en-US", "url": "/articles/welcome"}
+
+
+def test_unknown_context_is_a_helpful_404(client) -> None:
+    page = client.get("/help/context/client.options.audio.unknownpane")
+    assert page.status_code == 404
+    assert 'action="/search"' in page.text and 'value="options audio unknownpane"' in page.text
+    assert "These articles may help" in page.text
+    assert client.get("/api/v1/contexts/nope.nope").status_code == 404
+
+
+def test_home_page_lists_topics_and_popular_articles(client) -> None:
+    page = client.get("/")
+    data = client.get("/api/v1/home").json()
+    assert data["topics"] and data["popular"]
+    assert data["popular"][0]["title"] in page.text
+
+
+def test_pages_load_nothing_from_other_sites(client) -> None:
+    for url in ["/", "/search?q=microphone", "/articles/welcome", "/privacy", "/nope"]:
+        html = client.get(url).text
+        for attr in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert not re.match(r"^(?:https?:)?//", attr) or "<link" not in attr, (url, attr)
+        assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html), url
+        assert "<script>" not in html  # no inline scripts: the CSP forbids them
+
+
+def test_security_headers_on_every_response(client) -> None:
+    for url in ["/", "/api/v1/search?q=x", "/nope", "/static/site.css"]:
+        headers = client.get(url).headers
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_openapi_describes_every_api_route(client) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    documented = {p.replace("{article_id}", "{article_id:path}").replace("{context_id}", "{context_id:path}") for p in spec["paths"]}
+    api_routes = {r.path for r in ROUTES if getattr(r, "path", "").startswith("/api/")}
+    assert api_routes <= documented, api_routes - documented
+
+
+def test_errors_never_show_a_traceback(client) -> None:
+    for response in [
+        client.get("/api/v1/search", params={"page": "x"}),
+        client.post("/api/v1/search"),
+        client.get("/static/../../pyproject.toml"),
+        client.get("/" + "a" * 5000),
+    ]:
+        assert response.status_code < 500
+        assert "Traceback" not in response.text
