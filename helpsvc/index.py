@@ -27,6 +27,7 @@ from whoosh.analysis.analyzers import Analyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 from .content import Article, LinkResolver, Skipped, load_collection, render
+from .similarity import near_duplicate_groups
 
 CURRENT = "CURRENT"
 BUILDS = "builds"
@@ -208,13 +209,18 @@ def build_index(
         writer = ix.writer(limitmb=256)
         catalog: dict[str, dict[str, Any]] = {}
         bar = progress(len(articles), "indexing") if progress else _NoProgress()
+        texts: dict[str, str] = {}
         for article in articles:
             doc, entry = _document(article, resolver)
             writer.add_document(**doc)
             catalog[article.key] = entry
+            texts[article.key] = doc["display_title"] + "\n" + doc["body" + LANGUAGES[language_of(article.locale)]]
             bar.update(1)
         bar.close()
         writer.commit()
+        groups = near_duplicate_groups(texts)
+        for key, entry in catalog.items():
+            entry["dup_group"] = groups.get(key)
         inbound = Counter(
             target_path for entry in catalog.values() for target_path in entry.pop("links") if target_path
         )

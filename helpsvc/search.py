@@ -1,11 +1,9 @@
 """Search and article lookup over the current index build.
 
-User text is never parsed as query syntax: a reader's words are words, not
-operators. The text is cut to a bounded length, analysed with each language's
-analyzer, and turned into a disjunction of terms over title, terms (keywords,
-summary, headings) and body, ranked with BM25F. Matching more words scores
-higher, so a long natural-language question still finds the article that
-answers it, and no input can make the query expensive.
+``SearchService`` follows the CURRENT pointer and keeps one opened build
+(``IndexState``) at a time. A search plans its query (``query.py``), runs it
+over the articles visible in the reader's locale chain, folds near-duplicates
+under their best-ranked copy and puts a writer's pinned answer first.
 """
 
 from __future__ import annotations
@@ -16,27 +14,24 @@ import logging
 import re
 import threading
 import time
-import unicodedata
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index as whoosh_index, scoring
-from whoosh.query import Or, Query, Term
+from whoosh import index as whoosh_index, scoring
 from whoosh.searching import Searcher
 
 from .content import article_url
-from .index import LANGUAGES, TEXT_FIELDS, analyzer_for, words_analyzer, build_path, current_build_id, language_of
+from .curation import Curation, Synonyms
+from .index import build_path, current_build_id, language_of, words_analyzer
+from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY_CHARS = 1000
-MAX_TERMS = 32
 MAX_PAGE = 100
 CACHE_SIZE = 4096
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 class NotFound(LookupError):
@@ -45,14 +40,6 @@ class NotFound(LookupError):
 
 class IndexUnavailable(RuntimeError):
     """No usable index build exists yet."""
-
-
-def normalise_query(text: str) -> str:
-    """Cleans user text: Unicode NFKC, no control characters, collapsed spaces, bounded length."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _CONTROL_RE.sub(" ", text)
-    text = " ".join(text.split())
-    return text[:MAX_QUERY_CHARS].strip()
 
 
 def locale_chain(requested: str | None, default: str, available: Iterable[str] = ()) -> list[str]:
@@ -112,6 +99,9 @@ class Hit:
     product: str
     topics: list[str]
     summary: str
+    key: str = ""
+    pinned: bool = False
+    duplicates: list[dict[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -126,6 +116,8 @@ class Hit:
             "product": self.product,
             "topics": self.topics,
             "summary": self.summary,
+            "pinned": self.pinned,
+            "duplicates": self.duplicates,
         }
 
 
@@ -218,8 +210,15 @@ class IndexState:
         self.searcher: Searcher = self.index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         self.catalog: dict[str, dict[str, Any]] = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
         reader = self.searcher.reader()
-        keys = reader.column_reader("key")
-        self.docnum: dict[str, int] = {keys[n]: n for n in reader.all_doc_ids()}
+        column = reader.column_reader("key")
+        self.keys: dict[int, str] = {n: column[n] for n in reader.all_doc_ids()}
+        self.docnum: dict[str, int] = {key: n for n, key in self.keys.items()}
+        self.group_of: dict[int, str] = {
+            n: self.catalog[key]["dup_group"] for n, key in self.keys.items() if self.catalog[key].get("dup_group")
+        }
+        self.title_words: dict[str, frozenset[str]] = {
+            key: frozenset(t.text for t in words_analyzer()(entry["title"])) for key, entry in self.catalog.items()
+        }
         self.locales = sorted({e["locale"] for e in self.catalog.values()})
         self.by_id: dict[str, dict[str, str]] = {}
         for key, entry in self.catalog.items():
@@ -234,6 +233,19 @@ class IndexState:
 
     def close(self) -> None:
         self.searcher.close()
+
+    def folded_count(self, docnums: Iterable[int]) -> int:
+        """How many results remain once near-duplicates are folded together."""
+        groups = set()
+        count = 0
+        for docnum in docnums:
+            group = self.group_of.get(docnum)
+            if group is None:
+                count += 1
+            elif group not in groups:
+                groups.add(group)
+                count += 1
+        return count
 
     def chain(self, locale: str | None) -> list[str]:
         return locale_chain(locale, self.default_locale, self.locales)
@@ -276,8 +288,15 @@ class IndexState:
 class SearchService:
     """The long-lived search side of the server: follows CURRENT, answers searches and lookups."""
 
-    def __init__(self, index_dir: Path, default_locale: str = "en-US", check_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        default_locale: str = "en-US",
+        check_seconds: float = 1.0,
+        content_dir: Path | None = None,
+    ) -> None:
         self.index_dir = index_dir
+        self.curation = Curation(content_dir, check_seconds)
         self.default_locale = default_locale
         self.check_seconds = check_seconds
         self._state: IndexState | None = None
@@ -345,24 +364,24 @@ class SearchService:
         if cached is not None:
             self._cache.move_to_end(cache_key)
             return cached
-        chain = state.chain(locale)
-        result = self._search(state, query_text, chain, product, topic, page, per_page)
-        if correct and result.total < 3 and query_text:
-            suggestion = self.suggest_correction(state, query_text)
-            if suggestion:
-                corrected = self._search(state, suggestion, chain, product, topic, page, per_page)
-                if corrected.total > result.total:
-                    if result.total == 0:
-                        corrected.corrected_from = query_text
-                        corrected.suggestion = suggestion
-                        corrected.query = query_text
-                        result = corrected
-                    else:
-                        result.suggestion = suggestion
+        result = self._search(state, query_text, state.chain(locale), product, topic, page, per_page, correct)
         self._cache[cache_key] = result
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return result
+
+    def plan(self, state: IndexState, query_text: str, chain: list[str], correct: bool = True) -> QueryPlan:
+        languages = list(dict.fromkeys(language_of(loc) for loc in chain))
+        synonyms: dict[str, Synonyms] = {}
+        for loc in chain:
+            lang = language_of(loc)
+            if lang not in synonyms and "-" in loc:
+                synonyms[lang] = self.curation.synonyms(loc)
+        reader = state.searcher.reader()
+        corrections, unknown_only = corrections_for(query_text, reader) if correct else ({}, False)
+        plan = build_query(query_text, languages, reader, synonyms, corrections)
+        plan.corrections, plan.unknown_only = corrections, unknown_only
+        return plan
 
     def _search(
         self,
@@ -373,18 +392,28 @@ class SearchService:
         topic: str | None,
         page: int,
         per_page: int,
+        correct: bool,
     ) -> SearchResult:
-        languages = list(dict.fromkeys(language_of(loc) for loc in chain))
-        query, terms = build_query(query_text, languages, state.searcher)
+        plan = self.plan(state, query_text, chain, correct)
         hits: list[Hit] = []
         total = 0
-        if query is not None:
-            allowed = state.visible(chain, product, topic)
-            if allowed:
-                results = state.searcher.search(query, limit=page * per_page, filter=set(allowed))
-                total = len(results)
-                for hit in results[(page - 1) * per_page: page * per_page]:
-                    hits.append(self._hit(state, hit.docnum, hit.score, terms))
+        allowed = state.visible(chain, product, topic)
+        pinned_key = self._pinned(state, query_text, chain, allowed)
+        if plan.query is not None and allowed:
+            # Fetch past the page: folded near-duplicates and the pin take places.
+            want = page * per_page
+            results = state.searcher.search(plan.query, limit=want * 2 + 10, filter=set(allowed))
+            total = state.folded_count(results.docs())
+            hits = self._fold(state, list(results), plan.terms, pinned_key)
+            if pinned_key and pinned_key not in set(state.keys[d] for d in results.docs()):
+                total += 1
+            hits = hits[(page - 1) * per_page: want]
+        elif pinned_key:
+            total = 1
+            hits = [self._hit(state, state.docnum[pinned_key], 0.0, plan.terms, pinned=True)] if page == 1 else []
+        suggestion = None
+        if plan.corrections:
+            suggestion = " ".join(plan.corrections.get(t.text, t.text) for t in words_analyzer()(query_text[:300]))
         return SearchResult(
             query=query_text,
             page=page,
@@ -393,11 +422,50 @@ class SearchService:
             hits=hits,
             locale=chain[0],
             build_id=state.build_id,
+            suggestion=suggestion,
+            corrected_from=query_text if plan.unknown_only and hits else None,
             product=product,
             topic=topic,
         )
 
-    def _hit(self, state: IndexState, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+    def _pinned(self, state: IndexState, query_text: str, chain: list[str], allowed: frozenset[int]) -> str | None:
+        for loc in dict.fromkeys(c for c in chain if "-" in c):
+            article_id = self.curation.pins(loc).lookup(query_text)
+            if article_id:
+                key = state.pick(article_id, chain)
+                if key and state.docnum.get(key) in allowed:
+                    return key
+        return None
+
+    def _fold(self, state: IndexState, ranked: list[Any], terms: dict[str, set[str]], pinned_key: str | None) -> list[Hit]:
+        """Hits in rank order, one per near-duplicate group (its best-ranked copy), the pin first."""
+        hits: list[Hit] = []
+        by_group: dict[str, Hit] = {}
+        if pinned_key:
+            hits.append(self._hit(state, state.docnum[pinned_key], 0.0, terms, pinned=True))
+            group = state.catalog[pinned_key].get("dup_group")
+            if group:
+                by_group[group] = hits[0]
+        for found in ranked:
+            key = state.keys[found.docnum]
+            if key == pinned_key:
+                hits[0].score = float(found.score)
+                continue
+            entry = state.catalog[key]
+            group = entry.get("dup_group")
+            if group and group in by_group:
+                by_group[group].duplicates.append({
+                    "id": entry["id"], "title": entry["title"], "path": entry["path"],
+                    "url": article_url(entry["id"], entry["locale"], self.default_locale),
+                })
+                continue
+            hit = self._hit(state, found.docnum, found.score, terms)
+            if group:
+                by_group[group] = hit
+            hits.append(hit)
+        return hits
+
+    def _hit(self, state: IndexState, docnum: int, score: float, terms: dict[str, set[str]], pinned: bool = False) -> Hit:
         stored = state.searcher.stored_fields(docnum)
         entry = state.catalog[stored["key"]]
         lang = language_of(entry["locale"])
@@ -416,34 +484,36 @@ class SearchService:
             product=entry["product"],
             topics=entry["topics"],
             summary=entry["summary"],
+            key=stored["key"],
+            pinned=pinned,
         )
 
-    def suggest_correction(self, state: IndexState, query_text: str) -> str | None:
-        """A respelling of the query from the index's own vocabulary, or None if nothing changes."""
-        reader = state.searcher.reader()
-        changed = False
-        words: list[str] = []
-        for token in words_analyzer()(query_text[:200]):
-            word = token.text
-            if len(word) < 4 or word.isdigit() or reader.doc_frequency("words", word) > 0:
-                words.append(word)
+    def suggest(self, text: str, locale: str | None = None, limit: int = 8) -> list[dict[str, Any]]:
+        """Completions for the search box: article titles, then words, for what was typed so far."""
+        state = self.state()
+        tokens = [t.text for t in words_analyzer()(normalise_query(text)[:100])]
+        if not tokens or len(tokens[-1]) < 2:
+            return []
+        *done, partial = tokens
+        visible = state.visible(state.chain(locale))
+        titles: list[tuple[int, int, str]] = []
+        for key, title_words in state.title_words.items():
+            if state.docnum.get(key) not in visible:
                 continue
-            best = None
-            for maxdist in (1, 2):
-                candidates = [
-                    (reader.doc_frequency("words", cand), cand)
-                    for cand in reader.terms_within("words", word, maxdist, prefix=1)
-                    if cand != word
-                ]
-                if candidates:
-                    best = max(candidates)[1]
-                    break
-            if best:
-                changed = True
-                words.append(best)
-            else:
-                words.append(word)
-        return " ".join(words) if changed else None
+            if all(w in title_words for w in done) and any(w.startswith(partial) for w in title_words):
+                entry = state.catalog[key]
+                titles.append((-entry["inlinks"], len(entry["title"]), key))
+        reader = state.searcher.reader()
+        words = sorted(((reader.doc_frequency("words", w), w) for w in reader.expand_prefix("words", partial)), reverse=True)
+        prefix = " ".join(done)
+        found: list[dict[str, Any]] = []
+        for _, _, key in sorted(titles)[: max(1, limit // 2)]:
+            entry = state.catalog[key]
+            found.append({"text": entry["title"], "kind": "article",
+                          "url": article_url(entry["id"], entry["locale"], self.default_locale)})
+        for _, word in words[: limit - len(found)]:
+            found.append({"text": f"{prefix} {word}".strip(), "kind": "query"})
+        return found
 
     # -- articles, contexts, listings
 
@@ -536,33 +606,37 @@ class SearchService:
     def exists(self, article_id: str) -> bool:
         return article_id in self.state().by_id
 
-
-def build_query(text: str, languages: list[str], searcher: Searcher | None = None) -> tuple[Query | None, dict[str, set[str]]]:
-    """Turns user text into a disjunction of analysed terms; returns (query, terms per language)."""
-    subqueries: list[Query] = []
-    terms: dict[str, set[str]] = {}
-    for lang in languages:
-        suffix = LANGUAGES[lang]
-        tokens = list(dict.fromkeys(t.text for t in analyzer_for(lang)(text)))
-        if len(tokens) > MAX_TERMS and searcher is not None:
-            # Long questions: keep the rarest words, which carry the meaning; common ones cost time and add noise.
-            tokens = sorted(tokens, key=lambda t: searcher.doc_frequency("body" + suffix, t))[:MAX_TERMS]
-        else:
-            tokens = tokens[:MAX_TERMS]
-        terms[lang] = set(tokens)
-        for token in tokens:
-            subqueries.extend(Term(name + suffix, token) for name in TEXT_FIELDS)
-    if not subqueries:
-        return None, terms
-    return Or(subqueries), terms
-
-
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
-_FORMATTER = highlight.HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
-
-
-def make_snippet(text: str, terms: set[str], lang: str) -> str:
-    """An HTML snippet (escaped text, <mark> around matches) of the best passages of text."""
-    if not text or not terms:
-        return ""
-    return highlight.highlight(text, terms, analyzer_for(lang), _FRAGMENTER, _FORMATTER, top=2)
+    def related(self, article_id: str, locale: str, limit: int = 5) -> list[dict[str, Any]]:
+        """More like this: same locale, searchable, no near-duplicates of the article or of each other."""
+        state = self.state()
+        key = state.pick(article_id, [locale])
+        if key is None:
+            return []
+        cache_key = ("related", state.build_id, key, limit)
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        docnum = state.docnum[key]
+        allowed = {n for n in state.visible([locale]) if state.keys[n].startswith(locale + "/")}
+        allowed.discard(docnum)
+        lang = language_of(locale)
+        field_name = "body" + ("" if lang == "en" else f"_{lang}")
+        stored = state.searcher.stored_fields(docnum)
+        text = f"{stored['display_title']} {stored.get('snippet_text', '')}"
+        results = state.searcher.more_like(docnum, field_name, text=text, top=limit * 3, numterms=12, filter=allowed)
+        seen_groups = {state.group_of.get(docnum)} - {None}
+        titles = {state.catalog[key]["title"].lower()}
+        related: list[dict[str, Any]] = []
+        for found in results:
+            other = state.keys[found.docnum]
+            group = state.group_of.get(found.docnum)
+            title = state.catalog[other]["title"].lower()
+            if (group and group in seen_groups) or title in titles:
+                continue
+            seen_groups.add(group)
+            titles.add(title)
+            related.append(self.summary_of(state, other))
+            if len(related) >= limit:
+                break
+        self._cache[cache_key] = related  # type: ignore[assignment]
+        return related

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -9,14 +10,19 @@ import logging
 import re
 import secrets
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 
+from .analytics import Maintenance
+from .errors import Forbidden
 from .feedback import NO_REASONS, YES_REASONS, FeedbackInput, make_feedback, scrub_or_drop
+from .orgs import ORG_HEADER, OrgPolicies, valid_org
 from .privacy.client import coarse_client
 from .privacy.visitor import VisitorHasher
-from .search import ArticleView, SearchResult, SearchService, normalise_query
+from .query import normalise_query
+from .search import ArticleView, SearchResult, SearchService
 from .settings import Settings
 from .store import Event, SQLStore, hour_of, open_store
 
@@ -39,7 +45,9 @@ def default_scrubber() -> Any:
 class Services:
     def __init__(self, settings: Settings, store: SQLStore | None = None, scrub: Any = None) -> None:
         self.settings = settings
-        self.search = SearchService(settings.index_dir, settings.default_locale, settings.index_check_seconds)
+        self.search = SearchService(
+            settings.index_dir, settings.default_locale, settings.index_check_seconds, content_dir=settings.content_dir
+        )
         self.store = store or open_store(settings.database_url)
         self.scrub = scrub or default_scrubber()
         self.visitors = VisitorHasher(self.store, site=settings.site_name)
@@ -48,13 +56,37 @@ class Services:
         self._scrub_key = secrets.token_bytes(32)
         self._scrubbed: OrderedDict[bytes, str | None] = OrderedDict()
         self.scrub_failures = 0
+        self.orgs = OrgPolicies(self.store, Path(settings.org_policy_file) if settings.org_policy_file else None)
+        self.maintenance: Maintenance | None = None
 
     def start(self) -> None:
         self.store.migrate()
         self.search.refresh()
+        if self.settings.rollup_interval_seconds > 0:
+            self.maintenance = Maintenance(
+                self.store,
+                self.settings.rollup_interval_seconds,
+                self.settings.event_retention_days,
+                self.settings.comment_retention_days,
+                after_purge=self.visitors.forget,
+            )
+            self.maintenance.start()
 
     def close(self) -> None:
+        if self.maintenance is not None:
+            self.maintenance.stop()
         self.store.close()
+
+    # -- which organisation a client belongs to, and what its policy allows
+
+    def org_of(self, request: Request, given: str = "") -> str:
+        """The org a request names: a submitted field, else the X-Helpsvc-Org header, else ?org=."""
+        if given:
+            return valid_org(given, "org")
+        header = request.headers.get(ORG_HEADER, "")
+        if header:
+            return valid_org(header, "X-Helpsvc-Org")
+        return valid_org(request.query_params.get("org", ""), "org")
 
     # -- who is asking, coarsely
 
@@ -101,10 +133,14 @@ class Services:
             day=now.date().isoformat(),
             hour=hour_of(now),
             client=self.client_of(request, None, fields.get("locale")),
+            org=self.org_of(request),
             **fields,
         )
 
-    def record_search(self, request: Request, result: SearchResult) -> str:
+    def record_search(self, request: Request, result: SearchResult) -> str | None:
+        """Logs a search and returns its id, or None when the reader's organisation turned search logging off."""
+        if not self.orgs.policy(self.org_of(request)).search_logging:
+            return None
         search_id = secrets.token_hex(8)
         self.store.add_event(
             self._event(
@@ -130,6 +166,10 @@ class Services:
     # -- feedback
 
     async def add_feedback(self, request: Request, given: FeedbackInput) -> tuple[str, ArticleView]:
+        org = self.org_of(request, given.org)
+        if not self.orgs.policy(org).feedback:
+            raise Forbidden(f"Feedback is turned off for your organisation ({org}); nothing was stored.")
+        given = dataclasses.replace(given, org=org)
         view = self.search.article(given.article_id, given.locale)
         record = make_feedback(
             given,
@@ -149,8 +189,12 @@ class Services:
             self.scrub_failures += 1
             raise
 
-    def feedback_form(self, view: ArticleView) -> dict[str, Any]:
+    def feedback_form(self, view: ArticleView, org: str = "") -> dict[str, Any] | None:
+        """What the feedback widget needs, or None when the reader's organisation turned feedback off."""
+        if not self.orgs.policy(org).feedback:
+            return None
         return {
+            "org": org,
             "article_id": view.id,
             "locale": view.locale,
             "yes_reasons": YES_REASONS,
@@ -164,4 +208,4 @@ class Services:
         return self.search.popular(locale)
 
     def related(self, view: ArticleView) -> list[dict[str, Any]]:
-        return []
+        return self.search.related(view.id, view.locale)

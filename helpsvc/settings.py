@@ -58,6 +58,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("comment_retention_days", 90, "Days feedback comments are kept.", int),
     Setting("max_body_bytes", 65536, "Largest request body accepted.", int),
     Setting("log_json", False, "Write logs as JSON lines.", _bool),
+    Setting("secret_key_file", "var/secret_key", "Where a generated secret key is kept (mode 0600) when secret_key is empty.", str),
+    Setting("session_hours", 12.0, "Hours a staff login lasts.", float),
+    Setting("org_policy_file", "", "TOML or JSON file of organisation policies (feedback, search logging); empty for none.", str),
+    Setting("rollup_interval_seconds", 300.0, "How often the server updates report rollups and purges expired data; 0 turns the job off.", float),
 )
 
 
@@ -80,6 +84,10 @@ class Settings:
     comment_retention_days: int = 90
     max_body_bytes: int = 65536
     log_json: bool = False
+    secret_key_file: str = "var/secret_key"
+    session_hours: float = 12.0
+    org_policy_file: str = ""
+    rollup_interval_seconds: float = 300.0
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

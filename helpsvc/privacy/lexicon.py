@@ -11,8 +11,11 @@ Sources, all shipped inside installed packages (nothing is downloaded):
   TextBlob ships, plus Faker's lorem word lists for European languages; a capitalised
   word that is also an everyday word ("Will", "Grant", "Lobby") is not, on its own,
   evidence of a name;
-* places: the real city and state lists among Faker's address providers, so that a
-  city that doubles as a surname ("Redmond") is not taken for a person.
+* places: the real city, state and country names among Faker's address providers, so
+  that a city that doubles as a surname is not taken for a person;
+* popularity: gender-guesser's per-country frequencies mark names such as John or
+  Peter that a corpus lexicon also lists in lower case; next to another listed name
+  they still count ("John Smith").
 """
 from __future__ import annotations
 
@@ -23,30 +26,36 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .vocabulary import CALENDAR_WORDS, PRODUCT_WORDS, STOPWORDS
+from .vocabulary import CALENDAR_WORDS, PLACE_WORDS, PRODUCT_WORDS, STOPWORDS, TECH_WORDS
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SPLIT_RE = re.compile(r"[\s\-]+")
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Case- and accent-insensitive key: 'Émilie' and 'emilie' look up the same entry."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("’", "'")
 
 
 def is_cjk(word: str) -> bool:
-    return bool(_CJK_RE.search(word))
+    return not word.isascii() and bool(_CJK_RE.search(word))
 
 
 @dataclass(frozen=True)
 class Lexicon:
     given: frozenset[str]
     surnames: frozenset[str]
-    common: frozenset[str]
+    common: frozenset[str]        # everyday words in any source
+    core_common: frozenset[str]   # everyday words from curated lists (not the corpus lexicon)
+    popular: frozenset[str]       # given names frequent in at least one country
     places: frozenset[str]
     cjk_given: frozenset[str]
     cjk_surnames: frozenset[str]
@@ -74,10 +83,13 @@ def _build() -> Lexicon:
     try:
         given: set[str] = set()
         surnames: set[str] = set()
+        popular: set[str] = set()
         cjk_given: set[str] = set()
         cjk_surnames: set[str] = set()
-        for name in _gender_guesser_names():
+        for name, frequency in _gender_guesser_names():
             given.add(fold(name))
+            if frequency >= _POPULAR:
+                popular.add(fold(name))
         for kind, name in _faker_person_names():
             for part in _SPLIT_RE.split(name.strip()):
                 if not part:
@@ -86,9 +98,10 @@ def _build() -> Lexicon:
                     (cjk_given if kind == "first" else cjk_surnames).add(unicodedata.normalize("NFKC", part))
                 elif len(part) > 1:
                     (given if kind == "first" else surnames).add(fold(part))
-        common = set(_brill_common_words()) | set(_faker_lorem_words())
-        common |= {fold(w) for w in STOPWORDS | CALENDAR_WORDS | PRODUCT_WORDS}
-        places = set(_faker_places())
+        core_common = set(_faker_lorem_words())
+        core_common |= {fold(w) for w in STOPWORDS | CALENDAR_WORDS | PRODUCT_WORDS | TECH_WORDS}
+        common = core_common | set(_brill_common_words())
+        places = set(_faker_places()) | set(_time_zone_cities()) | PLACE_WORDS
     except (OSError, ImportError, AttributeError, ValueError) as exc:
         raise LexiconError(f"name lists could not be loaded: {exc}") from exc
     if len(given) < 10000 or len(surnames) < 10000 or len(common) < 10000:
@@ -97,7 +110,9 @@ def _build() -> Lexicon:
         given=frozenset(given),
         surnames=frozenset(surnames),
         common=frozenset(common),
-        places=frozenset(places - given),
+        core_common=frozenset(core_common),
+        popular=frozenset(popular - core_common),
+        places=frozenset(places),
         cjk_given=frozenset(cjk_given),
         cjk_surnames=frozenset(cjk_surnames),
     )
@@ -111,7 +126,11 @@ def _package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _gender_guesser_names() -> Iterator[str]:
+# gender-guesser rates each name per country from 1 (rare) to 13 (very common).
+_POPULAR = 6
+
+
+def _gender_guesser_names() -> Iterator[tuple[str, int]]:
     path = _package_dir("gender_guesser") / "data" / "nam_dict.txt"
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -121,10 +140,16 @@ def _gender_guesser_names() -> Iterator[str]:
             if len(parts) < 2:
                 continue
             name = parts[1]
+            # Popularity in Great Britain, Ireland and the USA: the English corpus behind
+            # the lexicon is where a popular name shows up in lower case by accident.
+            frequency = max((int(c, 16) for c in line[30:33] if c in _HEX), default=0)
             # '+' marks a compound written joined, spaced or hyphenated ("Jean+Pierre").
             for piece in name.split("+"):
                 if len(piece) > 1:
-                    yield piece
+                    yield piece, frequency
+
+
+_HEX = frozenset("123456789ABCDEFabcdef")
 
 
 def _faker_modules(kind: str) -> Iterator[object]:
@@ -154,8 +179,9 @@ def _faker_person_names() -> Iterator[tuple[str, str]]:
 
 
 def _faker_lorem_words() -> Iterator[str]:
-    # Latin-script lists only; lorem ipsum itself ('la', 'en_PH') is not a language.
-    for locale in ("en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "da_DK", "cs_CZ"):
+    # Latin-script word lists only; lorem ipsum itself ('la', 'en_PH') is not a language,
+    # and the Spanish and Czech lists are corpus counts that include names (José, John).
+    for locale in ("en_US", "de_DE", "fr_FR", "it_IT", "nl_NL", "pl_PL", "da_DK"):
         provider = importlib.import_module(f"faker.providers.lorem.{locale}").Provider
         for word in _strings(getattr(provider, "word_list", ())):
             if " " not in word:
@@ -166,8 +192,20 @@ def _faker_places() -> Iterator[str]:
     for provider in _faker_modules("address"):
         for attr in ("cities", "city_names", "states", "regions", "provinces", "countries"):
             for place in _strings(getattr(provider, attr, ())):
-                if " " not in place.strip():
+                place = place.strip()
+                # Single-word names only: parts of "Sint-Joost" or "Saint Lucia" are names too.
+                if len(place) > 3 and not _SPLIT_RE.search(place):
                     yield fold(place)
+
+
+def _time_zone_cities() -> Iterator[str]:
+    """Major cities from the IANA time-zone names ("Europe/London", "Asia/Kolkata")."""
+    import zoneinfo
+
+    for zone in zoneinfo.available_timezones():
+        for part in re.split(r"[/_\-]", zone):
+            if len(part) > 3 and part.isalpha():
+                yield fold(part)
 
 
 def _brill_common_words() -> Iterator[str]:

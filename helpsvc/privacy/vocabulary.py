@@ -17,6 +17,38 @@ PRODUCT_WORDS: frozenset[str] = frozenset(
     """.split()
 )
 
+# Everyday words of software support that a 1990s lexicon lacks; they are never names
+# or user names ("user homed on the pool", "the Router service").
+TECH_WORDS: frozenset[str] = frozenset(
+    """
+    login logon logoff logout signin signout sign-in sign-out homed online offline email e-mail voicemail
+    config configured admin admins router analytics dashboard backend frontend datacenter datacentre
+    connectivity conferencing archiving provisioning provisioned federated licensed unlicensed enabled
+    disabled app apps webapp website web browser plugin add-in addin addon add-on dial-in dial-out
+    dialin dialout dialpad headset headsets webcam smartphone desktop laptop tablet softphone
+    username usernames userid password passwords passcode pin url urls sso mfa vpn wifi wi-fi ethernet
+    firewall proxy gateway endpoint endpoints tenant tenants policy policies sync synced syncing
+    screenshot screenshots upload uploaded download downloaded reinstall reinstalled uninstall uninstalled
+    reboot rebooted restart restarted logged signed lagging laggy choppy echo muted unmuted
+    """.split()
+)
+
+# Continents and regions that double as given names (Asia, America, Europa).
+PLACE_WORDS: frozenset[str] = frozenset(
+    """
+    africa america americas asia europe europa oceania australia antarctica arctic emea apac latam amer
+    north south east west central middle far near eastern western northern southern
+    """.split()
+)
+
+# Nouns after a capitalised word that make it a place or an organisation ("the Redmond site").
+PLACE_HEADS: frozenset[str] = frozenset(
+    """
+    office offices site sites campus datacenter datacentre region area branch headquarters hq building
+    location city town airport university college hospital station street road county state district
+    """.split()
+)
+
 # Month and weekday names (also common given names: May, June, August, April).
 CALENDAR_WORDS: frozenset[str] = frozenset(
     """
@@ -82,5 +114,5 @@ NAME_PARTICLES: frozenset[str] = frozenset(
 
 # Words before a single capitalised word that make it a place, not a person ("in Redmond").
 LOCATIVE_WORDS: frozenset[str] = frozenset(
-    "in at near around across outside inside nach aus dans à en em bij".split()
+    "in at near around across outside inside nach aus dans à en em bij of".split()
 )

@@ -74,6 +74,82 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE TABLE salts (day TEXT PRIMARY KEY, salt {blob} NOT NULL)",
         ),
     ),
+    Migration(
+        2,
+        "staff accounts, organisation policies, daily rollups",
+        (
+            f"""CREATE TABLE staff_users (
+                id {{id}},
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL,
+                org TEXT NOT NULL DEFAULT '',
+                password_hash TEXT NOT NULL,
+                created TEXT NOT NULL,
+                password_changed TEXT NOT NULL
+            )""",
+            """CREATE TABLE staff_sessions (
+                token_hash TEXT PRIMARY KEY,
+                user_id {bigint} NOT NULL,
+                csrf TEXT NOT NULL,
+                created TEXT NOT NULL,
+                expires TEXT NOT NULL
+            )""",
+            "CREATE INDEX staff_sessions_user ON staff_sessions (user_id)",
+            "CREATE TABLE login_failures (name_key TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until TEXT NOT NULL)",
+            """CREATE TABLE org_policies (
+                org TEXT PRIMARY KEY,
+                name TEXT NOT NULL DEFAULT '',
+                feedback INTEGER NOT NULL,
+                search_logging INTEGER NOT NULL,
+                updated TEXT NOT NULL,
+                updated_by TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE TABLE job_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires TEXT NOT NULL, last_done TEXT NOT NULL DEFAULT '')",
+            "CREATE TABLE rollup_days (day TEXT PRIMARY KEY, built TEXT NOT NULL, final INTEGER NOT NULL)",
+            """CREATE TABLE rollup_views (
+                day TEXT NOT NULL, article_id TEXT NOT NULL, locale TEXT NOT NULL, views INTEGER NOT NULL,
+                PRIMARY KEY (day, article_id, locale)
+            )""",
+            """CREATE TABLE rollup_votes (
+                day TEXT NOT NULL, article_id TEXT NOT NULL, locale TEXT NOT NULL, revision TEXT NOT NULL,
+                yes_votes INTEGER NOT NULL, no_votes INTEGER NOT NULL, comments INTEGER NOT NULL,
+                PRIMARY KEY (day, article_id, locale, revision)
+            )""",
+            "CREATE INDEX rollup_votes_article ON rollup_votes (article_id, day)",
+            """CREATE TABLE rollup_reasons (
+                day TEXT NOT NULL, article_id TEXT NOT NULL, locale TEXT NOT NULL, helpful INTEGER NOT NULL,
+                reason TEXT NOT NULL, votes INTEGER NOT NULL,
+                PRIMARY KEY (day, article_id, locale, helpful, reason)
+            )""",
+            """CREATE TABLE rollup_searches (
+                day TEXT NOT NULL, locale TEXT NOT NULL, searches INTEGER NOT NULL, zero_results INTEGER NOT NULL,
+                clicked INTEGER NOT NULL, clicks INTEGER NOT NULL,
+                PRIMARY KEY (day, locale)
+            )""",
+            """CREATE TABLE rollup_queries (
+                day TEXT NOT NULL, locale TEXT NOT NULL, query TEXT NOT NULL, visitors INTEGER NOT NULL,
+                searches INTEGER NOT NULL, zero_results INTEGER NOT NULL, clicked INTEGER NOT NULL,
+                no_votes INTEGER NOT NULL,
+                PRIMARY KEY (day, locale, query)
+            )""",
+            """CREATE TABLE rollup_query_articles (
+                day TEXT NOT NULL, locale TEXT NOT NULL, query TEXT NOT NULL, article_id TEXT NOT NULL,
+                clicks INTEGER NOT NULL,
+                PRIMARY KEY (day, locale, query, article_id)
+            )""",
+            "CREATE INDEX rollup_query_articles_article ON rollup_query_articles (article_id, day)",
+            """CREATE TABLE rollup_reformulations (
+                day TEXT NOT NULL, locale TEXT NOT NULL, from_query TEXT NOT NULL, to_query TEXT NOT NULL,
+                visitors INTEGER NOT NULL, transitions INTEGER NOT NULL, from_zero INTEGER NOT NULL,
+                PRIMARY KEY (day, locale, from_query, to_query)
+            )""",
+            """CREATE TABLE synonym_decisions (
+                locale TEXT NOT NULL, from_query TEXT NOT NULL, to_query TEXT NOT NULL, decision TEXT NOT NULL,
+                decided TEXT NOT NULL, decided_by TEXT NOT NULL,
+                PRIMARY KEY (locale, from_query, to_query)
+            )""",
+        ),
+    ),
 )
 
 

@@ -18,7 +18,7 @@ from ..errors import HelpError
 from ..search import IndexUnavailable
 from ..services import Services
 from ..settings import Settings
-from . import feedback, ops, reader
+from . import assist, feedback, ops, reader, staff
 from .middleware import SecurityHeaders
 from .openapi import openapi
 from .render import error_response
@@ -38,6 +38,7 @@ ROUTES = [
     # JSON twins
     Route("/api/v1/home", reader.home_api, name="home_api"),
     Route("/api/v1/search", reader.search_api, name="search_api"),
+    Route("/api/v1/suggest", assist.suggest_api, name="suggest_api"),
     Route("/api/v1/articles/{article_id:path}", reader.article_api, name="article_api"),
     Route("/api/v1/contexts/{context_id:path}", reader.context_api, name="context_api"),
     Route("/api/v1/privacy", reader.privacy_api, name="privacy_api"),
@@ -46,6 +47,8 @@ ROUTES = [
     # operations
     Route("/healthz", ops.healthz, name="healthz"),
     Route("/readyz", ops.readyz, name="readyz"),
+    # staff: login, reports and their JSON and CSV twins
+    *staff.ROUTES,
     Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
 ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -100,6 +101,8 @@ async def feedback_form(request: Request) -> Response:
     }
     if form.get("locale"):
         data["locale"] = str(form.get("locale"))
+    if form.get("org"):
+        data["org"] = str(form.get("org"))
     step = str(form.get("step", "vote"))
     feedback_id, view, given = await _store_feedback(request, data)
     context = {
@@ -110,6 +113,7 @@ async def feedback_form(request: Request) -> Response:
         "done": step == "details",
         "max_comment": 2000,
         "query": "",
+        "org": given.org,
     }
     return page(request, "feedback.html", context, status=201 if step == "details" else 200)
 
@@ -132,4 +136,8 @@ async def click(request: Request) -> Response:
     except NotFound:
         raise NotFoundError(f"no article with id {article_id[:80]!r}") from None
     services.record_click(request, search_id, view.id, rank, view.locale)
-    return RedirectResponse(article_url(view.id, view.locale, services.settings.default_locale), status_code=303)
+    target = article_url(view.id, view.locale, services.settings.default_locale)
+    org = services.org_of(request)
+    if org:
+        target += ("&" if "?" in target else "?") + urlencode({"org": org})
+    return RedirectResponse(target, status_code=303)

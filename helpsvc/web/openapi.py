@@ -119,6 +119,16 @@ SPEC: dict[str, Any] = {
             ],
             "responses": {"200": _ok("SearchResult"), "400": _error("A parameter is out of range"), "503": _error("No index yet")},
         }},
+        "/api/v1/suggest": {"get": {
+            "summary": "Completions for the search box (never logged as a search)",
+            "parameters": [{"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}, _LOCALE],
+            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["query", "suggestions"],
+                "properties": {"query": _STR, "suggestions": {"type": "array", "items": {
+                    "type": "object", "required": ["text", "kind"],
+                    "properties": {"text": _STR, "kind": {"type": "string", "enum": ["article", "query"]}, "url": _STR}}}}}}}},
+                "400": _error("Bad locale")},
+        }},
         "/api/v1/articles/{article_id}": {"get": {
             "summary": "One article, rendered",
             "parameters": [{"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}, _LOCALE],

@@ -67,8 +67,10 @@ def search_data(request: Request) -> dict[str, Any]:
     data = result.as_json()
     data["search_id"] = search_id
     if search_id:
+        # The org travels on the result link, so the article it leads to keeps the org's policy.
+        org = {"org": services.org_of(request)} if services.org_of(request) else {}
         for rank, hit in enumerate(data["hits"], start=(page_number - 1) * per_page + 1):
-            hit["click_url"] = f"/go/{search_id}?" + urlencode({"a": hit["id"], "r": rank, "locale": hit["locale"]})
+            hit["click_url"] = f"/go/{search_id}?" + urlencode({"a": hit["id"], "r": rank, "locale": hit["locale"], **org})
     data["popular"] = services.popular(locale) if result.total == 0 else []
     return data
 
@@ -99,7 +101,7 @@ def article_data(request: Request) -> dict[str, Any]:
     services.record_view(request, view)
     data = view.as_json()
     data["related"] = services.related(view)
-    data["feedback"] = services.feedback_form(view)
+    data["feedback"] = services.feedback_form(view, services.org_of(request))
     return data
 
 

@@ -1,0 +1,431 @@
+"""Known-item search evaluation: our search against an SQLite FTS5 BM25 baseline.
+
+Each query has one right answer (the article it was written for). The corpus is
+indexed with our own ``build_index`` and, in the same run and from the same
+article text, into an SQLite FTS5 table. Three query sets (long, short,
+misspelled) are run through both, and MRR@10, Recall@1, Recall@10 and latency
+are reported. See eval/README.md.
+
+    .venv/bin/python eval/known_item.py --shared ../shared [--sets long,short] [--limit 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from helpsvc.content import Article, load_collection, render
+from helpsvc.index import build_index, current_build_id
+from helpsvc.search import SearchService, normalise_query
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from querysets import DocFreq, misspell, short_query  # noqa: E402
+
+EVAL_FILE = "eval/known_item_dev.jsonl"
+CORPUS = "corpus"
+ALL_SETS = ("long", "short", "misspelled")
+K = 10
+DEEP = 100  # how far down a miss is looked for, to report its rank (not timed)
+FTS_WEIGHTS = (3.0, 1.0)  # bm25() weights for (title, body); our title field boost is 3.0
+RESULTS = Path(__file__).resolve().parent / "results" / "known_item.json"
+
+GOALS = {"long": 1.10, "short": 1.15, "misspelled": 1.15}
+TYPO_RECALL_GOAL = 0.8
+
+
+def _progress(total: int, desc: str) -> Any:
+    return tqdm(total=total, desc=desc, file=sys.stderr, leave=False)
+
+
+# ---------------------------------------------------------------- corpus and indexes
+
+
+@dataclass
+class Corpus:
+    root: Path
+    articles: dict[str, Article]  # by path relative to the corpus root
+    texts: dict[str, str]  # plain body text, as our indexer renders it
+    skipped: int
+
+    @classmethod
+    def load(cls, root: Path) -> "Corpus":
+        articles: dict[str, Article] = {}
+        skipped = 0
+        for item in load_collection(root):
+            if isinstance(item, Article):
+                articles[item.path] = item
+            else:
+                skipped += 1
+        texts = {}
+        for path, article in tqdm(articles.items(), desc="rendering", file=sys.stderr, leave=False):
+            texts[path] = render(article).text
+        return cls(root, articles, texts, skipped)
+
+
+def ensure_index(corpus_dir: Path, index_dir: Path, reuse: bool) -> tuple[str, float, bool]:
+    """(build id, seconds spent building, reused?)"""
+    if reuse and current_build_id(index_dir):
+        return current_build_id(index_dir) or "", 0.0, True
+    started = time.perf_counter()
+    report = build_index(corpus_dir, index_dir, progress=_progress)
+    return report.build_id, time.perf_counter() - started, False
+
+
+class Fts5:
+    """The baseline: one FTS5 table (title, body) with the porter tokenizer, ranked by bm25()."""
+
+    def __init__(self, corpus: Corpus, weights: tuple[float, float] = FTS_WEIGHTS) -> None:
+        started = time.perf_counter()
+        self.db = sqlite3.connect(":memory:")
+        self.db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(title, body, path UNINDEXED, noindex UNINDEXED, "
+            "tokenize='porter unicode61')"
+        )
+        # NOINDEX articles are indexed (so term statistics match ours, which indexes them
+        # too) and filtered out at query time, as our search does.
+        self.db.executemany(
+            "INSERT INTO docs(title, body, path, noindex) VALUES (?, ?, ?, ?)",
+            (
+                (a.title, corpus.texts[p], p, int(a.noindex))
+                for p, a in corpus.articles.items()
+            ),
+        )
+        self.db.commit()
+        self.weights = weights
+        self.sql = (
+            f"SELECT path FROM docs WHERE docs MATCH ? AND noindex = 0 "
+            f"ORDER BY bm25(docs, {weights[0]}, {weights[1]}) LIMIT ?"
+        )
+        self.seconds = time.perf_counter() - started
+
+    @staticmethod
+    def match_expression(text: str) -> str | None:
+        """The user's words as an OR of quoted terms: no text can be read as FTS5 syntax."""
+        words = list(dict.fromkeys(w.lower() for w in re.findall(r"\w+", text)))
+        if not words:
+            return None
+        return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+    def search(self, text: str, limit: int = K) -> list[str]:
+        expr = self.match_expression(normalise_query(text))
+        if expr is None:
+            return []
+        return [row[0] for row in self.db.execute(self.sql, (expr, limit))]
+
+
+class Ours:
+    """Our search, exactly as the web API calls it (SearchService.search, page 1)."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.service = SearchService(index_dir)
+        self.service.search("warm up the searcher")  # opens the index; not timed
+
+    def search(self, text: str, limit: int = K) -> list[str]:
+        # The service caches results by query text; short queries can repeat across
+        # targets, so the cache is emptied to time every query as a cold one.
+        cache = getattr(self.service, "_cache", None)
+        if cache is not None:
+            cache.clear()
+        return [h.path for h in self.service.search(text, per_page=limit).hits]
+
+
+# ---------------------------------------------------------------- query sets
+
+
+@dataclass
+class Query:
+    text: str
+    target: str
+    title: str
+
+
+def load_known_items(path: Path) -> list[dict[str, str]]:
+    items = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                items.append(json.loads(line))
+    return items
+
+
+def _title(item: dict[str, str], corpus: Corpus) -> str:
+    article = corpus.articles.get(item["target"])
+    return article.title if article else item["title"]
+
+
+def make_sets(items: list[dict[str, str]], corpus: Corpus, wanted: list[str]) -> dict[str, list[Query]]:
+    df = DocFreq(a.title + "\n" + corpus.texts[p] for p, a in corpus.articles.items())
+    sets: dict[str, list[Query]] = {}
+    shorts = [
+        # The target's own title (the eval file's copy if the target is not in the corpus).
+        Query(short_query(_title(i, corpus), df), i["target"], i["title"]) for i in items
+    ]
+    if "long" in wanted:
+        sets["long"] = [Query(i["query"], i["target"], i["title"]) for i in items]
+    if "short" in wanted:
+        sets["short"] = shorts
+    if "misspelled" in wanted:
+        sets["misspelled"] = [Query(misspell(q.text), q.target, q.title) for q in shorts]
+    return sets
+
+
+# ---------------------------------------------------------------- running and scoring
+
+
+@dataclass
+class Run:
+    ranks: list[int | None] = field(default_factory=list)  # 1-based rank in the top 10, else None
+    deep_ranks: list[int | None] = field(default_factory=list)  # rank within the top 100 (misses only)
+    top1: list[str | None] = field(default_factory=list)
+    ms: list[float] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float]:
+        n = len(self.ranks)
+        if not n:
+            return {"n": 0}
+        ms = sorted(self.ms)
+        return {
+            "n": n,
+            "mrr10": sum(1.0 / r for r in self.ranks if r) / n,
+            "r1": sum(1 for r in self.ranks if r == 1) / n,
+            "r10": sum(1 for r in self.ranks if r) / n,
+            "p50_ms": statistics.median(ms),
+            "p95_ms": ms[min(n - 1, int(round(0.95 * (n - 1))))],
+        }
+
+
+def run_set(system: Any, queries: list[Query], label: str) -> Run:
+    run = Run()
+    for q in tqdm(queries, desc=label, file=sys.stderr, leave=False):
+        started = time.perf_counter()
+        paths = system.search(q.text, K)
+        run.ms.append((time.perf_counter() - started) * 1000.0)
+        rank = paths.index(q.target) + 1 if q.target in paths else None
+        run.ranks.append(rank)
+        run.top1.append(paths[0] if paths else None)
+        if rank is None:
+            deep = system.search(q.text, DEEP)
+            run.deep_ranks.append(deep.index(q.target) + 1 if q.target in deep else None)
+        else:
+            run.deep_ranks.append(rank)
+    return run
+
+
+def fmt_rank(rank: int | None) -> str:
+    return str(rank) if rank else f">{DEEP}"
+
+
+# ---------------------------------------------------------------- output
+
+
+def print_table(summary: dict[str, dict[str, dict[str, float]]]) -> None:
+    header = f"{'set':<11} {'system':<7} {'n':>4}  {'MRR@10':>6}  {'R@1':>5}  {'R@10':>5}  {'MRR ours/fts5':>13}  {'p50 ms':>7}  {'p95 ms':>7}"
+    print(header)
+    print("-" * len(header))
+    for name, systems in summary.items():
+        ours, fts = systems["ours"], systems["fts5"]
+        ratio = ours["mrr10"] / fts["mrr10"] if fts["mrr10"] else float("inf")
+        for system, m in (("ours", ours), ("fts5", fts)):
+            shown = f"{ratio:.2f}x" if system == "ours" else ""
+            print(
+                f"{name:<11} {system:<7} {m['n']:>4}  {m['mrr10']:>6.3f}  {m['r1']:>5.3f}  {m['r10']:>5.3f}  "
+                f"{shown:>13}  {m['p50_ms']:>7.1f}  {m['p95_ms']:>7.1f}"
+            )
+
+
+def goals(summary: dict[str, dict[str, dict[str, float]]]) -> list[dict[str, Any]]:
+    checks = []
+    for name, factor in GOALS.items():
+        if name in summary:
+            ours, fts = summary[name]["ours"]["mrr10"], summary[name]["fts5"]["mrr10"]
+            ratio = ours / fts if fts else float("inf")
+            checks.append({
+                "goal": f"{name}: ours MRR@10 >= {factor:.2f} x FTS5",
+                "value": f"{ratio:.3f}x ({ours:.3f} vs {fts:.3f})",
+                "met": ratio >= factor,
+            })
+    if "short" in summary and "misspelled" in summary:
+        short_r10 = summary["short"]["ours"]["r10"]
+        typo_r10 = summary["misspelled"]["ours"]["r10"]
+        rel = typo_r10 / short_r10 if short_r10 else 0.0
+        checks.append({
+            "goal": f"misspelled: ours R@10 >= {TYPO_RECALL_GOAL:.1f} x our short R@10",
+            "value": f"{rel:.3f}x ({typo_r10:.3f} vs {short_r10:.3f})",
+            "met": rel >= TYPO_RECALL_GOAL,
+        })
+    return checks
+
+
+def show_misses(name: str, queries: list[Query], runs: dict[str, Run], corpus: Corpus, k: int) -> None:
+    ours, fts = runs["ours"], runs["fts5"]
+    missed = [i for i, r in enumerate(ours.ranks) if r is None]
+    # Losses to the baseline first (FTS5 found it in its top 10), then misses by both.
+    missed.sort(key=lambda i: (fts.ranks[i] is None, i))
+    lost = sum(1 for i in missed if fts.ranks[i] is not None)
+    print(f"\n{name}: {len(missed)} misses by ours ({lost} of them found by FTS5 in its top {K}); first {min(k, len(missed))}:")
+    for i in missed[:k]:
+        q = queries[i]
+        top = ours.top1[i]
+        top_title = corpus.articles[top].title if top in corpus.articles else "(no results)"
+        text = q.text if len(q.text) <= 110 else q.text[:107] + "..."
+        print(f"  - query  : {text}")
+        print(f"    target : {q.title}  [{q.target}]")
+        print(f"    ours rank {fmt_rank(ours.deep_ranks[i])}, fts5 rank {fmt_rank(fts.deep_ranks[i])}; our #1: {top_title}")
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (corpus/, eval/)")
+    parser.add_argument("--sets", default=",".join(ALL_SETS), help="comma-separated: long,short,misspelled")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N known items (quick runs)")
+    parser.add_argument("--keep-index", type=Path, default=None, metavar="DIR",
+                        help="index folder to reuse if it has a CURRENT build (built there otherwise)")
+    parser.add_argument("--show-misses", type=int, default=0, metavar="K", help="print K example misses per set")
+    parser.add_argument("--noindex-targets", choices=("exclude", "miss"), default="exclude",
+                        help="known items whose target is ROBOTS: NOINDEX: excluded from both systems "
+                             "(default) or counted as misses for both")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
+    args = parser.parse_args(argv)
+    sets = [s.strip() for s in args.sets.split(",") if s.strip()]
+    unknown = [s for s in sets if s not in ALL_SETS]
+    if unknown or not sets:
+        parser.error(f"unknown query set(s) {unknown}; choose from {','.join(ALL_SETS)}")
+    args.set_list = [s for s in ALL_SETS if s in sets]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    corpus_dir = args.shared / CORPUS
+    eval_file = args.shared / EVAL_FILE
+    if not corpus_dir.is_dir() or not eval_file.is_file():
+        missing = corpus_dir if not corpus_dir.is_dir() else eval_file
+        print(f"known-item eval skipped: {missing} not found (pass --shared DIR with corpus/ and {EVAL_FILE})")
+        return 0
+
+    items = load_known_items(eval_file)
+    if args.limit:
+        items = items[: args.limit]
+    corpus = Corpus.load(corpus_dir)
+    unknown = [i for i in items if i["target"] not in corpus.articles]
+    noindex = [i for i in items if i["target"] in corpus.articles and corpus.articles[i["target"]].noindex]
+    print(f"corpus: {len(corpus.articles)} articles ({sum(a.noindex for a in corpus.articles.values())} NOINDEX, "
+          f"{corpus.skipped} skipped); known items: {len(items)}")
+    if unknown:
+        print(f"  {len(unknown)} known items name a target not in the corpus: counted as misses for both systems")
+    action = "excluded from every set, for both systems" if args.noindex_targets == "exclude" else \
+        "kept, and count as misses for both systems (neither may return them)"
+    print(f"  {len(noindex)} targets are ROBOTS: NOINDEX: {action}")
+    if args.noindex_targets == "exclude":
+        skip = {id(i) for i in noindex}
+        items = [i for i in items if id(i) not in skip]
+    tmp = None
+    if args.keep_index:
+        index_dir = args.keep_index.resolve()
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="helpsvc-eval-")
+        index_dir = Path(tmp.name)
+    try:
+        build_id, build_s, reused = ensure_index(corpus_dir, index_dir, reuse=bool(args.keep_index))
+        print(f"ours: index build {build_id} in {index_dir} "
+              f"({'reused' if reused else f'built in {build_s:.1f} s'})")
+        fts = Fts5(corpus)
+        print(f"fts5: SQLite {sqlite3.sqlite_version}, tokenize='porter unicode61', "
+              f"bm25(title={fts.weights[0]}, body={fts.weights[1]}), built in {fts.seconds:.1f} s")
+
+        sets = make_sets(items, corpus, args.set_list)
+        runs: dict[str, dict[str, Run]] = {}
+        summary: dict[str, dict[str, dict[str, float]]] = {}
+        for name, queries in sets.items():
+            ours = Ours(index_dir)  # a fresh service per set: no cache carried over
+            runs[name] = {
+                "ours": run_set(ours, queries, f"{name}/ours"),
+                "fts5": run_set(fts, queries, f"{name}/fts5"),
+            }
+            summary[name] = {system: run.metrics() for system, run in runs[name].items()}
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+    print()
+    print_table(summary)
+    print()
+    for name, systems in summary.items():
+        o, f = systems["ours"], systems["fts5"]
+        print(f"ratio {name:<11} MRR@10 {o['mrr10'] / f['mrr10'] if f['mrr10'] else float('inf'):.3f}x  "
+              f"R@1 {o['r1'] / f['r1'] if f['r1'] else float('inf'):.3f}x  "
+              f"R@10 {o['r10'] / f['r10'] if f['r10'] else float('inf'):.3f}x")
+    checks = goals(summary)
+    print("\ngoals (informational):")
+    for c in checks:
+        print(f"  [{'met' if c['met'] else 'NOT met'}] {c['goal']}: {c['value']}")
+
+    if args.show_misses:
+        for name, queries in sets.items():
+            show_misses(name, queries, runs[name], corpus, args.show_misses)
+
+    elapsed = time.perf_counter() - started
+    write_results(args, summary, checks, sets, runs, corpus, build_id, len(noindex), elapsed)
+    print(f"\nresults: {args.output}  (run took {elapsed:.1f} s)")
+    return 0
+
+
+def write_results(args: argparse.Namespace, summary: dict, checks: list, sets: dict[str, list[Query]],
+                  runs: dict[str, dict[str, Run]], corpus: Corpus, build_id: str, noindex: int,
+                  elapsed: float) -> None:
+    out = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "shared": str(args.shared),
+        "build_id": build_id,
+        "limit": args.limit or None,
+        "noindex_targets": {"count": noindex, "handling": args.noindex_targets},
+        "fts5": {"tokenize": "porter unicode61", "bm25_weights": {"title": FTS_WEIGHTS[0], "body": FTS_WEIGHTS[1]}},
+        "seconds": round(elapsed, 1),
+        "summary": summary,
+        "ratios_mrr10": {
+            name: (s["ours"]["mrr10"] / s["fts5"]["mrr10"] if s["fts5"]["mrr10"] else None)
+            for name, s in summary.items()
+        },
+        "goals": checks,
+        "queries": {
+            name: [
+                {
+                    "query": q.text,
+                    "target": q.target,
+                    "title": q.title,
+                    "ours_rank": runs[name]["ours"].deep_ranks[i],
+                    "fts5_rank": runs[name]["fts5"].deep_ranks[i],
+                    "ours_ms": round(runs[name]["ours"].ms[i], 2),
+                    "fts5_ms": round(runs[name]["fts5"].ms[i], 2),
+                }
+                for i, q in enumerate(queries)
+            ]
+            for name, queries in sets.items()
+        },
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    if args.output.parent == RESULTS.parent and not (RESULTS.parent / ".gitignore").exists():
+        (RESULTS.parent / ".gitignore").write_text("# generated by eval/known_item.py\n*\n", encoding="utf-8")
+    args.output.write_text(json.dumps(out, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""What writers curate beside the articles: synonyms and pinned answers, read at query time.
+
+Both live in plain text files under the content folder, one file per locale:
+
+- ``synonyms/<locale>.txt``: one group per line, terms separated by `` = ``
+  (``share screen = present desktop = screen sharing``). A term may be several words.
+- ``pins/<locale>.txt``: ``query words => article-id`` per line: that article is shown first
+  for that query (a "best bet").
+
+Files are re-read when they change, so an edit takes effect without re-indexing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_SPLIT_RE = re.compile(r"\s*=\s*")
+_WORD_RE = re.compile(r"\w+(?:[.'’-]\w+)*", re.UNICODE)
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Lower-cased words, the unit synonyms and pins match on."""
+    return tuple(w.lower().replace("’", "'") for w in _WORD_RE.findall(text))
+
+
+@dataclass(frozen=True)
+class Expansion:
+    matched: tuple[str, ...]  # the words of the query that matched a synonym term
+    alternatives: tuple[tuple[str, ...], ...]  # the group's other terms, as word tuples
+
+
+class Synonyms:
+    """Synonym groups for one locale, matched longest-first on the query's words."""
+
+    def __init__(self, groups: list[list[tuple[str, ...]]]) -> None:
+        self.groups = groups
+        self._index: dict[tuple[str, ...], int] = {}
+        for number, group in enumerate(groups):
+            for term in group:
+                self._index.setdefault(term, number)
+        self.longest = max((len(t) for t in self._index), default=0)
+
+    @classmethod
+    def parse(cls, text: str) -> "Synonyms":
+        groups = []
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if "=" not in line:
+                continue
+            terms = [words(part) for part in _SPLIT_RE.split(line)]
+            terms = list(dict.fromkeys(t for t in terms if t))
+            if len(terms) >= 2:
+                groups.append(terms)
+        return cls(groups)
+
+    def expand(self, query: str) -> list[Expansion]:
+        tokens = words(query)
+        found: list[Expansion] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self.longest, len(tokens) - i), 0, -1):
+                span = tokens[i:i + size]
+                group = self._index.get(span)
+                if group is not None:
+                    others = tuple(t for t in self.groups[group] if t != span)
+                    found.append(Expansion(span, others))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+
+class Pins:
+    """Pinned answers: an exact (normalised) query mapped to the article to show first."""
+
+    def __init__(self, pins: dict[tuple[str, ...], str]) -> None:
+        self.pins = pins
+
+    @classmethod
+    def parse(cls, text: str) -> "Pins":
+        pins: dict[tuple[str, ...], str] = {}
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if "=>" not in line:
+                continue
+            query, _, article_id = line.partition("=>")
+            key = words(query)
+            if key and article_id.strip():
+                pins[key] = article_id.strip()
+        return cls(pins)
+
+    def lookup(self, query: str) -> str | None:
+        return self.pins.get(words(query))
+
+
+def add_synonym_group(path: Path, terms: list[str]) -> None:
+    """Appends a group to a synonym file (used when a writer accepts a suggested synonym)."""
+    clean = [" ".join(words(t)) for t in terms]
+    clean = [t for t in dict.fromkeys(clean) if t]
+    if len(clean) < 2:
+        raise ValueError("a synonym group needs at least two different terms")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(" = ".join(clean) + "\n")
+
+
+class Curation:
+    """Per-locale synonyms and pins from a content folder, reloaded when a file changes."""
+
+    def __init__(self, content_dir: Path | None, check_seconds: float = 1.0) -> None:
+        self.content_dir = content_dir
+        self.check_seconds = check_seconds
+        self._cache: dict[tuple[str, str], tuple[float, float, object]] = {}
+        self._lock = threading.Lock()
+
+    def _load(self, kind: str, locale: str, parser: type) -> object:
+        key = (kind, locale)
+        now = time.monotonic()
+        cached = self._cache.get(key)
+        if cached and now - cached[0] < self.check_seconds:
+            return cached[2]
+        path = self.content_dir / kind / f"{locale}.txt" if self.content_dir else None
+        try:
+            mtime = os.stat(path).st_mtime if path else -1.0
+        except OSError:
+            mtime = -1.0
+        if cached and cached[1] == mtime:
+            value = cached[2]
+        elif mtime < 0 or path is None:
+            value = parser.parse("")
+        else:
+            value = parser.parse(path.read_text(encoding="utf-8", errors="replace"))
+        with self._lock:
+            self._cache[key] = (now, mtime, value)
+        return value
+
+    def synonyms(self, locale: str) -> Synonyms:
+        return self._load("synonyms", locale, Synonyms)  # type: ignore[return-value]
+
+    def pins(self, locale: str) -> Pins:
+        return self._load("pins", locale, Pins)  # type: ignore[return-value]

@@ -1,0 +1,166 @@
+"""Street addresses in several national styles, and postcodes near them."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from .span import Span
+
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.\-]*"          # a capitalised word
+_NUM = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5}[A-Za-z]?)?"
+
+_EN_SUFFIX = (
+    r"street|st|road|rd|avenue|ave|av|lane|ln|drive|dr|court|ct|boulevard|blvd|way|place|pl|gardens|gdns|close|"
+    r"crescent|cres|terrace|tce|square|sq|parkway|pkwy|highway|hwy|circle|cir|row|mews|walk|grove|hill|park|"
+    r"trail|trl|alley|plaza|green|rise|heights|drove|gate|wharf|quay|loop|pike|expressway|causeway|esplanade|"
+    r"promenade|vale|wynd|main|cross|marg|nagar|layout"
+)
+_UNIT = r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?\s*[\w\-]{1,6})?"
+_EN_STREET_RE = re.compile(
+    rf"(?<![\w\-.,/])(?:{_NUM}|\d{{1,3}}(?:st|nd|rd|th)),?\s+(?:{_CAP}\s+){{1,3}}(?i:{_EN_SUFFIX})\b\.?(?i:{_UNIT})"
+)
+_DE_SUFFIX = (
+    r"straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|chaussee|pfad|steig|stieg|"    # German
+    r"straat|laan|gracht|plein|kade|singel|dijk|steeg|"                               # Dutch
+    r"gatan|gata|vägen|väg|gränd|torget|gade|vej|veien|vegen|katu|tie"                # Nordic
+)
+_DE_STREET_RE = re.compile(
+    rf"(?<![\w\-])(?:(?:[A-ZÄÖÜ][\wäöüß.\-]*|an|am|auf|der|den|dem|im|in|zum|zur)\s+){{0,2}}"
+    rf"(?:[A-ZÄÖÜÅÆØ][\wäöüßåæø\-]*?(?:{_DE_SUFFIX})"
+    rf"|[A-ZÄÖÜ][\wäöüß\-]+\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Damm|Ufer|Chaussee|Ring|Markt|Steig))"
+    rf"\s*{_NUM}(?![\w])",
+)
+_ROMANCE_KEY = (
+    r"rue|avenue|av\.|boulevard|bd|place|chemin|allée|impasse|quai|route|cours|"
+    r"calle|c/|avenida|avda\.?|paseo|plaza|camino|carrera|ronda|travesía|"
+    r"via|viale|piazza|corso|largo|vicolo|strada|"
+    r"rua|travessa|praça|estrada|alameda|"
+    r"ul\.|ulica|aleja|al\.|plac|"
+    r"ulitsa|ул\.|улица|проспект|пр\."
+)
+_LINK = r"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|del\s+|de\s+los\s+|de\s+las\s+|della\s+|dei\s+|di\s+|da\s+|do\s+|dos\s+|das\s+|d['’])?"
+_ROMANCE_NUM_FIRST_RE = re.compile(
+    rf"(?<![\w\-])\d{{1,4}}(?:\s?(?:bis|ter|[a-z]))?,?\s+(?i:{_ROMANCE_KEY})\s+(?i:{_LINK}){_CAP}(?:[ \-]+{_CAP}){{0,3}}"
+)
+_ROMANCE_NUM_LAST_RE = re.compile(
+    rf"(?<![\w\-])(?:Rue|Avenue|Boulevard|Chemin|Allée|Impasse|Quai|Calle|C/|Avenida|Avda\.?|Paseo|Camino|"
+    rf"Via|Viale|Piazza|Corso|Vicolo|Rua|Travessa|Praça|Alameda|ul\.|Ulica|Aleja|Plac)\s+(?i:{_LINK}){_CAP}"
+    rf"(?:[ \-]+{_CAP}){{0,3}},?\s*(?:n[oº°]\.?\s*)?\d{{1,4}}[a-zA-Z]?(?![\w])",
+)
+_TR_STREET_RE = re.compile(
+    rf"(?<![\w\-]){_CAP}(?:\s+{_CAP}){{0,2}}\s+(?:Caddesi|Cad\.|Sokak|Sokağı|Sok\.|Bulvarı|Blv\.|Mahallesi|Mah\.)"
+    rf"(?:\s*,?\s*(?:No|Nr)\s*[:.]?\s*\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?)?",
+)
+_IN_STREET_RE = re.compile(
+    rf"(?<![\w])(?i:no\.?|#|house\s+no\.?|flat\s+no\.?|plot\s+no\.?|door\s+no\.?|h\.?\s?no\.?)\s*\d{{1,5}}[A-Za-z]?(?:/\d{{1,4}})?,\s*"
+    rf"(?:[\w.\-]+\s+){{0,3}}(?i:main|cross|road|rd|street|st|block|stage|phase|sector|nagar|layout|colony|marg|lane)\b\.?"
+    rf"(?:\s*,\s*{_CAP}(?:\s+{_CAP})?)?"
+)
+_PO_BOX_RE = re.compile(r"(?<![\w])(?:p\.?\s?o\.?\s?box|postfach|boîte\s+postale|apartado(?:\s+de\s+correos)?)\s*\d{1,6}", re.IGNORECASE)
+
+# An address cue takes the rest of the clause when no street pattern matched inside it.
+_ADDRESS_CUE_RE = re.compile(
+    r"(?<![\w])(?:(?:my|our|home|postal|mailing|billing|shipping|delivery|street|new)\s+address|address|adresse|"
+    r"anschrift|wohnadresse|lieferadresse|rechnungsadresse|adresse\s+de\s+facturation|dirección|domicilio|indirizzo|"
+    r"endereço|adres|i\s+live\s+at|live\s+at|living\s+at|located\s+at|ship(?:ping)?\s+to|deliver(?:y)?\s+to|"
+    r"wohne\s+in\s+der|j['’]habite(?:\s+au)?)"
+    r"\s*(?:is|ist|est|es|:|-)?\s*(?::\s*)?",
+    re.IGNORECASE,
+)
+# "IP address", "e-mail address", "SIP address": addresses, but not where someone lives.
+_NOT_POSTAL_RE = re.compile(
+    r"(?:ip|ipv4|ipv6|mac|e-?mail|mail|sip|web|sign[\s-]?in|log[\s-]?in|url|server|network|proxy|gateway|dns|"
+    r"hardware|physical|return|reply|forwarding|ip-?|e-?mail-?|mac-?|web-?|sip-?|internet|memory|broadcast)[\s-]*$",
+    re.IGNORECASE,
+)
+# What a postal address clause starts with: "12 Some Road", "Hauptweg 4", "No. 7, ...".
+_ADDRESS_SHAPE_RE = re.compile(
+    r"^\W{0,3}(?:\d{1,5}[A-Za-z]?,?\s+[A-ZÀ-Þ]|[A-ZÀ-Þ][\w.\-]+(?:\s+[\w.\-]+){0,3}\s+\d{1,5}\b|(?i:no|nr|flat|apt|unit)\.?\s*\d)"
+)
+_CLAUSE_END_RE = re.compile(r"\s[—–]\s|\s-\s|[;|\n(]|\.(?:\s|$)|,\s+(?:and|but|which|please|bitte|merci|svp|gracias)\b|$", re.IGNORECASE)
+
+# ---------------------------------------------------------------- postcodes
+_US_STATES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR"
+).split()
+_UK_POSTCODE_RE = re.compile(r"(?<![\w])[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![\w])")
+_US_ZIP_RE = re.compile(rf"[A-Z][a-z]+,?\s+(?:{'|'.join(_US_STATES)})\s+(\d{{5}}(?:-\d{{4}})?)(?![\w\-])")
+_CA_POSTCODE_RE = re.compile(r"(?<![\w])[A-Z]\d[A-Z] ?\d[A-Z]\d(?![\w])")
+_JP_POSTCODE_RE = re.compile(r"〒\s?\d{3}-?\d{4}")
+_FIVE_DIGIT_CITY_RE = re.compile(r"(?<![\w\-.,/])(\d{5})\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
+_CONTEXT_POSTCODE_RE = re.compile(
+    r"(?<![\w\-.,/])(?:\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|[1-9]\d{5}|\d{4,5})(?![\w\-]|[.,]\d)"
+)
+_POSTCODE_CUE_RE = re.compile(
+    r"(?<![\w])(?:post\s*code|postal\s+code|zip(?:\s*code)?|plz|postleitzahl|code\s+postal|c\.?p\.?|"
+    r"código\s+postal|cap|pin\s*code|pincode|cep|posta\s+kodu|postnummer)\s*[:#]?\s*"
+    r"(?P<v>[A-Z0-9]{2,5}(?:[ \-][A-Z0-9]{2,4})?)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+class AddressDetector:
+    """Street addresses (several languages), PO boxes, and postcodes in an address context."""
+
+    def __init__(self, common_words: frozenset[str]) -> None:
+        self._common = common_words
+
+    def detect(self, text: str) -> Iterator[Span]:
+        if not any(c.isdigit() for c in text):
+            return
+        streets: list[Span] = []
+        for regex in (_EN_STREET_RE, _DE_STREET_RE, _ROMANCE_NUM_FIRST_RE, _ROMANCE_NUM_LAST_RE, _TR_STREET_RE, _IN_STREET_RE, _PO_BOX_RE):
+            for m in regex.finditer(text):
+                if regex is _EN_STREET_RE and not self._plausible_en(m.group()):
+                    continue
+                streets.append(Span(m.start(), m.end(), "ADDRESS"))
+        for m in _ADDRESS_CUE_RE.finditer(text):
+            if _NOT_POSTAL_RE.search(text, max(0, m.start() - 12), m.start()):
+                continue
+            start = m.end()
+            end_m = _CLAUSE_END_RE.search(text, start)
+            end = min(end_m.start() if end_m else len(text), start + 100)
+            clause = text[start:end]
+            if not _ADDRESS_SHAPE_RE.search(clause[:40]) or any(s.start < end and s.end > start for s in streets):
+                continue
+            clause = clause.rstrip(" ,.")
+            if len(clause) >= 6:
+                streets.append(Span(start, start + len(clause), "ADDRESS"))
+        yield from streets
+        yield from self._postcodes(text, streets)
+
+    def _plausible_en(self, match: str) -> bool:
+        # "2 Way Calling" or "10 Minutes Walk" are not streets: the words before the
+        # suffix must not all be everyday words unless the suffix is unambiguous.
+        words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", match)
+        if len(words) < 2:
+            return False
+        suffix = words[-1].lower()
+        body = [w for w in words[:-1] if w.lower() not in ("st", "nd", "rd", "th")]
+        if not body:
+            return False
+        unambiguous = suffix in ("street", "avenue", "boulevard", "blvd", "road", "lane", "drive", "court", "gardens", "crescent", "terrace", "close", "parkway", "mews")
+        if not all(w[0].isupper() for w in body):
+            return False
+        return unambiguous or any(w.lower() not in self._common for w in body)
+
+    def _postcodes(self, text: str, streets: list[Span]) -> Iterator[Span]:
+        for regex in (_UK_POSTCODE_RE, _CA_POSTCODE_RE, _JP_POSTCODE_RE):
+            for m in regex.finditer(text):
+                yield Span(m.start(), m.end(), "POSTCODE")
+        for m in _US_ZIP_RE.finditer(text):
+            yield Span(m.start(1), m.end(1), "POSTCODE")
+        for m in _FIVE_DIGIT_CITY_RE.finditer(text):
+            city = re.match(r"[^\W\d_]+", text[m.end(1) :].lstrip())
+            if city and city.group().lower() not in self._common:
+                yield Span(m.start(1), m.end(1), "POSTCODE")
+        for m in _POSTCODE_CUE_RE.finditer(text):
+            if any(c.isdigit() for c in m.group("v")):
+                yield Span(m.start("v"), m.end("v"), "POSTCODE")
+        # Within the line after a street, a 4-6 digit group is the postcode.
+        for street in streets:
+            stop = text.find("\n", street.end)
+            window_end = min(street.end + 60, stop if stop != -1 else len(text))
+            for m in _CONTEXT_POSTCODE_RE.finditer(text, street.end, window_end):
+                yield Span(m.start(), m.end(), "POSTCODE")

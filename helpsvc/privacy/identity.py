@@ -1,0 +1,244 @@
+"""Numbers that identify a person: cards, IBANs, national ids, dates of birth, meeting
+passcodes and personal account, employee or ticket numbers."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from .checksums import digits_of, iban_ok, luhn_ok, verhoeff_ok
+from .context import near_before
+from .span import Span
+
+# ---------------------------------------------------------------- payment cards and IBANs
+
+_CARD_RE = re.compile(
+    r"(?<![\w\-])(?:\d{4}([ \-]?)\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?"  # 4-4-4-4(-3)
+    r"|\d{4}[ \-]?\d{6}[ \-]?\d{4,5}"                                # Amex / Diners 4-6-5
+    r"|\d{13,19})(?![\w\-]|[.,]\d)"
+)
+_CARD_CUE_RE = re.compile(
+    r"card|visa|master\s*card|mastercard|amex|american\s+express|discover|diners|jcb|maestro|cc|credit|debit|"
+    r"karte|kreditkarte|carte|tarjeta|cartão|carta|kaart|kart|カード|卡",
+    re.IGNORECASE,
+)
+_IBAN_RE = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,3})?(?![\w])", re.IGNORECASE)
+_IBAN_CUE_RE = re.compile(
+    r"iban|bic|swift|bank|account|konto|refund|rembourse|terugbetal|rekening|cuenta|conto|compte|rib|"
+    r"überweis|transfer|erstatt|reembols|rimbors|hesap",
+    re.IGNORECASE,
+)
+
+
+class PaymentDetector:
+    """Card numbers (Luhn-checked, or stated as a card) and IBANs (mod-97-checked, or stated as one)."""
+
+    def detect(self, text: str) -> Iterator[Span]:
+        if not any(c.isdigit() for c in text):
+            return
+        for m in _CARD_RE.finditer(text):
+            value = m.group()
+            digits = digits_of(value)
+            if luhn_ok(value) or (
+                13 <= len(digits) <= 19 and near_before(text, m.start(), _CARD_CUE_RE, reach=40)
+            ):
+                yield Span(m.start(), m.end(), "CREDIT_CARD")
+            elif len(digits) == 16 and (" " in value or "-" in value):
+                # Four groups of four digits are a card even with a typo in the check digit.
+                yield Span(m.start(), m.end(), "CREDIT_CARD")
+        for m in _IBAN_RE.finditer(text):
+            span = self._iban(text, m.start(), m.group())
+            if span:
+                yield span
+
+    def _iban(self, text: str, start: int, value: str) -> Span | None:
+        # The pattern may run into a following word ("...164300 graag"): try shorter prefixes.
+        groups = re.split(r"(?<=\S)(?=[ \-])", value)
+        for n in range(len(groups), 1, -1):
+            candidate = "".join(groups[:n])
+            if iban_ok(candidate):
+                return Span(start, start + len(candidate), "IBAN")
+        compact = re.sub(r"[ \-]", "", value)
+        if (
+            value[:2].isupper()
+            and sum(c.isdigit() for c in compact) >= 10
+            and near_before(text, start, _IBAN_CUE_RE, reach=40)
+        ):
+            return Span(start, start + len(value), "IBAN")
+        return None
+
+
+# ---------------------------------------------------------------- national ids
+
+_SSN_RE = re.compile(r"(?<![\w\-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w\-])")
+_NINO_RE = re.compile(
+    r"(?<![\w])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])",
+    re.IGNORECASE,
+)
+_PAN_RE = re.compile(r"(?<![\w])[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z](?![\w])")
+_AADHAAR_RE = re.compile(r"(?<![\w\-])[2-9]\d{3}[ \-]?\d{4}[ \-]?\d{4}(?![\w\-])")
+_CN_ID_RE = re.compile(r"(?<![\w])\d{17}[\dXx](?![\w])")
+_CPF_RE = re.compile(r"(?<![\w.])\d{3}\.\d{3}\.\d{3}-\d{2}(?![\w])")
+_CODICE_FISCALE_RE = re.compile(r"(?<![\w])[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z](?![\w])")
+_DNI_RE = re.compile(r"(?<![\w])(?:\d{8}|[XYZ]\d{7})-?[A-Z](?![\w])")
+_ID_CUES = (
+    r"ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sozialversicherungs(?:nummer)?|national\s+insurance"
+    r"(?:\s+(?:number|no\.?))?|ni\s+(?:number|no\.?)|nino|steuer-?\s?id|steuer-?identifikationsnummer|"
+    r"steuerliche\s+identifikationsnummer|identifikationsnummer|idnr|steuernummer|tax\s+(?:id|number|no\.?)|"
+    r"tin|tfn|aadhaa?r(?:\s+(?:number|no\.?|card))?|uidai|pan(?:\s+(?:card|number|no\.?))|passport(?:\s+(?:number|no\.?|#))?|"
+    r"reisepass(?:nummer)?|personalausweis(?:nummer)?|ausweis(?:nummer)?|id\s+card(?:\s+(?:number|no\.?))?|"
+    r"dni|nie|nif|bsn|burgerservicenummer|sin|cpf|codice\s+fiscale|personnummer|henkilötunnus|pesel|"
+    r"tc\s+kimlik(?:\s+no)?|kimlik\s+(?:no|numarası)|my\s?number|マイナンバー|身份证号?|"
+    r"national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|numéro\s+de\s+sécurité\s+sociale|n°\s+de\s+sécu|nir|"
+    r"insee|curp|rut|cédula|cedula|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?))?|führerschein(?:nummer)?"
+)
+_ID_CUE_RE = re.compile(
+    rf"(?<![\w])(?:{_ID_CUES})\b(?:\s*(?:[:#=\-]|\b(?:is|was|ist|est|es)\b))*\s*"
+    r"(?P<v>(?:[A-Z]{1,3}[ \-]?)?\d[\dA-Z]*(?:[ \-./]\d[\dA-Z]*){0,6}(?:[ \-]?[A-Z](?!\w))?)",
+    re.IGNORECASE,
+)
+
+
+class NationalIdDetector:
+    """SSN, UK NI number, Indian PAN/Aadhaar, Chinese resident id, CPF, codice fiscale,
+    DNI/NIE, and any id-shaped value after a national-id cue (Steuer-ID, passport, BSN...)."""
+
+    def detect(self, text: str) -> Iterator[Span]:
+        if not any(c.isdigit() for c in text):
+            return
+        for regex in (_SSN_RE, _NINO_RE, _PAN_RE, _CN_ID_RE, _CPF_RE, _CODICE_FISCALE_RE, _DNI_RE):
+            for m in regex.finditer(text):
+                yield Span(m.start(), m.end(), "NATIONAL_ID")
+        for m in _AADHAAR_RE.finditer(text):
+            if verhoeff_ok(m.group()) and (" " in m.group() or "-" in m.group() or _near_id_cue(text, m.start())):
+                yield Span(m.start(), m.end(), "NATIONAL_ID")
+        for m in _ID_CUE_RE.finditer(text):
+            value = m.group("v").rstrip(" -./")
+            if sum(c.isdigit() for c in value) >= 5:
+                yield Span(m.start("v"), m.start("v") + len(value), "NATIONAL_ID")
+
+
+_ID_CUE_NEAR_RE = re.compile(rf"(?<![\w])(?:{_ID_CUES})\b", re.IGNORECASE)
+
+
+def _near_id_cue(text: str, pos: int) -> bool:
+    return near_before(text, pos, _ID_CUE_NEAR_RE, reach=30)
+
+
+# ---------------------------------------------------------------- meeting ids and passcodes
+
+_MEETING_CUES = (
+    r"(?:meeting|conference|conf|webinar|call|bridge|session|room|besprechungs|konferenz|réunion|reunión|riunione)"
+    r"[\s\-]*(?:id|no\.?|nr\.?|number|#|code|key|pin)|passcode|pass\s*code|kenncode|password|passwort|kennwort|"
+    r"mot\s+de\s+passe|contraseña|senha|pwd|pw|pin(?:\s*code)?|pin-?code|dial[\s\-]*in\s+pin|access\s+code|"
+    r"participant\s+(?:code|pin)|attendee\s+(?:code|pin)|organi[sz]er\s+(?:code|pin)|leader\s+pin|host\s+(?:key|pin)|"
+    r"zugangscode|einwahl(?:nummer|code)?|id\s+de\s+(?:la\s+)?réunion|code\s+(?:secret|d['’]accès)|"
+    r"código(?:\s+de\s+acceso)?|meeting\s+link\s+id|join\s+code|one[\s\-]*time\s+code|otp|verification\s+code|security\s+code"
+)
+_MEETING_RE = re.compile(
+    rf"(?<![\w])(?:{_MEETING_CUES})\b(?P<conn>(?:\s*(?:[:#=\-]|\bis\b|\bwas\b|\bist\b|\best\b|\bes\b))*\s*)"
+    r"(?P<v>\d{2,}(?:[ \-]\d{2,}){0,5}#?|[^\s,;()\"'<>]{3,64})",
+    re.IGNORECASE,
+)
+
+
+class MeetingDetector:
+    """Meeting/conference ids and passcodes, PINs and other secrets stated after a cue."""
+
+    def __init__(self, common_words: frozenset[str]) -> None:
+        self._common = common_words
+
+    def detect(self, text: str) -> Iterator[Span]:
+        for m in _MEETING_RE.finditer(text):
+            value = m.group("v").rstrip(".!?:")
+            if not value:
+                continue
+            if any(c.isdigit() for c in value):
+                if re.fullmatch(r"[\d\- ]+#?|[A-Za-z0-9@$!%*?&_.\-+=/]{3,64}", value) and not value.startswith("{{"):
+                    yield Span(m.start("v"), m.start("v") + len(value), "MEETING_ID")
+            elif (
+                m.group("conn").strip()
+                and value.lower() not in self._common
+                and not value.startswith("{{")
+                and len(value) >= 4
+                and re.search(r"(?i)pass|pwd|pw\b|kennwort|mot|contra|senha|code", m.group())
+            ):
+                yield Span(m.start("v"), m.start("v") + len(value), "MEETING_ID")
+
+
+# ---------------------------------------------------------------- personal account numbers
+
+_ACCOUNT_CUES = (
+    r"(?:employee|staff|personnel|member(?:ship)?|customer|client|account|acct|subscriber|subscription|contract|"
+    r"policy|badge|student|patient|order|invoice|billing|payroll|licen[cs]e|loyalty|reference|ref|case|ticket|"
+    r"incident|request|support\s+case|service\s+request|sr|job|booking|reservation)"
+    r"[\s\-]*(?:id|no\.?|nr\.?|number|num|#|code)"
+    r"|employee|badge|ticket|case|incident|service\s+request|support\s+request|order|invoice|"
+    r"kundennummer|kunden-?nr\.?|mitarbeiternummer|personalnummer|vertragsnummer|rechnungsnummer|auftragsnummer|"
+    r"numéro\s+(?:de\s+)?(?:client|dossier|contrat|compte|employé|commande|facture)|n°\s+client|"
+    r"número\s+de\s+(?:cliente|cuenta|pedido|empleado|factura)|numero\s+(?:cliente|ordine|dipendente)|"
+    r"klantnummer|personeelsnummer|müşteri\s+(?:no|numarası)"
+)
+_ACCOUNT_RE = re.compile(
+    rf"(?<![\w])(?:{_ACCOUNT_CUES})\b(?:\s*(?:[:=\-]|\bis\b|\bwas\b|\bist\b|\best\b|\bes\b))*\s*"
+    r"(?P<v>#?\s?[A-Z]{0,5}[\-#]?\d[\w\-/]{1,30}|#\d{3,})",
+    re.IGNORECASE,
+)
+_TICKET_RE = re.compile(r"(?<![\w])(?:INC|REQ|RITM|CHG|PRB|TASK|SCTASK|CS|CASE|SR|TKT)[\-#]?\d{5,12}(?![\w])")
+
+
+class AccountDetector:
+    """Employee, customer, badge, order and ticket numbers stated as the writer's own."""
+
+    def detect(self, text: str) -> Iterator[Span]:
+        if not any(c.isdigit() for c in text):
+            return
+        for m in _ACCOUNT_RE.finditer(text):
+            value = m.group("v").rstrip(".-/")
+            if sum(c.isdigit() for c in value) >= 3:
+                yield Span(m.start("v"), m.start("v") + len(value), "ACCOUNT_NUMBER")
+        for m in _TICKET_RE.finditer(text):
+            yield Span(m.start(), m.end(), "ACCOUNT_NUMBER")
+
+
+# ---------------------------------------------------------------- dates of birth
+
+_MONTHS = (
+    r"jan(?:uary|uar|vier|\.)?|feb(?:ruary|ruar|rero|braio|\.)?|févr(?:ier|\.)?|mar(?:ch|s|zo|\.)?|märz|maerz|"
+    r"apr(?:il|ile|\.)?|avr(?:il|\.)?|abr(?:il)?|may(?:o)?|mai|maggio|mei|jun(?:e|i|io|\.)?|juin|giugno|"
+    r"jul(?:y|i|io|\.)?|juil(?:let|\.)?|luglio|aug(?:ust|\.)?|août|ago(?:sto)?|sep(?:tember|tiembre|tembre|t\.|\.)?|"
+    r"set(?:tembre)?|oct(?:ober|obre|ubre|\.)?|okt(?:ober)?|ott(?:obre)?|nov(?:ember|embre|iembre|\.)?|"
+    r"dec(?:ember|\.)?|dez(?:ember)?|déc(?:embre|\.)?|dic(?:iembre|embre)?|janvier|enero|gennaio|"
+    r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th|\.|º)?"
+_DATE = (
+    rf"\d{{4}}[\-/.]\d{{1,2}}[\-/.]\d{{1,2}}"
+    rf"|\d{{1,2}}[\-/.]\d{{1,2}}[\-/.]\d{{2,4}}"
+    rf"|{_DAY}\s*(?:of\s+|de\s+)?(?:{_MONTHS})\.?,?\s*(?:de\s+)?(?:\d{{4}}|'\d{{2}})?"
+    rf"|(?:{_MONTHS})\.?\s+{_DAY},?\s*(?:\d{{4}}|'\d{{2}})?"
+    rf"|(?:{_MONTHS})\.?\s+\d{{4}}"
+    rf"|\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日?"
+    rf"|(?:19|20)\d{{2}}"
+)
+_BIRTH_CUES = (
+    r"born(?:\s+(?:on|in))?|b\.|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birth\s*day|bday|"
+    r"geboren(?:\s+(?:am|im))?|geb\.|geburtsdatum|geburtstag|né(?:e)?\s+le|née?|date\s+de\s+naissance|"
+    r"fecha\s+de\s+nacimiento|nacid[oa](?:\s+el)?|data\s+di\s+nascita|nat[oa]\s+il|data\s+de\s+nascimento|"
+    r"nascid[oa](?:\s+em)?|geboortedatum|geboren\s+op|doğum\s+tarihi|doğum|urodzon[ya]|data\s+urodzenia|"
+    r"生年月日|出生日期|生日|誕生日"
+)
+_DOB_RE = re.compile(
+    rf"(?:(?<![\w])|(?<=\d))(?:{_BIRTH_CUES})(?:\s*[:=\-,]|\s+(?:is|was|on|am|le|el|il|em|op|in))*\s*(?P<v>{_DATE})(?![\w])",
+    re.IGNORECASE,
+)
+
+
+class BirthDateDetector:
+    """Dates (or years) stated as a birth date; other dates are kept."""
+
+    def detect(self, text: str) -> Iterator[Span]:
+        if not any(c.isdigit() for c in text):
+            return
+        for m in _DOB_RE.finditer(text):
+            value = m.group("v").rstrip(" ,.")
+            yield Span(m.start("v"), m.start("v") + len(value), "DATE_OF_BIRTH")

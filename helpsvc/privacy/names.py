@@ -1,0 +1,507 @@
+"""Person-name detection without a model: name lists plus the cues people write around names.
+
+Evidence, strongest first:
+
+1. a title before the words ("Mr Tanabe", "Frau Müller", "mr bongani dube") or an
+   honorific after them ("Tanabe-san", "Sharma ji", "田中さん");
+2. a phrase that introduces a person: "my name is", greetings ("dear Maeve",
+   "hi, ravi here"), sign-offs ("Regards,\\nAbena Owusu", "cheers, Niamh"),
+   "From: X <mail>", and verbs or roles ("ask", "cc", "contact", "my boss");
+3. capitalised words side by side where one is a known given name or surname that is
+   not also an everyday word ("Colm Fitzgerald", "Ngozi Eze");
+4. a single capitalised known given name that is not an everyday word ("Kasia");
+5. lower-case given name + surname pairs ("konstantin petrov");
+6. CJK surname + given name from the lists ("王伟", "佐藤健一").
+
+Product and feature words (and the caller's ``extra_keep``) are never names.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, NamedTuple
+
+from .lexicon import Lexicon, fold, is_cjk
+from .span import Span
+from .vocabulary import (
+    CJK_NAME_SUFFIXES,
+    HONORIFICS,
+    LOCATIVE_WORDS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    PLACE_HEADS,
+    PRODUCT_WORDS,
+    STOPWORDS,
+    WEAK_HONORIFICS,
+)
+
+_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_POSSESSIVE_RE = re.compile(r"['’]s$", re.IGNORECASE)
+_INNER_CAPS_RE = re.compile(r"^(?:Mc|Mac|O['’]|D['’]|L['’])")
+
+TITLE, UPPER, LOWER, OTHER = "T", "U", "L", "O"
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    key: str      # folded, possessive removed
+    shape: str
+
+
+@lru_cache(maxsize=65536)
+def _shape(word: str) -> str:
+    if len(word) > 1 and word.isupper():
+        return UPPER
+    if word.islower():
+        return LOWER
+    if word[0].isupper():
+        rest = _INNER_CAPS_RE.sub("", word)
+        parts = re.split(r"['’\-]", rest)
+        if all(p[:1].isupper() or p.islower() for p in parts if p) and all(
+            p[1:].islower() or len(p) == 1 for p in parts if p
+        ):
+            return TITLE
+    return OTHER
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        word = m.group()
+        if is_cjk(word):
+            continue
+        end = m.end()
+        poss = _POSSESSIVE_RE.search(word)
+        if poss and len(word) > 3:
+            word = word[: poss.start()]
+            end = m.start() + len(word)
+        tokens.append(Token(m.start(), end, word, fold(word), _shape(word)))
+    return tokens
+
+
+_SIGNOFF = (
+    r"(?:best\s+|kind\s+|warm\s+|many\s+)?regards|thanks(?:\s+(?:again|a\s+lot))?|thank\s+you|thx|cheers"
+    r"|best(?:\s+wishes)?|sincerely|yours|br|mfg|lg|(?:viele|beste|liebe|freundliche)\s+grüße|grüße|gruß"
+    r"|cordialement|bien\s+à\s+vous|saludos|un\s+saludo|atentamente|saluti|cordiali\s+saluti|groeten"
+    r"|met\s+vriendelijke\s+groet|pozdrawiam|saygılarımla|teşekkürler|signed(?:\s+by)?|--+|—"
+    r"|gracias|merci|danke(?:\s+schön)?|grazie|obrigad[oa]|dank\s+je(?:\s+wel)?|bedankt|tack|kiitos|dziękuję"
+    r"|спасибо|ありがとう|谢谢|cảm\s+ơn|shukriya|dhanyavaad|teşekkür\s+ederim|sağ\s+ol"
+)
+_GREETING = (
+    r"hi|hello|hey|dear|hallo|liebe|lieber|sehr\s+geehrte[rs]?|bonjour|salut|hola|ciao|namaste|merhaba"
+    r"|hej|hoi|good\s+(?:morning|afternoon|evening)|greetings"
+)
+_INTRO = (
+    r"(?:my|his|her|the|their)\s+name\s+(?:is|was)|name\s*[:=]|i\s+am\s+called|call\s+me"
+    r"|ich\s+heiße|mein\s+name\s+ist|je\s+m['’]appelle|mon\s+nom\s+est|mi\s+nombre\s+es|me\s+llamo"
+    r"|mi\s+chiamo|benim\s+adım|adım|(?:^|\n)\s*(?:from|von|de|van|da|an|to|cc)\s*:"
+)
+# Words after which a capitalised unknown word is still a person ("ask Zeynep", "cc Olu").
+_PERSON_CUE = (
+    r"ask|asked|asking|tell|told|contact|contacted|ping|pinged|cc|bcc|attn|attention|thanks\s+to"
+    r"|thank\s+you\s+to|according\s+to|on\s+behalf\s+of|this\s+is|i['’]m|i\s+am"
+    r"|(?:my|our|his|her|the)\s+(?:boss|manager|colleague|coworker|co-worker|assistant|supervisor|lead"
+    r"|director|wife|husband|partner|friend|son|daughter|mother|father|teammate|team\s+mate|admin"
+    r"|delegate|secretary|receptionist|ceo|cto|cfo|intern|trainer|tutor)"
+    r"|account\s+holder|mein\s+kollege|meine\s+kollegin|kollege|kollegin|collègue|compañer[oa]|jefe|jefa"
+    r"|signed|signé|firmado"
+)
+# Verbs that take people and things alike ("call Maria", "call Park"): listed names only.
+_VERB_CUE = (
+    r"email|emailed|e-mail|mail|message|messaged|call|called|phone|phoned|invite|invited|notify|per"
+    r"|holder|owner|it['’]s|with|by|from|and|for|to|see"
+)
+_STRONG_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_INTRO})[\s,:]*", re.IGNORECASE)
+_GREETING_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_GREETING})[\s,!:]+", re.IGNORECASE)
+_SIGNOFF_RE = re.compile(rf"(?:^|(?<=[\s.!?]))(?:{_SIGNOFF})\s*[,!.:]?[ \t]*(?:\r?\n[ \t]*)?", re.IGNORECASE)
+_PERSON_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_PERSON_CUE})(?:\s*:)?\s+", re.IGNORECASE)
+_VERB_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_VERB_CUE})(?:\s*:)?\s+", re.IGNORECASE)
+
+# A cue regex runs only when one of its words occurs in the text (as a substring).
+_CUE_TRIGGERS: tuple[tuple[re.Pattern[str], int, tuple[str, ...]], ...] = (
+    (_STRONG_CUE_RE, 2, ("name", "call", "heiße", "appel", "nom", "llamo", "chiamo", "adım", ":")),
+    (_GREETING_RE, 2, ("hi", "hello", "hey", "dear", "hallo", "liebe", "geehrte", "bonjour", "salut", "hola",
+                       "ciao", "namaste", "merhaba", "hej", "hoi", "good", "greetings")),
+    (_SIGNOFF_RE, 2, ("regards", "thank", "thx", "cheers", "best", "sincerely", "yours", "br", "mfg", "lg",
+                      "grüße", "gruß", "cordialement", "bien", "saludo", "atentamente", "saluti", "groet",
+                      "pozdrawiam", "saygı", "teşekkür", "signed", "--", "—", "gracias", "merci", "danke",
+                      "grazie", "obrigad", "dank", "tack", "kiitos", "dzięk", "спасибо", "ありがとう", "谢谢",
+                      "cảm", "shukriya", "dhanyavaad", "sağ")),
+    (_PERSON_CUE_RE, 1, ("ask", "tell", "told", "contact", "ping", "cc", "attn", "attention", "thank",
+                         "according", "behalf", "this is", "i'm", "i’m", "i am", "my ", "our ", "his ",
+                         "her ", "the ", "holder", "kolleg", "collègue", "compañer", "jef", "sign", "firmado")),
+    (_VERB_CUE_RE, 0, ("mail", "message", "call", "phone", "invite", "notify", "per", "holder", "owner",
+                       "it's", "it’s", "with", "by", "from", "and", "for", "to", "see")),
+)
+
+# "Nkechi, the ops lead, ..." / "Oyelaran (our admin)": a role in apposition.
+_APPOSITION_RE = re.compile(
+    r"\s*(?:,|\(|—|–|-)\s*(?:the|our|my|his|her|their|a|an)\s+(?:[\w\-]+\s+){0,2}"
+    r"(?:lead|manager|admin|administrator|engineer|director|assistant|colleague|boss|supervisor|owner|"
+    r"technician|tech|receptionist|intern|developer|architect|consultant|analyst|coordinator|specialist|"
+    r"head|officer|ceo|cto|cfo|vp|president|organi[sz]er|presenter|delegate|teacher|student|member)\b",
+    re.IGNORECASE,
+)
+_HERE_RE = re.compile(r"\s+here\b", re.IGNORECASE)
+_ANGLE_MAIL_RE = re.compile(r"\s*[<(\[]\s*[^\s<>()\[\]]+@")
+_SUFFIX_AFTER_RE = re.compile(r"[\s\-]+([^\W\d_]+)\b")
+
+
+class NameDetector:
+    """Finds person names; see the module docstring for the rules."""
+
+    kind = "NAME"
+
+    def __init__(self, lexicon: Lexicon, extra_keep: Iterable[str] = ()) -> None:
+        self._lex = lexicon
+        self._keep = frozenset(fold(w) for w in PRODUCT_WORDS) | frozenset(
+            fold(part) for w in extra_keep for part in re.split(r"\s+", w.strip()) if part
+        )
+        self._stop = frozenset(fold(w) for w in STOPWORDS)
+        self._cjk_suffix_re = re.compile(
+            r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,4}?)(?:" + "|".join(CJK_NAME_SUFFIXES) + r"|\s(?:씨|님))"
+        )
+        cjk_max = max((len(n) for n in lexicon.cjk_surnames), default=1)
+        self._cjk_surname_max = min(cjk_max, 3)
+        cjk_given_max = max((len(n) for n in lexicon.cjk_given), default=1)
+        self._cjk_given_max = min(cjk_given_max, 3)
+
+    # ------------------------------------------------------------------ token tests
+    def _listed(self, key: str) -> tuple[bool, bool]:
+        """(is a given name, is a surname), looking at the parts of hyphenated words."""
+        lex = self._lex
+        g = key in lex.given
+        s = key in lex.surnames
+        if not (g or s) and "-" in key:
+            parts = [p for p in key.split("-") if p]
+            if len(parts) < 2 or any(len(p) < 2 or p in lex.common for p in parts):
+                return False, False
+            g = all(p in lex.given for p in parts)
+            s = not g and parts[-1] in lex.surnames and all(p in lex.given or p in lex.surnames for p in parts)
+        return g, s
+
+    def _never(self, tok: Token) -> bool:
+        key = tok.key
+        return key in self._keep or key in self._stop or len(tok.text) < 2 or key in HONORIFICS or key + "." in HONORIFICS
+
+    def _anchor(self, tok: Token) -> bool:
+        """A word that on its own says 'person': listed, and not an everyday word or a place."""
+        g, s = self._listed(tok.key)
+        return (g or s) and tok.key not in self._lex.common and (g or tok.key not in self._lex.places)
+
+    def _weak_anchor(self, tok: Token) -> bool:
+        """A popular given name the corpus lexicon also has in lower case ("John", "Peter")."""
+        return tok.key in self._lex.popular and tok.key not in self._lex.places
+
+    def _nameish(self, tok: Token) -> bool:
+        """A capitalised word that may be part of a name."""
+        if tok.shape != TITLE or self._never(tok):
+            return False
+        g, s = self._listed(tok.key)
+        return g or s or tok.key not in self._lex.common
+
+    def _accept_after_cue(self, tok: Token, strength: int) -> bool:
+        """Strength 2: intro, greeting, sign-off, title; 1: person cue; 0: verb that also takes things."""
+        if self._never(tok):
+            return False
+        g, s = self._listed(tok.key)
+        common = tok.key in self._lex.common
+        if strength == 0 and tok.key in self._lex.places:
+            return False
+        listed_ok = (g or s) and (not common or self._weak_anchor(tok) or (strength == 2 and tok.key not in self._lex.core_common))
+        if tok.shape == TITLE:
+            return listed_ok or (strength >= 1 and not (g or s) and not common)
+        if tok.shape == LOWER:
+            return ((g or s) and not common) or (strength == 2 and not common and len(tok.text) > 2)
+        if tok.shape == UPPER:
+            return strength == 2 and (g or s) and not common and len(tok.text) > 2
+        return False
+
+    # ------------------------------------------------------------------ detection
+    def detect(self, text: str) -> list[Span]:
+        tokens = tokenize(text)
+        spans: list[Span] = []
+        if tokens:
+            index = {t.start: i for i, t in enumerate(tokens)}
+            named = [False] * len(tokens)
+            self._by_honorific(text, tokens, named)
+            self._by_suffix(text, tokens, named, spans)
+            self._by_cues(text, tokens, index, named)
+            self._by_runs(text, tokens, named)
+            self._by_lowercase_pairs(text, tokens, named)
+            spans.extend(self._spans_from(tokens, named, text))
+        if _has_cjk(text):
+            spans.extend(self._cjk(text))
+        return spans
+
+    def _adjacent(self, text: str, a: Token, b: Token) -> bool:
+        """b directly follows a as the next word of the same name."""
+        gap = text[a.end : b.start]
+        return gap in (" ", "\u00a0") or (len(a.text) == 1 and gap in (". ", "."))
+
+    def _extend(self, text: str, tokens: list[Token], i: int, named: list[bool], strength: int, limit: int = 3) -> None:
+        """Mark tokens[i] and up to limit-1 following name words (particles allowed between)."""
+        named[i] = True
+        taken, j = 1, i
+        while taken < limit and j + 1 < len(tokens):
+            nxt = tokens[j + 1]
+            if not self._adjacent(text, tokens[j], nxt):
+                break
+            if nxt.key in NAME_PARTICLES and nxt.shape == LOWER and j + 2 < len(tokens):
+                after = tokens[j + 2]
+                if self._adjacent(text, nxt, after) and after.shape == TITLE and self._accept_after_cue(after, 1):
+                    named[j + 1] = named[j + 2] = True
+                    j += 2
+                    taken += 1
+                    continue
+                break
+            if tokens[i].shape == LOWER and nxt.shape == LOWER:
+                ok = self._accept_after_cue(nxt, strength)
+            else:
+                ok = nxt.shape in (TITLE, UPPER) and self._accept_after_cue(nxt, max(strength, 1))
+            if not ok:
+                break
+            named[j + 1] = True
+            j += 1
+            taken += 1
+
+    def _by_honorific(self, text: str, tokens: list[Token], named: list[bool]) -> None:
+        for i, tok in enumerate(tokens[:-1]):
+            key = tok.key
+            dotted = text[tok.end : tok.end + 1] == "."
+            if key not in HONORIFICS and not (dotted and key + "." in HONORIFICS):
+                continue
+            nxt = tokens[i + 1]
+            gap = text[tok.end : nxt.start]
+            if gap.strip(". ") or len(gap) > 3 or " " not in gap:
+                continue
+            weak = key in WEAK_HONORIFICS or (key + ".") in WEAK_HONORIFICS
+            if weak and nxt.shape != TITLE and not any(self._listed(nxt.key)):
+                continue
+            if tok.shape == OTHER:
+                continue
+            k = i + 1
+            # "Meneer van der Berg", "Frau von Arnim": particles before the family name.
+            while k + 1 < len(tokens) and tokens[k].key in NAME_PARTICLES and tokens[k].shape == LOWER and self._adjacent(text, tokens[k], tokens[k + 1]):
+                k += 1
+            if k > i + 1 and tokens[k].shape == TITLE and not self._never(tokens[k]):
+                for j in range(i + 1, k):
+                    named[j] = True
+                self._extend(text, tokens, k, named, 2)
+            elif self._accept_after_cue(nxt, 2):
+                self._extend(text, tokens, i + 1, named, 2)
+
+    def _by_suffix(self, text: str, tokens: list[Token], named: list[bool], spans: list[Span]) -> None:
+        for i, tok in enumerate(tokens):
+            if "-" in tok.text:
+                base, _, suffix = tok.text.rpartition("-")
+                if fold(suffix) in NAME_SUFFIXES and base and fold(base) not in self._keep:
+                    spans.append(Span(tok.start, tok.start + len(base), self.kind))
+                    continue
+            m = _SUFFIX_AFTER_RE.match(text, tok.end)
+            if m and fold(m.group(1)) in NAME_SUFFIXES and i + 1 < len(tokens):
+                if tok.shape in (TITLE, UPPER) or any(self._listed(tok.key)):
+                    if not self._never(tok) and tok.key not in self._lex.common:
+                        named[i] = True
+
+    def _first_token_at(self, tokens: list[Token], index: dict[int, int], pos: int, text: str) -> int | None:
+        """Index of the token starting exactly at pos (after skipping spaces)."""
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
+        return index.get(pos)
+
+    def _by_cues(self, text: str, tokens: list[Token], index: dict[int, int], named: list[bool]) -> None:
+        lowered = text.lower()
+        for regex, strength, triggers in _CUE_TRIGGERS:
+            if not any(t in lowered for t in triggers):
+                continue
+            for m in regex.finditer(text):
+                i = self._first_token_at(tokens, index, m.end(), text)
+                if i is None:
+                    continue
+                tok = tokens[i]
+                if regex is _SIGNOFF_RE and not self._signoff_shape(text, tokens, i):
+                    continue
+                if self._accept_after_cue(tok, strength):
+                    self._extend(text, tokens, i, named, strength)
+        check_here = "here" in lowered
+        check_mail = "@" in text
+        check_role = "," in text or "(" in text or "—" in text or "–" in text or " - " in text
+        if not (check_here or check_mail or check_role):
+            return
+        for i, tok in enumerate(tokens):
+            if check_role and tok.shape == TITLE and _APPOSITION_RE.match(text, tok.end):
+                if self._accept_after_cue(tok, 1):
+                    named[i] = True
+            # "ravi here" at the start of a text or line, "Ravi here."
+            if check_here and _HERE_RE.match(text, tok.end):
+                before = text[: tok.start].rstrip(" \t,")
+                if not before or before[-1] in "\n.!?" or re.search(rf"(?:{_GREETING})$", before, re.IGNORECASE):
+                    if self._accept_after_cue(tok, 2):
+                        named[i] = True
+            # "Rashid Karimi <r.karimi@...>"
+            if check_mail and tok.shape == TITLE and _ANGLE_MAIL_RE.match(text, tok.end) and not self._never(tok):
+                j = i
+                while j >= 0 and i - j < 3 and tokens[j].shape == TITLE and not self._never(tokens[j]):
+                    named[j] = True
+                    if j == 0 or not self._adjacent(text, tokens[j - 1], tokens[j]):
+                        break
+                    j -= 1
+
+    def _signoff_shape(self, text: str, tokens: list[Token], i: int) -> bool:
+        """A sign-off is followed by the name and then the end of the text, a line break or a dash."""
+        j = i
+        while j + 1 < len(tokens) and j - i < 2 and self._adjacent(text, tokens[j], tokens[j + 1]):
+            j += 1
+            if tokens[j].shape not in (TITLE, UPPER):
+                j -= 1
+                break
+        rest = text[tokens[j].end :]
+        return not rest.strip() or bool(re.match(r"^\s*(?:\n|[|,;(—–\-]|$)", rest))
+
+    def _by_runs(self, text: str, tokens: list[Token], named: list[bool]) -> None:
+        i, n = 0, len(tokens)
+        while i < n:
+            if not self._nameish(tokens[i]):
+                i += 1
+                continue
+            run = [i]
+            j = i
+            while j + 1 < n:
+                nxt = tokens[j + 1]
+                if self._adjacent(text, tokens[j], nxt) and self._nameish(nxt):
+                    run.append(j + 1)
+                    j += 1
+                elif (
+                    nxt.key in NAME_PARTICLES
+                    and nxt.shape == LOWER
+                    and j + 2 < n
+                    and self._adjacent(text, tokens[j], nxt)
+                    and self._adjacent(text, nxt, tokens[j + 2])
+                    and self._nameish(tokens[j + 2])
+                ):
+                    run.extend((j + 1, j + 2))
+                    j += 2
+                else:
+                    break
+            words = [tokens[k] for k in run if tokens[k].key not in NAME_PARTICLES or tokens[k].shape != LOWER]
+            if self._run_is_name(text, words):
+                for k in run:
+                    named[k] = True
+            i = j + 1
+
+    def _run_is_name(self, text: str, words: list[Token]) -> bool:
+        last = words[-1]
+        if len(words) >= 2 and text[last.end : last.end + 2] in ("'s", "’s") and all(
+            t.key not in self._lex.common for t in words
+        ):
+            return True  # "Moana Kealoha's status": two unknown capitalised words owning something
+        if len(words) == 1:
+            tok = words[0]
+            if self._after_initial(text, tok):
+                g, s = self._listed(tok.key)
+                return (g or s) and tok.key not in self._lex.common or tok.key not in self._lex.common
+            g, _ = self._listed(tok.key)
+            if not g or not self._anchor(tok) or tok.key in self._lex.places:
+                return False
+            return not self._place_context(text, tok)
+        if any(self._anchor(t) for t in words):
+            return True
+        # "John Smith": a popular given name that the lexicon also lists in lower case,
+        # next to another listed word that is not a curated everyday word.
+        core = self._lex.core_common
+        for t in words:
+            if self._weak_anchor(t):
+                others = [o for o in words if o is not t]
+                if any(any(self._listed(o.key)) and o.key not in core for o in others):
+                    return True
+        return False
+
+    @staticmethod
+    def _after_initial(text: str, tok: Token) -> bool:
+        """'J. Whitfield', 'A. Pillai': a single capital and a full stop before the word."""
+        before = text[max(0, tok.start - 4) : tok.start]
+        return bool(re.search(r"(?:^|[\s(])[A-Z]\.\s?$", before))
+
+    def _place_context(self, text: str, tok: Token) -> bool:
+        """'in Redmond', 'city of Redmond', 'the Redmond site'."""
+        before = text[max(0, tok.start - 30) : tok.start].split()
+        if before and fold(before[-1]) in LOCATIVE_WORDS:
+            return True
+        after = text[tok.end : tok.end + 30].split()
+        return bool(after) and fold(after[0].strip(",.;:!?")) in PLACE_HEADS
+
+    def _by_lowercase_pairs(self, text: str, tokens: list[Token], named: list[bool]) -> None:
+        lex = self._lex
+        for i in range(len(tokens) - 1):
+            a, b = tokens[i], tokens[i + 1]
+            if a.shape != LOWER or b.shape != LOWER or not self._adjacent(text, a, b):
+                continue
+            if self._never(a) or self._never(b):
+                continue
+            ga, sa = self._listed(a.key)
+            gb, sb = self._listed(b.key)
+            if not ((ga and (sb or gb)) or (sa and gb)):
+                continue
+            if a.key in lex.common or b.key in lex.common:
+                # "john smith": a popular given name plus a listed word that is not a
+                # curated everyday word; "will smith" or "mark read" stay.
+                if not (self._weak_anchor(a) and b.key not in lex.core_common and (sb or gb)):
+                    continue
+            named[i] = named[i + 1] = True
+
+    def _spans_from(self, tokens: list[Token], named: list[bool], text: str) -> Iterable[Span]:
+        i, n = 0, len(tokens)
+        while i < n:
+            if not named[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and named[j + 1] and self._adjacent(text, tokens[j], tokens[j + 1]):
+                j += 1
+            yield Span(tokens[i].start, tokens[j].end, self.kind)
+            i = j + 1
+
+    # ------------------------------------------------------------------ CJK
+    def _cjk(self, text: str) -> Iterable[Span]:
+        lex = self._lex
+        for m in self._cjk_suffix_re.finditer(text):
+            run = m.group(1)
+            # Only a run that starts with a known surname (or is katakana) is a name:
+            # "皆さん" (everyone) and "お客様" (customer) are not.
+            if any(run[:k] in lex.cjk_surnames for k in range(1, min(3, len(run)) + 1)) or _is_katakana(run):
+                yield Span(m.start(1), m.end(1), self.kind)
+        for m in _CJK_RUN_RE.finditer(text):
+            run, base = m.group(), m.start()
+            k = 0
+            while k < len(run):
+                hit = self._cjk_full_name_at(run, k)
+                if hit:
+                    yield Span(base + k, base + k + hit, self.kind)
+                    k += hit
+                else:
+                    k += 1
+
+    def _cjk_full_name_at(self, run: str, k: int) -> int:
+        lex = self._lex
+        for sl in range(min(self._cjk_surname_max, len(run) - k), 0, -1):
+            if run[k : k + sl] not in lex.cjk_surnames:
+                continue
+            for gl in range(min(self._cjk_given_max, len(run) - k - sl), 0, -1):
+                if run[k + sl : k + sl + gl] in lex.cjk_given:
+                    return sl + gl
+        return 0
+
+
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]{2,}")
+_KATAKANA_RE = re.compile(r"^[\u30a0-\u30ff]{2,}$")
+
+
+def _is_katakana(run: str) -> bool:
+    return bool(_KATAKANA_RE.match(run))
+
+
+def _has_cjk(text: str) -> bool:
+    return is_cjk(text)

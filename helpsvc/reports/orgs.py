@@ -1,0 +1,111 @@
+"""Organisation reports: one organisation's scrubbed feedback (for its org-admin),
+the organisation policies, and the staff accounts (for admins)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Any
+
+from ..errors import BadRequest, Forbidden
+from ..orgs import ORG_RE
+from ..store.sql import EXPORT_FIELDS
+from .base import Column, Report, Table
+
+FEEDBACK_PER_PAGE = 100
+
+
+class OrgFeedbackReport(Report):
+    slug = "org-feedback"
+    title = "Organisation feedback"
+    description = "One organisation's scrubbed feedback, for its IT admin to export."
+    roles = frozenset({"org-admin", "admin"})
+    template = "reports/org_feedback.html"
+
+    @cached_property
+    def org(self) -> str:
+        """The organisation shown: an org-admin's own, always; an admin's choice."""
+        asked = self.filters.org
+        if self.viewer is not None and self.viewer.role == "org-admin":
+            if asked and asked != self.viewer.org:
+                raise Forbidden("You may see only your own organisation's feedback.")
+            return self.viewer.org
+        if asked and not ORG_RE.match(asked):
+            raise BadRequest("'org' must be 1-64 letters, digits, '.', '_' or '-'")
+        return asked
+
+    def tables(self) -> list[Table]:
+        f = self.filters
+        if not self.org:
+            orgs = [{"org": org} for org in self.ctx.staff.feedback_orgs()]
+            return [Table("orgs", "Organisations with feedback", [Column("org", "Organisation")], orgs,
+                          note="Choose an organisation with ?org=ID.")]
+        total = self.ctx.staff.org_feedback_count(self.org, f.first, f.last)
+        rows = self.ctx.staff.org_feedback(self.org, f.first, f.last, FEEDBACK_PER_PAGE, (f.page - 1) * FEEDBACK_PER_PAGE)
+        return [Table("feedback", f"Feedback from {self.org}, newest first", COLUMNS, rows, total=total)]
+
+    def all_rows(self, table: Table) -> Iterator[dict[str, Any]]:
+        if table.name != "feedback":
+            return iter(table.rows)
+        return self._pages()
+
+    def _pages(self) -> Iterator[dict[str, Any]]:
+        f, offset, size = self.filters, 0, 2000
+        while True:
+            rows = self.ctx.staff.org_feedback(self.org, f.first, f.last, size, offset)
+            yield from rows
+            if len(rows) < size:
+                return
+            offset += size
+
+    def summary(self) -> dict[str, Any]:
+        if not self.org:
+            return {"org": None}
+        table = self.table()
+        policy = self.ctx.orgs.policy(self.org).as_json() if self.ctx.orgs else None
+        return {"org": self.org, "policy": policy, "feedback": table.total,
+                "pages": max(1, -(-(table.total or 0) // FEEDBACK_PER_PAGE))}
+
+
+class OrgsReport(Report):
+    slug = "orgs"
+    title = "Organisation policies"
+    description = "Which organisations may send feedback and have their searches logged."
+    roles = frozenset({"admin"})
+    template = "reports/orgs.html"
+
+    def tables(self) -> list[Table]:
+        rows = self.ctx.orgs.listing() if self.ctx.orgs else []
+        return [Table("orgs", "Organisation policies", POLICY_COLUMNS, rows,
+                      note="Policies set here are kept in the database and win over the policy file.")]
+
+    def summary(self) -> dict[str, Any]:
+        default = self.ctx.orgs.default.as_json() if self.ctx.orgs else None
+        path = self.ctx.orgs.path if self.ctx.orgs else None
+        return {"default": default, "policy_file": str(path) if path else None}
+
+
+class UsersReport(Report):
+    slug = "users"
+    title = "Staff accounts"
+    description = "Who can log in, with which role. Manage accounts with 'helpsvc users'."
+    roles = frozenset({"admin"})
+
+    def tables(self) -> list[Table]:
+        rows = [
+            {"name": u.name, "role": u.role, "org": u.org, "created": u.created, "password_changed": u.password_changed}
+            for u in self.ctx.staff.users()
+        ]
+        return [Table("users", "Staff accounts", USER_COLUMNS, rows, note="Add, remove or change accounts with 'helpsvc users'.")]
+
+
+COLUMNS = [Column(name, name.replace("_", " ").capitalize(), "list" if name == "reasons" else "text")
+           for name in EXPORT_FIELDS["feedback"]]
+POLICY_COLUMNS = [
+    Column("org", "Organisation"), Column("name", "Name"), Column("feedback", "Feedback", "bool"),
+    Column("search_logging", "Search logging", "bool"), Column("source", "Set in"),
+]
+USER_COLUMNS = [
+    Column("name", "Name"), Column("role", "Role"), Column("org", "Organisation"), Column("created", "Created"),
+    Column("password_changed", "Password changed"),
+]

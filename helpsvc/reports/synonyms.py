@@ -1,0 +1,129 @@
+"""Suggested synonyms: what readers searched for next, when a search did not serve them.
+
+A reformulation is a visitor's search followed by a different one in the
+same locale within the hour. Pairs that many visitors make are good synonym
+candidates (``screen share`` → ``share my screen``). A writer accepts a pair
+into ``<content>/synonyms/<locale>.txt``, the synonym list search reads, or
+dismisses it; either way it leaves the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from ..content import LOCALE_RE
+from ..errors import BadRequest, ServiceUnavailable
+from .base import Column, Filters, Report, ReportContext, Table, ratio
+
+MAX_SUGGESTIONS = 200
+DECISIONS = ("accept", "dismiss")
+
+
+def synonym_file(folder: Path, locale: str) -> Path:
+    if not LOCALE_RE.match(locale):
+        raise BadRequest("'locale' must look like 'en-US' or 'de'")
+    return folder / f"{locale}.txt"
+
+
+def synonym_groups(path: Path) -> list[set[str]]:
+    """The groups in a synonym file: one group per line, terms separated by '='."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    groups = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        terms = {t.strip().lower() for t in line.split("=") if t.strip()}
+        if len(terms) > 1:
+            groups.append(terms)
+    return groups
+
+
+def usable_term(term: str) -> bool:
+    """A term that can go into the synonym file: no placeholder left by the scrubber, no syntax characters."""
+    return bool(term) and len(term) <= 100 and "{{" not in term and not any(c in term for c in "=#\n\r")
+
+
+def append_synonym(path: Path, first: str, second: str, when: dt.date) -> None:
+    """Adds ``first = second`` as a new group at the end of the file."""
+    if not (usable_term(first) and usable_term(second)):
+        raise BadRequest("these queries cannot be synonyms (they hold a placeholder or a '=' or '#')")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        needs_newline = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(("\n" if needs_newline else "") + f"# accepted from search reformulations on {when.isoformat()}\n{first} = {second}\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise ServiceUnavailable(f"the synonym list {path.name} could not be written: {exc.strerror}") from None
+
+
+def suggestions(ctx: ReportContext, f: Filters) -> list[dict[str, Any]]:
+    """Reformulations shown under the k-threshold, minus decided pairs and pairs already synonyms."""
+    decided = ctx.staff.synonym_decisions()
+    groups: dict[str, list[set[str]]] = {}
+    rows = []
+    for pair in ctx.rollups.reformulations(f.first, f.last, f.locale or None, ctx.k, MAX_SUGGESTIONS):
+        locale, first, second = pair["locale"], pair["from_query"], pair["to_query"]
+        if (locale, first, second) in decided or (locale, second, first) in decided:
+            continue
+        if not (usable_term(first) and usable_term(second)) or not LOCALE_RE.match(locale):
+            continue
+        if locale not in groups:
+            groups[locale] = synonym_groups(synonym_file(ctx.synonyms_dir, locale))
+        if any(first in g and second in g for g in groups[locale]):
+            continue
+        rows.append({**pair, "from_zero_rate": ratio(pair["from_zero"], pair["transitions"])})
+    return rows
+
+
+class SynonymsReport(Report):
+    slug = "synonyms"
+    title = "Suggested synonyms"
+    description = "Query reformulations many visitors make; accept one into the synonym list search uses, or dismiss it."
+    roles = frozenset({"writer", "pm", "admin"})
+    template = "reports/synonyms.html"
+
+    def tables(self) -> list[Table]:
+        decided = [
+            {"locale": locale, "from_query": first, "to_query": second, "decision": decision}
+            for (locale, first, second), decision in sorted(self.ctx.staff.synonym_decisions().items())
+        ]
+        return [
+            Table("suggestions", "Suggestions", COLUMNS, suggestions(self.ctx, self.filters),
+                  note=f"Only pairs that at least {self.ctx.k} different visitors made on a day are shown."),
+            Table("decided", "Accepted and dismissed", DECIDED, decided),
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        return {"suggestions": len(self.table("suggestions").rows), "folder": str(self.ctx.synonyms_dir)}
+
+
+def decide(ctx: ReportContext, locale: str, first: str, second: str, decision: str, by: str) -> dict[str, Any]:
+    """Accepts (appends to the synonym file) or dismisses one suggested pair."""
+    if decision not in DECISIONS:
+        raise BadRequest("'decision' must be 'accept' or 'dismiss'")
+    first, second = first.strip().lower(), second.strip().lower()
+    if not first or not second or first == second:
+        raise BadRequest("'from_query' and 'to_query' must be two different queries")
+    path = synonym_file(ctx.synonyms_dir, locale)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    if decision == "accept":
+        append_synonym(path, first, second, today)
+    ctx.staff.decide_synonym(locale, first, second, decision, dt.datetime.now(dt.timezone.utc), by)
+    return {"locale": locale, "from_query": first, "to_query": second, "decision": decision, "file": path.name}
+
+
+COLUMNS = [
+    Column("locale", "Locale"), Column("from_query", "Searched first"), Column("to_query", "Then searched"),
+    Column("visitors", "Daily visitors", "int"), Column("from_zero_rate", "First had no results", "pct"),
+]
+DECIDED = [Column("locale", "Locale"), Column("from_query", "Searched first"), Column("to_query", "Then searched"),
+           Column("decision", "Decision")]
