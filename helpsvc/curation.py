@@ -140,6 +140,15 @@ class Curation:
             self._cache[key] = (now, mtime, value)
         return value
 
+    def version(self, locales: list[str]) -> tuple[float, ...]:
+        """Changes whenever a synonym or pin file of these locales changes."""
+        stamps = []
+        for locale in locales:
+            for kind, parser in (("synonyms", Synonyms), ("pins", Pins)):
+                self._load(kind, locale, parser)
+                stamps.append(self._cache[(kind, locale)][1])
+        return tuple(stamps)
+
     def synonyms(self, locale: str) -> Synonyms:
         return self._load("synonyms", locale, Synonyms)  # type: ignore[return-value]
 

@@ -24,15 +24,15 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.analysis import LanguageAnalyzer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.analysis.analyzers import Analyzer
-from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import BOOLEAN, ID, KEYWORD, TEXT, Schema
 
-from .content import Article, LinkResolver, Skipped, load_collection, render
+from .content import Article, LinkResolver, Rendered, Skipped, load_collection, render
+from .docstore import DocStore, DocStoreWriter
 from .similarity import near_duplicate_groups
 
 CURRENT = "CURRENT"
 BUILDS = "builds"
 KEEP_BUILDS = 3
-SNIPPET_CHARS = 12000
 
 # Each supported language gets its own text fields, analysed the way that
 # language is written: a German query is stemmed as German, an English one as
@@ -77,9 +77,6 @@ def make_schema() -> Schema:
         "topics": KEYWORD(stored=True, commas=True, lowercase=True),
         "contexts": KEYWORD(commas=True, lowercase=True),
         "noindex": BOOLEAN(stored=True),
-        "display_title": STORED(),
-        "html": STORED(),
-        "snippet_text": STORED(),
         # Unstemmed words, for "Did you mean" and autocomplete.
         "words": TEXT(analyzer=words_analyzer(), phrase=False),
     }
@@ -131,7 +128,7 @@ def switch_current(index_dir: Path, build_id: str) -> None:
     os.replace(tmp, index_dir / CURRENT)
 
 
-def _document(article: Article, resolver: LinkResolver) -> tuple[dict[str, Any], dict[str, Any]]:
+def _document(article: Article, resolver: LinkResolver) -> tuple[dict[str, Any], dict[str, Any], Rendered]:
     rendered = render(article, resolver)
     suffix = LANGUAGES[language_of(article.locale)]
     heading_text = " ".join(h.text for h in rendered.headings)
@@ -145,9 +142,6 @@ def _document(article: Article, resolver: LinkResolver) -> tuple[dict[str, Any],
         "topics": ",".join(article.topics),
         "contexts": ",".join(article.contexts),
         "noindex": article.noindex,
-        "display_title": article.title,
-        "html": rendered.html,
-        "snippet_text": rendered.text[:SNIPPET_CHARS],
         "words": " ".join([article.title, terms, rendered.text]),
         "title" + suffix: article.title,
         "terms" + suffix: terms,
@@ -168,7 +162,7 @@ def _document(article: Article, resolver: LinkResolver) -> tuple[dict[str, Any],
         "headings": [asdict(h) for h in rendered.headings if h.level <= 3],
         "links": [resolver.target(article.path, href) for href, _ in rendered.links],
     }
-    return doc, entry
+    return doc, entry, rendered
 
 
 ProgressFactory = Callable[[int, str], Any]
@@ -210,13 +204,16 @@ def build_index(
         catalog: dict[str, dict[str, Any]] = {}
         bar = progress(len(articles), "indexing") if progress else _NoProgress()
         texts: dict[str, str] = {}
+        docs = DocStoreWriter(target)
         for article in articles:
-            doc, entry = _document(article, resolver)
+            doc, entry, rendered = _document(article, resolver)
             writer.add_document(**doc)
+            docs.add(article.key, rendered.html, rendered.text, analyzer_for(language_of(article.locale)))
             catalog[article.key] = entry
-            texts[article.key] = doc["display_title"] + "\n" + doc["body" + LANGUAGES[language_of(article.locale)]]
+            texts[article.key] = article.title + "\n" + rendered.text
             bar.update(1)
         bar.close()
+        docs.close()
         writer.commit()
         groups = near_duplicate_groups(texts)
         for key, entry in catalog.items():
@@ -255,6 +252,7 @@ def verify_build(folder: Path, expected: int | None = None) -> None:
         with ix.searcher() as searcher:
             count = searcher.doc_count()
         json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+        DocStore(folder).close()
     except Exception as exc:  # any failure to open means the build is unusable
         raise IndexBuildError(f"build {folder.name} cannot be opened: {exc}") from exc
     if expected is not None and count != expected:

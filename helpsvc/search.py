@@ -20,11 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index, scoring
 from whoosh.searching import Searcher
 
 from .content import article_url
 from .curation import Curation, Synonyms
+from .docstore import DocStore, best_passages
+from .scoring import ScoreCache, top_documents
 from .index import build_path, current_build_id, language_of, words_analyzer
 from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query
 
@@ -200,6 +203,14 @@ class ArticleView:
         }
 
 
+@dataclass
+class _Ranked:
+    docnum: int
+    score: float
+    pinned: bool = False
+    duplicates: list[int] = field(default_factory=list)
+
+
 class IndexState:
     """One opened build: its searcher, catalog and lookup tables. Immutable once made."""
 
@@ -209,6 +220,7 @@ class IndexState:
         self.index = whoosh_index.open_dir(str(folder))
         self.searcher: Searcher = self.index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         self.catalog: dict[str, dict[str, Any]] = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+        self.docs = DocStore(folder)
         reader = self.searcher.reader()
         column = reader.column_reader("key")
         self.keys: dict[int, str] = {n: column[n] for n in reader.all_doc_ids()}
@@ -216,6 +228,12 @@ class IndexState:
         self.group_of: dict[int, str] = {
             n: self.catalog[key]["dup_group"] for n, key in self.keys.items() if self.catalog[key].get("dup_group")
         }
+        group_numbers: dict[str, int] = {}
+        self.group_array = np.full(self.searcher.doc_count_all(), -1, dtype=np.int32)
+        for n, group in self.group_of.items():
+            self.group_array[n] = group_numbers.setdefault(group, len(group_numbers))
+        self.scores = ScoreCache(self.searcher)
+        self._masks: dict[frozenset[int], np.ndarray] = {}
         self.title_words: dict[str, frozenset[str]] = {
             key: frozenset(t.text for t in words_analyzer()(entry["title"])) for key, entry in self.catalog.items()
         }
@@ -233,19 +251,24 @@ class IndexState:
 
     def close(self) -> None:
         self.searcher.close()
+        self.docs.close()
 
-    def folded_count(self, docnums: Iterable[int]) -> int:
+    def folded_count(self, docnums: np.ndarray) -> int:
         """How many results remain once near-duplicates are folded together."""
-        groups = set()
-        count = 0
-        for docnum in docnums:
-            group = self.group_of.get(docnum)
-            if group is None:
-                count += 1
-            elif group not in groups:
-                groups.add(group)
-                count += 1
-        return count
+        groups = self.group_array[docnums]
+        return int((groups < 0).sum()) + len(np.unique(groups[groups >= 0]))
+
+    def mask(self, docs: frozenset[int]) -> np.ndarray:
+        """A boolean array over docnums for a visible set (cached: sets come from `visible`'s cache)."""
+        found = self._masks.get(docs)
+        if found is None:
+            found = np.zeros(self.searcher.doc_count_all(), dtype=bool)
+            if docs:
+                found[np.fromiter(docs, dtype=np.int64)] = True
+            if len(self._masks) > 256:
+                self._masks.clear()
+            self._masks[docs] = found
+        return found
 
     def chain(self, locale: str | None) -> list[str]:
         return locale_chain(locale, self.default_locale, self.locales)
@@ -359,12 +382,14 @@ class SearchService:
     ) -> SearchResult:
         state = self.state()
         query_text = normalise_query(text)
-        cache_key = (state.build_id, query_text.lower(), locale, product, topic, page, per_page, correct)
+        chain = state.chain(locale)
+        # Writers' synonym and pin files change without a new build: their versions are part of the key.
+        cache_key = (state.build_id, self.curation.version(chain), query_text.lower(), locale, product, topic, page, per_page, correct)
         cached = self._cache.get(cache_key)
         if cached is not None:
             self._cache.move_to_end(cache_key)
             return cached
-        result = self._search(state, query_text, state.chain(locale), product, topic, page, per_page, correct)
+        result = self._search(state, query_text, chain, product, topic, page, per_page, correct)
         self._cache[cache_key] = result
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -402,12 +427,14 @@ class SearchService:
         if plan.query is not None and allowed:
             # Fetch past the page: folded near-duplicates and the pin take places.
             want = page * per_page
-            results = state.searcher.search(plan.query, limit=want * 2 + 10, filter=set(allowed))
-            total = state.folded_count(results.docs())
-            hits = self._fold(state, list(results), plan.terms, pinned_key)
-            if pinned_key and pinned_key not in set(state.keys[d] for d in results.docs()):
+            scores = state.scores.scores(plan.query)
+            top, matched = top_documents(scores, state.mask(allowed), want * 2 + 10)
+            total = state.folded_count(matched)
+            if pinned_key and scores[state.docnum[pinned_key]] <= 0:
                 total += 1
-            hits = hits[(page - 1) * per_page: want]
+            ranked = self._fold(state, top, pinned_key)
+            # Snippets cost the most: make them only for the page shown.
+            hits = [self._to_hit(state, item, plan.terms) for item in ranked[(page - 1) * per_page: want]]
         elif pinned_key:
             total = 1
             hits = [self._hit(state, state.docnum[pinned_key], 0.0, plan.terms, pinned=True)] if page == 1 else []
@@ -437,41 +464,50 @@ class SearchService:
                     return key
         return None
 
-    def _fold(self, state: IndexState, ranked: list[Any], terms: dict[str, set[str]], pinned_key: str | None) -> list[Hit]:
-        """Hits in rank order, one per near-duplicate group (its best-ranked copy), the pin first."""
-        hits: list[Hit] = []
-        by_group: dict[str, Hit] = {}
-        if pinned_key:
-            hits.append(self._hit(state, state.docnum[pinned_key], 0.0, terms, pinned=True))
-            group = state.catalog[pinned_key].get("dup_group")
+    def _fold(self, state: IndexState, ranked: list[tuple[int, float]], pinned_key: str | None) -> list[_Ranked]:
+        """Results in rank order, one per near-duplicate group (its best-ranked copy), the pin first."""
+        order: list[_Ranked] = []
+        by_group: dict[str, _Ranked] = {}
+        pinned_doc = state.docnum[pinned_key] if pinned_key else None
+        if pinned_doc is not None:
+            order.append(_Ranked(pinned_doc, 0.0, pinned=True))
+            group = state.group_of.get(pinned_doc)
             if group:
-                by_group[group] = hits[0]
-        for found in ranked:
-            key = state.keys[found.docnum]
-            if key == pinned_key:
-                hits[0].score = float(found.score)
+                by_group[group] = order[0]
+        for docnum, score in ranked:
+            if docnum == pinned_doc:
+                order[0].score = score
                 continue
-            entry = state.catalog[key]
-            group = entry.get("dup_group")
+            group = state.group_of.get(docnum)
             if group and group in by_group:
-                by_group[group].duplicates.append({
-                    "id": entry["id"], "title": entry["title"], "path": entry["path"],
-                    "url": article_url(entry["id"], entry["locale"], self.default_locale),
-                })
+                by_group[group].duplicates.append(docnum)
                 continue
-            hit = self._hit(state, found.docnum, found.score, terms)
+            item = _Ranked(docnum, score)
             if group:
-                by_group[group] = hit
-            hits.append(hit)
-        return hits
+                by_group[group] = item
+            order.append(item)
+        return order
+
+    def _to_hit(self, state: IndexState, item: _Ranked, terms: dict[str, set[str]]) -> Hit:
+        hit = self._hit(state, item.docnum, item.score, terms, pinned=item.pinned)
+        for docnum in item.duplicates:
+            entry = state.catalog[state.keys[docnum]]
+            hit.duplicates.append({
+                "id": entry["id"], "title": entry["title"], "path": entry["path"],
+                "url": article_url(entry["id"], entry["locale"], self.default_locale),
+            })
+        return hit
 
     def _hit(self, state: IndexState, docnum: int, score: float, terms: dict[str, set[str]], pinned: bool = False) -> Hit:
-        stored = state.searcher.stored_fields(docnum)
-        entry = state.catalog[stored["key"]]
+        key = state.keys[docnum]
+        entry = state.catalog[key]
         lang = language_of(entry["locale"])
-        snippet_html = make_snippet(stored.get("snippet_text", ""), terms.get(lang, set()), lang)
+        passages = state.docs.passages(key)
+        chosen = best_passages(passages, terms.get(lang, set()))
+        snippet_html = " … ".join(make_snippet(p.text, terms.get(lang, set()), lang) for p in chosen)
         if not snippet_html:
-            snippet_html = html_lib.escape(entry["summary"] or stored.get("snippet_text", "")[:200])
+            fallback = entry["summary"] or (passages[0].text if passages else "")
+            snippet_html = html_lib.escape(fallback[:240])
         return Hit(
             id=entry["id"],
             title=entry["title"],
@@ -484,7 +520,7 @@ class SearchService:
             product=entry["product"],
             topics=entry["topics"],
             summary=entry["summary"],
-            key=stored["key"],
+            key=key,
             pinned=pinned,
         )
 
@@ -504,7 +540,8 @@ class SearchService:
                 entry = state.catalog[key]
                 titles.append((-entry["inlinks"], len(entry["title"]), key))
         reader = state.searcher.reader()
-        words = sorted(((reader.doc_frequency("words", w), w) for w in reader.expand_prefix("words", partial)), reverse=True)
+        vocabulary = (w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.expand_prefix("words", partial))
+        words = sorted(((reader.doc_frequency("words", w), w) for w in vocabulary), reverse=True)
         prefix = " ".join(done)
         found: list[dict[str, Any]] = []
         for _, _, key in sorted(titles)[: max(1, limit // 2)]:
@@ -524,13 +561,12 @@ class SearchService:
         if key is None or key not in state.docnum:
             raise NotFound(f"no article with id {article_id!r}")
         entry = state.catalog[key]
-        stored = state.searcher.stored_fields(state.docnum[key])
         return ArticleView(
             id=entry["id"],
             locale=entry["locale"],
             title=entry["title"],
             summary=entry["summary"],
-            html=stored["html"],
+            html=state.docs.html(key),
             path=entry["path"],
             product=entry["product"],
             topics=entry["topics"],
@@ -621,8 +657,7 @@ class SearchService:
         allowed.discard(docnum)
         lang = language_of(locale)
         field_name = "body" + ("" if lang == "en" else f"_{lang}")
-        stored = state.searcher.stored_fields(docnum)
-        text = f"{stored['display_title']} {stored.get('snippet_text', '')}"
+        text = " ".join([state.catalog[key]["title"], *(p.text for p in state.docs.passages(key)[:60])])
         results = state.searcher.more_like(docnum, field_name, text=text, top=limit * 3, numterms=12, filter=allowed)
         seen_groups = {state.group_of.get(docnum)} - {None}
         titles = {state.catalog[key]["title"].lower()}

@@ -1,0 +1,135 @@
+"""Search that finds what people mean: synonyms, corrections, suggestions, related, pins, near-duplicates."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import write_article
+
+from helpsvc.curation import Synonyms, add_synonym_group
+from helpsvc.index import build_index
+from helpsvc.search import SearchService
+
+LOREM = "Relay keeps your settings in sync across devices and updates itself in the background. "
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> tuple[Path, SearchService]:
+    content = tmp_path / "content"
+    write_article(content, "en-US/present.md", {"id": "present", "title": "Present your desktop", "topics": ["meetings"]},
+                  "Select Present, then choose Desktop to show everything on your monitor. " + LOREM)
+    write_article(content, "en-US/logon.md", {"id": "logon", "title": "Logon to Relay", "topics": ["sign-in"]},
+                  "Enter your work address and password on the logon screen. " + LOREM)
+    write_article(content, "en-US/webcam.md", {"id": "webcam", "title": "Choose a webcam", "topics": ["devices"]},
+                  "Pick the webcam Relay uses for video calls under Options, Video device. " + LOREM)
+    write_article(content, "en-US/webcam-2019.md", {"id": "webcam-2019", "title": "Choose a webcam", "topics": ["devices"]},
+                  "Pick the webcam Relay uses for video calls under Options, Video device. " + LOREM)
+    write_article(content, "en-US/present-tips.md", {"id": "present-tips", "title": "Tips for presenting", "topics": ["meetings"]},
+                  "Close other windows before you present your desktop, and mute notifications while presenting. " + LOREM)
+    write_article(content, "en-US/voicemail.md", {"id": "voicemail", "title": "Record a voicemail greeting", "topics": ["voicemail"]},
+                  "Record a personal greeting callers hear when you cannot answer. " + LOREM)
+    write_article(content, "de-DE/present.md", {"id": "present", "title": "Desktop freigeben", "locale": "de-DE"},
+                  "Wählen Sie Präsentieren und dann Desktop, um Ihren Bildschirm zu zeigen.")
+    (content / "synonyms").mkdir()
+    (content / "synonyms" / "en-US.txt").write_text(
+        "# test synonyms\nsign in = log in = logon\nshare screen = present desktop\ncam = webcam\n", encoding="utf-8")
+    build_index(content, tmp_path / "ix")
+    return content, SearchService(tmp_path / "ix", check_seconds=0.0, content_dir=content)
+
+
+def test_synonym_groups_parse_and_match_longest_first() -> None:
+    synonyms = Synonyms.parse("sign in = log in = login # comment\nshare screen = present desktop = screen sharing\nbad line\n")
+    (expansion,) = synonyms.expand("How do I share screen now")
+    assert expansion.matched == ("share", "screen")
+    assert expansion.alternatives == (("present", "desktop"), ("screen", "sharing"))
+    assert [e.matched for e in synonyms.expand("log in then sign in")] == [("log", "in"), ("sign", "in")]
+
+
+def test_single_and_multi_word_synonyms_find_articles(small) -> None:
+    _, service = small
+    assert [h.id for h in service.search("cam").hits] in (["webcam"], ["webcam-2019"])
+    assert service.search("sign in").hits[0].id == "logon"
+    shared = [h.id for h in service.search("share screen").hits]
+    assert shared[0] == "present"
+    # A multi-word synonym matches as a phrase: "present" alone in another article is not enough to outrank it.
+    assert "voicemail" not in shared
+
+
+def test_synonym_file_edits_apply_without_reindexing(small) -> None:
+    content, service = small
+    assert service.search("greeting message").hits[0].id == "voicemail"
+    assert service.search("outgoing announcement").total == 0
+    add_synonym_group(content / "synonyms" / "en-US.txt", ["outgoing announcement", "greeting"])
+    time.sleep(0.01)
+    assert [h.id for h in service.search("outgoing announcement").hits] == ["voicemail"]
+
+
+def test_misspelled_words_are_corrected_from_the_index_vocabulary(small) -> None:
+    _, service = small
+    result = service.search("voicemial greting")
+    assert result.suggestion == "voicemail greeting"
+    assert result.corrected_from == "voicemial greting"
+    assert result.hits[0].id == "voicemail"
+    known = service.search("voicemail greeting")
+    assert known.suggestion is None and known.corrected_from is None
+
+
+def test_suggest_completes_titles_and_words(small) -> None:
+    _, service = small
+    suggestions = service.suggest("webc")
+    assert suggestions[0]["text"] == "Choose a webcam" and suggestions[0]["kind"] == "article"
+    assert {"text": "webcam", "kind": "query"} in suggestions
+    assert service.suggest("choose web")[0]["text"] == "Choose a webcam"
+    assert service.suggest("x") == [] and service.suggest("") == []
+
+
+def test_suggest_api_is_not_logged(client) -> None:
+    data = client.get("/api/v1/suggest", params={"q": "voicem"}).json()
+    assert {"text": "Set up your voicemail", "kind": "article", "url": "/articles/voicemail-setup"} in data["suggestions"]
+    assert {"text": "voicemail", "kind": "query"} in data["suggestions"]
+    client.app.state.services.store.flush()
+    assert client.app.state.services.store.count("events") == 0
+
+
+def test_near_duplicates_fold_under_the_best_copy(small) -> None:
+    _, service = small
+    result = service.search("webcam video calls")
+    ids = [h.id for h in result.hits]
+    assert len({"webcam", "webcam-2019"} & set(ids)) == 1
+    folded = result.hits[ids.index("webcam" if "webcam" in ids else "webcam-2019")]
+    assert [d["id"] for d in folded.duplicates] in (["webcam-2019"], ["webcam"])
+    assert result.total == len(ids)
+
+
+def test_related_articles_stay_in_locale_and_skip_duplicates(small) -> None:
+    _, service = small
+    related = [r["id"] for r in service.related("present", "en-US")]
+    assert related and related[0] == "present-tips"
+    assert "present" not in related
+    webcam_related = [r["id"] for r in service.related("webcam", "en-US")]
+    assert "webcam-2019" not in webcam_related
+    assert all(r["locale"] == "de-DE" for r in service.related("present", "de-DE"))
+
+
+def test_pinned_answers_come_first(small) -> None:
+    content, service = small
+    (content / "pins").mkdir()
+    (content / "pins" / "en-US.txt").write_text("monitor => voicemail\n", encoding="utf-8")
+    hits = service.search("Monitor").hits
+    assert hits[0].id == "voicemail" and hits[0].pinned
+    assert hits[1].id == "present" and not hits[1].pinned
+    assert [h.id for h in hits].count("voicemail") == 1
+
+
+def test_german_articles_are_found_with_german_words(small) -> None:
+    _, service = small
+    hits = service.search("Bildschirm zeigen", locale="de-DE").hits
+    assert hits and hits[0].id == "present" and hits[0].locale == "de-DE"
+
+
+def test_related_articles_on_the_article_page(client) -> None:
+    data = client.get("/api/v1/articles/screen-share").json()
+    assert data["related"] and all(r["id"] != "screen-share" for r in data["related"])
+    assert "Related articles" in client.get("/articles/screen-share").text
