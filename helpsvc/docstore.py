@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from whoosh.analysis.analyzers import Analyzer
 
 FILENAME = "docs.sqlite"
@@ -47,13 +48,29 @@ class Passage:
 
 
 class DocStoreWriter:
-    def __init__(self, folder: Path) -> None:
-        self.conn = sqlite3.connect(folder / FILENAME)
-        self.conn.execute("CREATE TABLE docs (key TEXT PRIMARY KEY, html TEXT NOT NULL, passages TEXT NOT NULL)")
+    """Writes a build's documents; opens an existing file to update a copied build."""
 
-    def add(self, key: str, html: str, text: str, analyzer: Analyzer) -> None:
+    def __init__(self, folder: Path) -> None:
+        path = folder / FILENAME
+        existed = path.exists()
+        self.conn = sqlite3.connect(path)
+        if not existed:
+            self.conn.execute(
+                "CREATE TABLE docs (key TEXT PRIMARY KEY, html TEXT NOT NULL, passages TEXT NOT NULL, signature BLOB NOT NULL)"
+            )
+
+    def add(self, key: str, html: str, text: str, analyzer: Analyzer, signature: np.ndarray) -> None:
         rows = [[p, sorted({t.text for t in analyzer(p)})] for p in passages_of(text)]
-        self.conn.execute("INSERT INTO docs VALUES (?, ?, ?)", (key, html, json.dumps(rows, ensure_ascii=False)))
+        self.conn.execute(
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)",
+            (key, html, json.dumps(rows, ensure_ascii=False), signature.astype(np.uint64).tobytes()),
+        )
+
+    def remove(self, key: str) -> None:
+        self.conn.execute("DELETE FROM docs WHERE key = ?", (key,))
+
+    def signatures(self) -> dict[str, np.ndarray]:
+        return {key: np.frombuffer(blob, dtype=np.uint64) for key, blob in self.conn.execute("SELECT key, signature FROM docs")}
 
     def close(self) -> None:
         self.conn.commit()

@@ -10,6 +10,7 @@ an atomic rename, so no reader ever sees a half-built index.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import secrets
@@ -26,13 +27,15 @@ from whoosh.analysis import LanguageAnalyzer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.analysis.analyzers import Analyzer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, TEXT, Schema
 
-from .content import Article, LinkResolver, Rendered, Skipped, load_collection, render
+from .content import Article, ContentError, LinkResolver, Rendered, Skipped, iter_markdown_files, load_collection, parse_article, render
 from .docstore import DocStore, DocStoreWriter
-from .similarity import near_duplicate_groups
+from .similarity import near_duplicate_groups, signature
 
 CURRENT = "CURRENT"
 BUILDS = "builds"
 KEEP_BUILDS = 3
+# Bump when the schema or the build's files change: an update is then a full build.
+SCHEMA_VERSION = 2
 
 # Each supported language gets its own text fields, analysed the way that
 # language is written: a German query is stemmed as German, an English one as
@@ -176,72 +179,207 @@ class _NoProgress:
         pass
 
 
+def scan_sources(content_dir: Path) -> dict[str, str]:
+    """A content hash for every article file: what changed since the last build, without parsing."""
+    return {
+        path.relative_to(content_dir).as_posix(): hashlib.sha1(path.read_bytes()).hexdigest()
+        for path in iter_markdown_files(content_dir)
+    }
+
+
 def build_index(
     content_dir: Path,
     index_dir: Path,
     default_locale: str = "en-US",
     progress: ProgressFactory | None = None,
     switch: bool = True,
+    incremental: bool = True,
 ) -> BuildReport:
-    """Builds a new index from every article under content_dir, then switches CURRENT to it."""
+    """Builds a new index from content_dir, then switches CURRENT to it.
+
+    When the current build was made from the same folder and only a few files
+    changed, the new build starts as a copy of it and only those files are
+    re-read; otherwise every article is read and indexed afresh.
+    """
     started = time.monotonic()
     if not content_dir.is_dir():
         raise IndexBuildError(f"content folder {content_dir} does not exist")
-    items = list(load_collection(content_dir, default_locale))
-    articles = [a for a in items if isinstance(a, Article)]
-    skipped = [{"path": s.path, "reason": s.reason} for s in items if isinstance(s, Skipped)]
-    if not articles:
-        raise IndexBuildError(f"no articles found under {content_dir}")
-    resolver = LinkResolver.for_articles(articles, default_locale)
-
+    sources = scan_sources(content_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     build_id = _new_build_id()
     target = build_path(index_dir, build_id)
-    target.mkdir(parents=True)
+    previous = _previous_build(index_dir, content_dir) if incremental else None
     try:
-        ix = whoosh_index.create_in(str(target), make_schema())
-        writer = ix.writer(limitmb=256)
-        catalog: dict[str, dict[str, Any]] = {}
-        bar = progress(len(articles), "indexing") if progress else _NoProgress()
-        texts: dict[str, str] = {}
-        docs = DocStoreWriter(target)
-        for article in articles:
-            doc, entry, rendered = _document(article, resolver)
-            writer.add_document(**doc)
-            docs.add(article.key, rendered.html, rendered.text, analyzer_for(language_of(article.locale)))
-            catalog[article.key] = entry
-            texts[article.key] = article.title + "\n" + rendered.text
-            bar.update(1)
-        bar.close()
-        docs.close()
-        writer.commit()
-        groups = near_duplicate_groups(texts)
-        for key, entry in catalog.items():
-            entry["dup_group"] = groups.get(key)
-        inbound = Counter(
-            target_path for entry in catalog.values() for target_path in entry.pop("links") if target_path
-        )
-        for entry in catalog.values():
-            entry["inlinks"] = inbound.get(entry["path"], 0)
-        (target / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
-        report = BuildReport(
-            build_id=build_id,
-            indexed=len(articles),
-            searchable=sum(1 for a in articles if not a.noindex),
-            skipped=skipped,
-            seconds=round(time.monotonic() - started, 2),
-            content_dir=str(content_dir),
-            created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            locales=dict(Counter(a.locale for a in articles)),
-        )
-        (target / "build.json").write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
-        verify_build(target, expected=len(articles))
+        changed = _changed_paths(previous[1]["sources"], sources) if previous else None
+        if previous and changed is not None and len(changed) <= max(20, len(sources) // 10):
+            shutil.copytree(previous[0], target)
+            report = _update(content_dir, target, previous[1], sources, changed, default_locale, started)
+        else:
+            target.mkdir(parents=True)
+            report = _full(content_dir, target, sources, default_locale, progress, started)
+        verify_build(target, expected=report.indexed)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     if switch:
         switch_current(index_dir, build_id)
         prune_builds(index_dir)
+    return report
+
+
+def _previous_build(index_dir: Path, content_dir: Path) -> tuple[Path, dict[str, Any]] | None:
+    build_id = current_build_id(index_dir)
+    if build_id is None:
+        return None
+    folder = build_path(index_dir, build_id)
+    try:
+        meta = json.loads((folder / "build.json").read_text(encoding="utf-8"))
+        verify_build(folder)
+    except (OSError, ValueError, IndexBuildError):
+        return None
+    same = meta.get("schema") == SCHEMA_VERSION and meta.get("content_root") == str(content_dir.resolve())
+    return (folder, meta) if same and "sources" in meta else None
+
+
+def _changed_paths(old: dict[str, str], new: dict[str, str]) -> set[str]:
+    return {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+
+
+def _full(
+    content_dir: Path,
+    target: Path,
+    sources: dict[str, str],
+    default_locale: str,
+    progress: ProgressFactory | None,
+    started: float,
+) -> BuildReport:
+    items = list(load_collection(content_dir, default_locale))
+    articles = [a for a in items if isinstance(a, Article)]
+    skipped = [{"path": s.path, "reason": s.reason} for s in items if isinstance(s, Skipped)]
+    if not articles:
+        raise IndexBuildError(f"no articles found under {content_dir}")
+    resolver = LinkResolver.for_articles(articles, default_locale)
+    ix = whoosh_index.create_in(str(target), make_schema())
+    writer = ix.writer(limitmb=256)
+    catalog: dict[str, dict[str, Any]] = {}
+    bar = progress(len(articles), "indexing") if progress else _NoProgress()
+    docs = DocStoreWriter(target)
+    for article in articles:
+        _add(writer, docs, catalog, article, resolver, sources)
+        bar.update(1)
+    bar.close()
+    writer.commit()
+    return _finish(target, docs, catalog, skipped, content_dir, sources, started)
+
+
+def _update(
+    content_dir: Path,
+    target: Path,
+    meta: dict[str, Any],
+    sources: dict[str, str],
+    changed: set[str],
+    default_locale: str,
+    started: float,
+) -> BuildReport:
+    catalog: dict[str, dict[str, Any]] = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
+    by_path = {entry["path"]: key for key, entry in catalog.items()}
+    # Articles that link to an added or removed file render their links differently now.
+    appeared = {p for p in changed if p not in meta["sources"]} | {p for p in changed if p not in sources}
+    relinked = {e["path"] for e in catalog.values() if appeared & set(e.get("links", []))} - changed
+    reread = {p for p in changed | relinked if p in sources}
+    items = [_load_one(content_dir, path, default_locale) for path in sorted(reread)]
+    articles = [a for a in items if isinstance(a, Article)]
+    gone = {by_path[p] for p in changed | relinked if p in by_path}
+    taken = {k for k in catalog if k not in gone}
+    skipped = [s for s in meta["skipped"] if s["path"] not in changed]
+    for item in items:
+        if isinstance(item, Skipped):
+            skipped.append({"path": item.path, "reason": item.reason})
+    fresh: list[Article] = []
+    for article in articles:
+        if article.key in taken:
+            skipped.append({"path": article.path, "reason": f"duplicate id {article.id!r} in {article.locale} (first in {catalog[article.key]['path']})"})
+        else:
+            taken.add(article.key)
+            fresh.append(article)
+    paths = {e["path"]: (e["id"], e["locale"]) for k, e in catalog.items() if k not in gone}
+    paths.update({a.path: (a.id, a.locale) for a in fresh})
+    resolver = LinkResolver(paths, default_locale)
+    ix = whoosh_index.open_dir(str(target))
+    writer = ix.writer()
+    docs = DocStoreWriter(target)
+    for key in gone:
+        writer.delete_by_term("key", key)
+        docs.remove(key)
+        del catalog[key]
+    for article in fresh:
+        _add(writer, docs, catalog, article, resolver, sources)
+    writer.commit()
+    if not catalog:
+        raise IndexBuildError(f"no articles found under {content_dir}")
+    return _finish(target, docs, catalog, skipped, content_dir, sources, started)
+
+
+def _load_one(content_dir: Path, rel: str, default_locale: str) -> Article | Skipped:
+    path = content_dir / rel
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return Skipped(rel, "not UTF-8 text")
+    except OSError as exc:
+        return Skipped(rel, f"cannot read: {exc.strerror or exc}")
+    try:
+        return parse_article(text, rel, default_locale)
+    except ContentError as exc:
+        return Skipped(rel, exc.reason)
+
+
+def _add(
+    writer: Any,
+    docs: DocStoreWriter,
+    catalog: dict[str, dict[str, Any]],
+    article: Article,
+    resolver: LinkResolver,
+    sources: dict[str, str],
+) -> None:
+    doc, entry, rendered = _document(article, resolver)
+    writer.add_document(**doc)
+    docs.add(
+        article.key, rendered.html, rendered.text, analyzer_for(language_of(article.locale)),
+        signature(article.title + "\n" + rendered.text),
+    )
+    entry["source"] = sources.get(article.path, "")
+    catalog[article.key] = entry
+
+
+def _finish(
+    target: Path,
+    docs: DocStoreWriter,
+    catalog: dict[str, dict[str, Any]],
+    skipped: list[dict[str, str]],
+    content_dir: Path,
+    sources: dict[str, str],
+    started: float,
+) -> BuildReport:
+    groups = near_duplicate_groups(docs.signatures())
+    docs.close()
+    inbound = Counter(path for entry in catalog.values() for path in entry.get("links", []) if path)
+    for key, entry in catalog.items():
+        entry["dup_group"] = groups.get(key)
+        entry["inlinks"] = inbound.get(entry["path"], 0)
+    (target / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    report = BuildReport(
+        build_id=target.name,
+        indexed=len(catalog),
+        searchable=sum(1 for e in catalog.values() if not e["noindex"]),
+        skipped=sorted(skipped, key=lambda s: s["path"]),
+        seconds=round(time.monotonic() - started, 2),
+        content_dir=str(content_dir),
+        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        locales=dict(Counter(e["locale"] for e in catalog.values())),
+    )
+    meta = {**asdict(report), "schema": SCHEMA_VERSION, "content_root": str(content_dir.resolve()), "sources": sources}
+    (target / "build.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return report
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 THRESHOLD = 0.85  # estimated Jaccard similarity of word 3-shingles
 NUM_PERM = 64
+# Stated explicitly: stored signatures are only comparable with ones made the same way.
+SCHEME = "affine64"
 MAX_WORDS = 3000
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -25,14 +28,18 @@ def _shingles(text: str) -> set[bytes]:
     return {" ".join(tokens[i:i + 3]).encode("utf-8") for i in range(len(tokens) - 2)}
 
 
-def near_duplicate_groups(texts: dict[str, str]) -> dict[str, str]:
+def signature(text: str) -> np.ndarray:
+    """A MinHash signature of a text's word 3-shingles; kept per build so updates need not redo them all."""
+    minhash = MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME)
+    minhash.update_batch(list(_shingles(text)))
+    return minhash.hashvalues.astype(np.uint64)
+
+
+def near_duplicate_groups(signatures: dict[str, np.ndarray]) -> dict[str, str]:
     """Maps each key that has near-duplicates to its group's id (the smallest key in the group)."""
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    hashes: dict[str, MinHash] = {}
-    for key, text in texts.items():
-        minhash = MinHash(num_perm=NUM_PERM, seed=7)
-        minhash.update_batch(list(_shingles(text)))
-        hashes[key] = minhash
+    hashes = {key: MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME, hashvalues=values) for key, values in signatures.items()}
+    for key, minhash in hashes.items():
         lsh.insert(key, minhash)
     parent: dict[str, str] = {}
 
