@@ -16,7 +16,9 @@ from typing import Any
 from starlette.requests import Request
 
 from .analytics import Maintenance
-from .errors import Forbidden
+from .abuse import FormStamp, RateLimits, SpamCounter
+from .auth import secret_key
+from .errors import Forbidden, TooManyRequests
 from .feedback import NO_REASONS, YES_REASONS, FeedbackInput, make_feedback, scrub_or_drop
 from .orgs import ORG_HEADER, OrgPolicies, valid_org
 from .privacy.client import coarse_client
@@ -58,6 +60,13 @@ class Services:
         self.scrub_failures = 0
         self.orgs = OrgPolicies(self.store, Path(settings.org_policy_file) if settings.org_policy_file else None)
         self.maintenance: Maintenance | None = None
+        self.limits = RateLimits({
+            "search": settings.rate_limit_search,
+            "feedback": settings.rate_limit_feedback,
+            "suggest": settings.rate_limit_suggest,
+        })
+        self.stamp = FormStamp(secret_key(settings), settings.feedback_min_seconds)
+        self.spam = SpamCounter()
 
     def start(self) -> None:
         self.store.migrate()
@@ -87,6 +96,23 @@ class Services:
         if header:
             return valid_org(header, "X-Helpsvc-Org")
         return valid_org(request.query_params.get("org", ""), "org")
+
+    # -- abuse
+
+    def guard(self, request: Request, kind: str) -> None:
+        """Refuses with 429 when this address sent too many requests of this kind in the last minute."""
+        self.limits.check(kind, request.client.host if request.client else "")
+
+    def _within_daily_cap(self, visitor: str, article_id: str, day: str) -> bool:
+        cap = self.settings.feedback_daily_cap
+        if cap <= 0:
+            return True
+        rows = self.store.query(
+            "SELECT COUNT(*), SUM(CASE WHEN article_id = ? THEN 1 ELSE 0 END) FROM feedback WHERE visitor = ? AND day = ?",
+            (article_id, visitor, day),
+        )
+        rated, this_one = rows[0][0] or 0, rows[0][1] or 0
+        return this_one > 0 or rated < cap
 
     # -- who is asking, coarsely
 
@@ -171,11 +197,15 @@ class Services:
             raise Forbidden(f"Feedback is turned off for your organisation ({org}); nothing was stored.")
         given = dataclasses.replace(given, org=org)
         view = self.search.article(given.article_id, given.locale)
+        visitor = self.visitor(request)
+        if not self._within_daily_cap(visitor, view.id, dt.datetime.now(dt.timezone.utc).date().isoformat()):
+            self.spam.count("daily_cap")
+            raise TooManyRequests("you have sent feedback on many articles today; thank you, please try again tomorrow", retry_after=3600)
         record = make_feedback(
             given,
             revision=view.revision,
             article_locale=view.locale,
-            visitor=self.visitor(request),
+            visitor=visitor,
             client=self.client_of(request, given.client, given.locale or view.locale),
             scrub=self._counting_scrub,
         )
@@ -200,6 +230,7 @@ class Services:
             "yes_reasons": YES_REASONS,
             "no_reasons": NO_REASONS,
             "max_comment": 2000,
+            "stamp": self.stamp.make(),
         }
 
     # -- listings

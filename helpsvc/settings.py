@@ -58,8 +58,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("comment_retention_days", 90, "Days feedback comments are kept.", int),
     Setting("max_body_bytes", 65536, "Largest request body accepted.", int),
     Setting("log_json", False, "Write logs as JSON lines.", _bool),
+    Setting("rate_limit_search", 120, "Searches per minute from one address; 0 turns the limit off.", int),
+    Setting("rate_limit_feedback", 30, "Feedback posts per minute from one address; 0 turns the limit off.", int),
+    Setting("rate_limit_suggest", 600, "Autocomplete requests per minute from one address; 0 turns the limit off.", int),
+    Setting("feedback_daily_cap", 50, "Articles one visitor may rate per day; 0 turns the cap off.", int),
+    Setting("feedback_min_seconds", 2.0, "Least time between showing the feedback form and its submission.", float),
     Setting("secret_key_file", "var/secret_key", "Where a generated secret key is kept (mode 0600) when secret_key is empty.", str),
     Setting("session_hours", 12.0, "Hours a staff login lasts.", float),
+    Setting("password_time_cost", 3, "Argon2id passes per staff password hash.", int),
+    Setting("password_memory_kib", 65536, "Argon2id memory per staff password hash, in KiB.", int),
     Setting("org_policy_file", "", "TOML or JSON file of organisation policies (feedback, search logging); empty for none.", str),
     Setting("rollup_interval_seconds", 300.0, "How often the server updates report rollups and purges expired data; 0 turns the job off.", float),
 )
@@ -84,8 +91,15 @@ class Settings:
     comment_retention_days: int = 90
     max_body_bytes: int = 65536
     log_json: bool = False
+    rate_limit_search: int = 120
+    rate_limit_feedback: int = 30
+    rate_limit_suggest: int = 600
+    feedback_daily_cap: int = 50
+    feedback_min_seconds: float = 2.0
     secret_key_file: str = "var/secret_key"
     session_hours: float = 12.0
+    password_time_cost: int = 3
+    password_memory_kib: int = 65536
     org_policy_file: str = ""
     rollup_interval_seconds: float = 300.0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -95,12 +96,18 @@ def test_one_vote_per_visitor_per_article_per_day(client) -> None:
     assert another_visitor.status_code == 201 and store.count("feedback") == 3
 
 
-def test_the_form_works_without_javascript_in_two_steps(client) -> None:
-    vote = client.post("/feedback", data={"article_id": "voicemail-setup", "helpful": "no", "step": "vote"})
+def _stamp(html: str) -> str:
+    return re.search(r'name="stamp" value="([^"]+)"', html).group(1)
+
+
+def test_the_form_works_without_javascript_in_two_steps(make_app) -> None:
+    client = make_app(feedback_min_seconds=0.0)
+    stamp = _stamp(client.get("/articles/voicemail-setup").text)
+    vote = client.post("/feedback", data={"article_id": "voicemail-setup", "helpful": "no", "step": "vote", "stamp": stamp, "website": ""})
     assert vote.status_code == 200
     assert "What affected your experience?" in vote.text and "Too technical" in vote.text and "Clear instructions" not in vote.text
     details = client.post("/feedback", data={
-        "article_id": "voicemail-setup", "helpful": "no", "step": "details",
+        "article_id": "voicemail-setup", "helpful": "no", "step": "details", "stamp": _stamp(vote.text),
         "reasons": ["too-technical", "not-enough-pictures"], "comment": "Call me on +44 20 7946 0958",
     })
     assert details.status_code == 201 and "Thank you for your feedback!" in details.text
@@ -117,7 +124,8 @@ def test_article_page_offers_the_widget_without_a_per_page_token(client) -> None
     assert "Any additional feedback?" in html and 'maxlength="2000"' in html
     assert "IT admin may be able to collect it" in html and 'href="/privacy"' in html
     assert "csrf" not in html.lower()
-    assert html == client.get("/articles/sign-in").text  # cacheable: the same bytes for every reader
+    # Nothing in the page is tied to one reader: a cached copy votes as well as a fresh one.
+    assert re.sub(r'name="stamp" value="[^"]+"', "", html) == re.sub(r'name="stamp" value="[^"]+"', "", client.get("/articles/sign-in").text)
 
 
 def test_scrubbing_fails_closed(make_app) -> None:
@@ -207,3 +215,53 @@ def test_purge_command_uses_the_configured_database(tmp_path: Path) -> None:
 def test_export_refuses_bad_dates_with_a_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["export", "feedback", "--db", str(tmp_path / "e.db"), "--since", "yesterday"])
     assert result.exit_code == 2 and "expected a date like 2026-01-31" in result.output
+
+
+def test_honeypot_and_too_fast_forms_are_counted_not_stored(make_app) -> None:
+    client = make_app(feedback_min_seconds=30.0)
+    stamp = _stamp(client.get("/articles/sign-in").text)
+    bot = client.post("/feedback", data={"article_id": "sign-in", "helpful": "no", "stamp": stamp, "website": "http://spam.example"})
+    assert bot.status_code == 201 and "Thank you" in bot.text  # a bot learns nothing
+    hasty = client.post("/feedback", data={"article_id": "sign-in", "helpful": "no", "stamp": stamp})
+    assert hasty.status_code == 429 and "very quick" in hasty.text
+    forged = client.post("/feedback", data={"article_id": "sign-in", "helpful": "no", "stamp": "1.deadbeef"})
+    assert forged.status_code == 429
+    services = client.app.state.services
+    assert services.store.count("feedback") == 0
+    assert services.spam.counts["honeypot"] == 1 and services.spam.counts["too_fast"] == 2
+
+
+def test_form_stamps_age_and_cannot_be_forged() -> None:
+    from helpsvc.abuse import FormStamp
+
+    stamp = FormStamp("k", min_seconds=3).make(now=1000.0)
+    assert FormStamp("k", 3).too_fast(stamp, now=1001.0)
+    assert not FormStamp("k", 3).too_fast(stamp, now=1004.0)
+    assert FormStamp("other key", 3).too_fast(stamp, now=5000.0)
+    assert FormStamp("k", 3).too_fast("", now=5000.0)
+
+
+def test_rate_limits_answer_429_with_retry_after(make_app) -> None:
+    client = make_app(rate_limit_search=3, rate_limit_feedback=2)
+    assert [client.get("/api/v1/search", params={"q": "mic"}).status_code for _ in range(4)] == [200, 200, 200, 429]
+    limited = client.get("/search", params={"q": "mic"})
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    statuses = [client.post("/api/v1/feedback", json={"article_id": "sign-in", "helpful": True}).status_code for _ in range(3)]
+    assert statuses == [201, 201, 429]
+    assert client.get("/api/v1/articles/sign-in").status_code == 200  # reading is never limited
+
+
+def test_a_limit_of_zero_turns_it_off(make_app) -> None:
+    client = make_app(rate_limit_search=0)
+    assert {client.get("/api/v1/search", params={"q": "mic"}).status_code for _ in range(200)} == {200}
+
+
+def test_daily_cap_per_visitor(make_app) -> None:
+    client = make_app(feedback_daily_cap=2)
+    ids = ["sign-in", "calls-make", "calls-video"]
+    statuses = [client.post("/api/v1/feedback", json={"article_id": a, "helpful": True}).status_code for a in ids]
+    assert statuses == [201, 201, 429]
+    # Changing a vote already cast today is not a new article: still allowed.
+    assert client.post("/api/v1/feedback", json={"article_id": "sign-in", "helpful": False}).status_code == 201
+    assert client.app.state.services.store.count("feedback") == 2
+    assert client.app.state.services.spam.counts["daily_cap"] == 1

@@ -11,6 +11,7 @@ from .render import api
 
 async def suggest_api(request: Request) -> Response:
     services = request.app.state.services
+    services.guard(request, "suggest")
     query = text_param(request, "q", max_chars=100)
     locale = request_locale(request, services.search.state().locales)
     suggestions = services.search.suggest(query, locale)

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..content import article_url
-from ..errors import BadRequest, NotFoundError, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType
+from ..errors import TooManyRequests, BadRequest, NotFoundError, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType
 from ..feedback import parse_feedback, reasons_for
 from ..search import NotFound
 from ..store import StoreUnavailable
@@ -73,6 +73,7 @@ async def _store_feedback(request: Request, data: Any) -> tuple[str, Any, Any]:
 
 
 async def feedback_api(request: Request) -> Response:
+    request.app.state.services.guard(request, "feedback")
     data = await read_json(request)
     feedback_id, view, given = await _store_feedback(request, data)
     return api(
@@ -89,7 +90,16 @@ async def feedback_form(request: Request) -> Response:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the form is larger than {limit} bytes")
+    services = request.app.state.services
+    services.guard(request, "feedback")
     form = await request.form(max_files=0, max_fields=40)
+    if str(form.get("website", "")):
+        # The honeypot field is hidden from people; only bots fill it. Answer as usual, keep nothing.
+        services.spam.count("honeypot")
+        return page(request, "feedback.html", {"done": True, "article": None, "query": ""}, status=201)
+    if services.stamp.too_fast(str(form.get("stamp", ""))):
+        services.spam.count("too_fast")
+        raise TooManyRequests("that was very quick: please check your answer and send it again", retry_after=2)
     helpful_raw = str(form.get("helpful", "")).lower()
     if helpful_raw not in {"yes", "no"}:
         raise BadRequest("choose Yes or No")
@@ -114,6 +124,7 @@ async def feedback_form(request: Request) -> Response:
         "max_comment": 2000,
         "query": "",
         "org": given.org,
+        "stamp": services.stamp.make(),
     }
     return page(request, "feedback.html", context, status=201 if step == "details" else 200)
 

@@ -55,6 +55,7 @@ async def home_api(request: Request) -> Response:
 
 def search_data(request: Request) -> dict[str, Any]:
     services = _services(request)
+    services.guard(request, "search")
     settings = services.settings
     query = text_param(request, "q")
     locale = _locale(request)

@@ -1,0 +1,80 @@
+"""Abuse resistance without accounts: rate limits, a honeypot, a minimum fill-in time, a daily cap.
+
+Rate limits are kept in memory only, under a keyed hash of the client address
+(the key is random per process), so not even memory holds the address itself
+for longer than a request. Rejected spam is counted, never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+import threading
+import time
+from collections import Counter
+
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from .errors import TooManyRequests
+
+
+class RateLimits:
+    """Per-address request limits per minute, by kind ("search", "feedback", "suggest"); 0 is no limit."""
+
+    def __init__(self, per_minute: dict[str, int]) -> None:
+        self._items = {kind: RateLimitItemPerMinute(n) for kind, n in per_minute.items() if n > 0}
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._key = secrets.token_bytes(32)
+
+    def check(self, kind: str, address: str) -> None:
+        item = self._items.get(kind)
+        if item is None:
+            return
+        who = hmac.new(self._key, address.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:24]
+        if not self._limiter.hit(item, kind, who):
+            reset = self._limiter.get_window_stats(item, kind, who).reset_time
+            wait = max(1, math.ceil(reset - time.time()))
+            raise TooManyRequests(f"too many {kind} requests; try again in {wait} seconds", retry_after=wait)
+
+
+class FormStamp:
+    """A signed render time in the HTML feedback form.
+
+    A person needs a few seconds to read and answer; a bot posts at once. A
+    page served from a cache carries an older stamp, which only makes the
+    wait look longer, so caching never breaks voting.
+    """
+
+    def __init__(self, key: str, min_seconds: float) -> None:
+        self._key = key.encode("utf-8")
+        self.min_seconds = min_seconds
+
+    def make(self, now: float | None = None) -> str:
+        moment = int(now or time.time())
+        return f"{moment}.{self._sign(moment)}"
+
+    def _sign(self, moment: int) -> str:
+        return hmac.new(self._key, str(moment).encode(), hashlib.sha256).hexdigest()[:16]
+
+    def too_fast(self, stamp: str, now: float | None = None) -> bool:
+        """True when the stamp is missing, forged, or younger than the minimum time."""
+        moment_text, _, signature = stamp.partition(".")
+        if not moment_text.isdigit() or not hmac.compare_digest(signature, self._sign(int(moment_text))):
+            return True
+        return (now or time.time()) - int(moment_text) < self.min_seconds
+
+
+class SpamCounter:
+    """How much was turned away, by reason; exposed in metrics, never stored with any content."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def count(self, reason: str) -> None:
+        with self._lock:
+            self.counts[reason] += 1
