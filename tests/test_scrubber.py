@@ -39,11 +39,15 @@ def leaked(value: str, output: str, is_name: bool = False) -> bool:
     letters and digits survive in order with light formatting in between."""
     text = PLACEHOLDER_RE.sub(" ", output).lower()
     if is_name:
-        words = [w for w in re.split(r"[\W_]+", value.lower()) if w and w not in TITLES]
+        # Split on spaces and punctuation only: Indic vowel signs are not word characters to \w.
+        words = [w for w in re.split(r"[\s\-'’.,]+", value.lower()) if w and w not in TITLES]
         cjk = [w for w in words if any(ord(c) >= 0x2E80 for c in w)]
         if cjk:
             return any(w in text for w in cjk)
-        return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in words if len(w) >= 3)
+        edge = r"[\s.,;:!?()\"'«»“”\-]"
+        return any(
+            re.search(rf"(?:^|(?<={edge})){re.escape(w)}(?=$|{edge})", text) for w in words if len(w) >= 3
+        )
     chars = [c for c in value.lower() if c.isalnum()]
     pattern = "[^0-9a-z]{0,3}".join(re.escape(c) for c in chars)
     return bool(re.search(rf"(?<![0-9a-z]){pattern}(?![0-9a-z])", text))
@@ -161,6 +165,20 @@ HELD_OUT: list[tuple[str, list[tuple[str, str]]]] = [
      [("url_with_token", "https://outlook.office.com/owa/?path=/mail/inbox&login_hint=jdoe@contoso.com")]),
     ("find me on LinkedIn as priya-raman-09", [("handle", "priya-raman-09")]),
     ("ping me @marco.rossi when it's fixed", [("handle", "@marco.rossi")]),
+    ("Deliver the replacement headset to 48 Harbour View Road, Cork T12 X8K2.",
+     [("street_address", "48 Harbour View Road"), ("postcode", "T12 X8K2")]),
+    ("The join link https://relay.contoso.com/join/8f3kq2Lm9X?pwd=eU7xT2 opens a blank page",
+     [("url_with_token", "https://relay.contoso.com/join/8f3kq2Lm9X?pwd=eU7xT2")]),
+    ("ping me on mastodon @lindqvist_dev@fosstodon.org if you need logs", [("handle", "@lindqvist_dev@fosstodon.org")]),
+    ("Yuki Takahashi-san and Park Ji-hoon can't hear each other", [("name", "Yuki Takahashi"), ("name", "Park Ji-hoon")]),
+    ("Ich wohne in der Schillerstraße 17, 70173 Stuttgart", [("street_address", "Schillerstraße 17"), ("postcode", "70173")]),
+    ("DOB 22.08.1979, Steuer-ID 57 549 285 017 — warum?", [("date_of_birth", "22.08.1979"), ("national_id", "57 549 285 017")]),
+    ("أحمد حسن لا يستطيع الانضمام إلى الاجتماع", [("name", "أحمد حسن")]),
+    ("Иван Петров не может войти в Relay", [("name", "Иван Петров")]),
+    ("राहुल शर्मा मीटिंग में शामिल नहीं हो सकते", [("name", "राहुल शर्मा")]),
+    ("teams status for sunita is always offline", [("name", "sunita")]),
+    ("Please ask Miriam Okafor, she can reach me at 0161 496 0742 or miriam.okafor@example.org",
+     [("name", "Miriam Okafor"), ("phone", "0161 496 0742"), ("email", "miriam.okafor@example.org")]),
 ]
 
 
@@ -169,6 +187,12 @@ def test_held_out_sentences_do_not_leak(scrubber: Scrubber, text: str, pii: list
     out = scrubber.scrub(text)
     for kind, value in pii:
         assert not leaked(value, out, is_name=kind == "name"), f"{kind} {value!r} leaked: {out!r}"
+
+
+def test_leak_check_sees_names_in_every_script() -> None:
+    assert leaked("राहुल शर्मा", "राहुल has no audio", is_name=True)
+    assert leaked("Colm Fitzgerald", "ask fitzgerald", is_name=True)
+    assert not leaked("Colm Fitzgerald", "ask {{NAME}}", is_name=True)
 
 
 def test_held_out_set_is_big_enough() -> None:
@@ -200,6 +224,14 @@ KEEP_CASES: list[tuple[str, list[str]]] = [
     ("Polycom CX300 and Jabra Evolve2 65 both lose audio", ["Polycom CX300", "Jabra Evolve2 65"]),
     ("Der Anruf bricht nach 30 Sekunden ab, Fehlercode 500.", ["Anruf", "Fehlercode 500"]),
     ("Relay 16.0.1 on Mac 16.27 shows the old ribbon", ["Relay", "16.0.1", "16.27"]),
+    ("Event ID 20501 in the Relay log, ms-diagnostics 52001", ["20501", "52001"]),
+    ("logged on 12/03/2024 14:05 UTC+05:30", ["12/03/2024", "14:05"]),
+    ("calls drop after 20 seconds with 100 ms jitter", ["100 ms jitter", "20 seconds"]),
+    ("open port 443 and 3478-3481 UDP for media", ["443", "3478-3481"]),
+    ("Teams version 24004.1307.2669.7070 and build 22631.2861", ["24004.1307.2669.7070", "22631.2861"]),
+    ("I live at 221B Baker Street, London NW1 6XE", ["London"]),
+    ("Jordan, Georgia and Chad users get a region warning", ["Jordan", "Georgia", "Chad"]),
+    ("Thank you, the PowerShell snippet worked", ["Thank you", "PowerShell"]),
 ]
 
 

@@ -17,7 +17,7 @@ _EN_SUFFIX = (
 )
 _UNIT = r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?\s*[\w\-]{1,6})?"
 _EN_STREET_RE = re.compile(
-    rf"(?<![\w\-.,/])(?:{_NUM}|\d{{1,3}}(?:st|nd|rd|th)),?\s+(?:{_CAP}\s+){{1,3}}(?i:{_EN_SUFFIX})\b\.?(?i:{_UNIT})"
+    rf"(?=[0-9])(?<![\w\-.,/])(?:{_NUM}|\d{{1,3}}(?:st|nd|rd|th)),?\s+(?:{_CAP}\s+){{1,3}}(?i:{_EN_SUFFIX})\b\.?(?i:{_UNIT})"
 )
 _DE_SUFFIX = (
     r"straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|chaussee|pfad|steig|stieg|"    # German
@@ -40,7 +40,7 @@ _ROMANCE_KEY = (
 )
 _LINK = r"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|del\s+|de\s+los\s+|de\s+las\s+|della\s+|dei\s+|di\s+|da\s+|do\s+|dos\s+|das\s+|d['’])?"
 _ROMANCE_NUM_FIRST_RE = re.compile(
-    rf"(?<![\w\-])\d{{1,4}}(?:\s?(?:bis|ter|[a-z]))?,?\s+(?i:{_ROMANCE_KEY})\s+(?i:{_LINK}){_CAP}(?:[ \-]+{_CAP}){{0,3}}"
+    rf"[0-9](?<![\w\-][0-9])[0-9]{{0,3}}(?:\s?(?:bis|ter|[a-z]))?,?\s+(?i:{_ROMANCE_KEY})\s+(?i:{_LINK}){_CAP}(?:[ \-]+{_CAP}){{0,3}}"
 )
 _ROMANCE_NUM_LAST_RE = re.compile(
     rf"(?<![\w\-])(?:Rue|Avenue|Boulevard|Chemin|Allée|Impasse|Quai|Calle|C/|Avenida|Avda\.?|Paseo|Camino|"
@@ -52,11 +52,27 @@ _TR_STREET_RE = re.compile(
     rf"(?:\s*,?\s*(?:No|Nr)\s*[:.]?\s*\d{{1,4}}[A-Za-z]?(?:/\d{{1,3}})?)?",
 )
 _IN_STREET_RE = re.compile(
-    rf"(?<![\w])(?i:no\.?|#|house\s+no\.?|flat\s+no\.?|plot\s+no\.?|door\s+no\.?|h\.?\s?no\.?)\s*\d{{1,5}}[A-Za-z]?(?:/\d{{1,4}})?,\s*"
+    rf"(?<![\w])(?i:(?:house|flat|plot|door|shop|h\.?)\s*(?:no\.?|#)?|no\.?|#)\s*\d{{1,5}}[A-Za-z]?(?:/\d{{1,4}})?,\s*"
     rf"(?:[\w.\-]+\s+){{0,3}}(?i:main|cross|road|rd|street|st|block|stage|phase|sector|nagar|layout|colony|marg|lane)\b\.?"
-    rf"(?:\s*,\s*{_CAP}(?:\s+{_CAP})?)?"
+    rf"(?:\s+[0-9]{{1,4}}[A-Za-z]?(?![\w]))?(?:\s*,\s*{_CAP}(?:\s+{_CAP})?)?"
 )
 _PO_BOX_RE = re.compile(r"(?<![\w])(?:p\.?\s?o\.?\s?box|postfach|boîte\s+postale|apartado(?:\s+de\s+correos)?)\s*\d{1,6}", re.IGNORECASE)
+
+# Each street pattern runs only when one of its key words occurs (None: always).
+_STREET_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = (
+    (_EN_STREET_RE, None),
+    (_DE_STREET_RE, ("straße", "strasse", "str.", "weg", "gasse", "allee", "platz", "damm", "ufer", "chaussee",
+                     "pfad", "steig", "stieg", "straat", "laan", "gracht", "plein", "kade", "singel", "dijk",
+                     "steeg", "gata", "väg", "gränd", "torget", "gade", "vej", "veien", "vegen", "katu", "tie",
+                     "ring", "markt")),
+    (_ROMANCE_NUM_FIRST_RE, None),
+    (_ROMANCE_NUM_LAST_RE, ("rue", "avenue", "boulevard", "chemin", "allée", "impasse", "quai", "calle", "c/",
+                            "avenida", "avda", "paseo", "camino", "via", "piazza", "corso", "vicolo", "rua",
+                            "travessa", "praça", "alameda", "ul.", "ulica", "aleja", "plac")),
+    (_TR_STREET_RE, ("cad", "sok", "bulvar", "blv", "mah")),
+    (_IN_STREET_RE, None),
+    (_PO_BOX_RE, ("box", "postfach", "boîte", "apartado")),
+)
 
 # An address cue takes the rest of the clause when no street pattern matched inside it.
 _ADDRESS_CUE_RE = re.compile(
@@ -79,18 +95,27 @@ _ADDRESS_SHAPE_RE = re.compile(
 )
 _CLAUSE_END_RE = re.compile(r"\s[—–]\s|\s-\s|[;|\n(]|\.(?:\s|$)|,\s+(?:and|but|which|please|bitte|merci|svp|gracias)\b|$", re.IGNORECASE)
 
+_ADDRESS_CUE_WORDS = (
+    "addr", "adress", "anschrift", "direcci", "domicil", "indirizz", "endere", "adres", "live at", "living at",
+    "located at", "ship", "deliver", "wohne", "habite",
+)
+_POSTCODE_CUE_WORDS = ("post", "zip", "plz", "code postal", "c.p", "cp", "código", "cap", "pin", "cep", "posta")
+
 # ---------------------------------------------------------------- postcodes
+# US state codes; ID and OK are left out: "Event ID 20501" and "OK 20000" are not addresses.
 _US_STATES = (
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "AL AK AZ AR CA CO CT DE FL GA HI IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
     "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR"
 ).split()
-_UK_POSTCODE_RE = re.compile(r"(?<![\w])[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![\w])")
-_US_ZIP_RE = re.compile(rf"[A-Z][a-z]+,?\s+(?:{'|'.join(_US_STATES)})\s+(\d{{5}}(?:-\d{{4}})?)(?![\w\-])")
-_CA_POSTCODE_RE = re.compile(r"(?<![\w])[A-Z]\d[A-Z] ?\d[A-Z]\d(?![\w])")
+_UK_POSTCODE_RE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]?[0-9][A-Z0-9]?\s[0-9][A-Z]{2}(?![\w])")
+_US_ZIP_RE = re.compile(rf"([A-Z][a-z]+),?\s+(?:{'|'.join(_US_STATES)})\s+(\d{{5}}(?:-\d{{4}})?)(?![\w\-])")
+_CA_POSTCODE_RE = re.compile(r"[A-Z](?<![\w][A-Z])[0-9][A-Z] ?[0-9][A-Z][0-9](?![\w])")
 _JP_POSTCODE_RE = re.compile(r"〒\s?\d{3}-?\d{4}")
-_FIVE_DIGIT_CITY_RE = re.compile(r"(?<![\w\-.,/])(\d{5})\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
+_FIVE_DIGIT_CITY_RE = re.compile(r"([0-9](?<![\w\-.,/][0-9])[0-9]{4})\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
 _CONTEXT_POSTCODE_RE = re.compile(
-    r"(?<![\w\-.,/])(?:\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|[1-9]\d{5}|\d{4,5})(?![\w\-]|[.,]\d)"
+    r"(?<![\w\-.,/])(?:\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|[1-9]\d{5}|\d{4,5}"
+    r"|[AC-FHKNPRTV-Y]\d[0-9W]\s?[AC-FHKNPRTV-Y0-9]{4})"  # Irish Eircode, "T12 X8K2"
+    r"(?![\w\-]|[.,]\d)"
 )
 _POSTCODE_CUE_RE = re.compile(
     r"(?<![\w])(?:post\s*code|postal\s+code|zip(?:\s*code)?|plz|postleitzahl|code\s+postal|c\.?p\.?|"
@@ -110,12 +135,16 @@ class AddressDetector:
         if not any(c.isdigit() for c in text):
             return
         streets: list[Span] = []
-        for regex in (_EN_STREET_RE, _DE_STREET_RE, _ROMANCE_NUM_FIRST_RE, _ROMANCE_NUM_LAST_RE, _TR_STREET_RE, _IN_STREET_RE, _PO_BOX_RE):
+        lowered = text.lower()
+        for regex, gate in _STREET_PATTERNS:
+            if gate and not any(word in lowered for word in gate):
+                continue
             for m in regex.finditer(text):
                 if regex is _EN_STREET_RE and not self._plausible_en(m.group()):
                     continue
                 streets.append(Span(m.start(), m.end(), "ADDRESS"))
-        for m in _ADDRESS_CUE_RE.finditer(text):
+        cues = _ADDRESS_CUE_RE.finditer(text) if any(w in lowered for w in _ADDRESS_CUE_WORDS) else ()
+        for m in cues:
             if _NOT_POSTAL_RE.search(text, max(0, m.start() - 12), m.start()):
                 continue
             start = m.end()
@@ -150,12 +179,15 @@ class AddressDetector:
             for m in regex.finditer(text):
                 yield Span(m.start(), m.end(), "POSTCODE")
         for m in _US_ZIP_RE.finditer(text):
-            yield Span(m.start(1), m.end(1), "POSTCODE")
+            if m.group(1).lower() not in self._common:  # a town, not "Event" or "Error"
+                yield Span(m.start(2), m.end(2), "POSTCODE")
         for m in _FIVE_DIGIT_CITY_RE.finditer(text):
             city = re.match(r"[^\W\d_]+", text[m.end(1) :].lstrip())
             if city and city.group().lower() not in self._common:
                 yield Span(m.start(1), m.end(1), "POSTCODE")
-        for m in _POSTCODE_CUE_RE.finditer(text):
+        lowered = text.lower()
+        cues = _POSTCODE_CUE_RE.finditer(text) if any(w in lowered for w in _POSTCODE_CUE_WORDS) else ()
+        for m in cues:
             if any(c.isdigit() for c in m.group("v")):
                 yield Span(m.start("v"), m.end("v"), "POSTCODE")
         # Within the line after a street, a 4-6 digit group is the postcode.

@@ -5,7 +5,6 @@ import re
 from typing import Iterator
 from urllib.parse import unquote
 
-from .context import near_before
 from .span import Span
 
 # ---------------------------------------------------------------- e-mail and SIP
@@ -20,6 +19,7 @@ _OBFUSCATED_RE = re.compile(
     rf"[\w\-]{{1,63}}(?:{_BRACKET_DOT}[\w\-]{{1,63}}){{0,4}}{_BRACKET_DOT}[A-Za-z]{{2,24}}(?![\w\-])",
     re.IGNORECASE,
 )
+_BRACKET_AT_RE = re.compile(r"[(\[{<]\s*(?:at|@)\s*[)\]}>]")
 _SPOKEN_RE = re.compile(
     r"(?<![\w.])[\w.+\-]{1,64}(?:\s+dot\s+[\w+\-]{1,64}){0,3}\s+at\s+[\w\-]{1,63}(?:\s+dot\s+[\w\-]{1,63}){0,3}\s+dot\s+[A-Za-z]{2,24}(?![\w\-])",
     re.IGNORECASE,
@@ -45,8 +45,13 @@ class EmailDetector:
                 kind = "USERNAME" if _LOGIN_CUE_RE.search(text, max(0, start - 30), start) else "EMAIL"
                 yield Span(start, m.end(), kind)
         lowered = text.lower()
-        if "at" in lowered:
-            for regex in (_OBFUSCATED_RE, _SPOKEN_RE):
+        regexes = []
+        if _BRACKET_AT_RE.search(lowered):
+            regexes.append(_OBFUSCATED_RE)
+        if " dot " in lowered and " at " in lowered:
+            regexes.append(_SPOKEN_RE)
+        if regexes:
+            for regex in regexes:
                 for m in regex.finditer(text):
                     local = re.split(r"\s|[(\[{<]", m.group(), maxsplit=1)[0]
                     if local.lower() not in _NOT_MAILBOX:
@@ -186,7 +191,7 @@ class HandleDetector:
         if "@" in text:
             for m in _AT_HANDLE_RE.finditer(text):
                 name = m.group(1)
-                if name.lower() in _RESERVED_MENTIONS:
+                if name.lower() in _RESERVED_MENTIONS or name.lower().startswith("mention"):
                     continue
                 # "@Greta Lindqvist" is a Teams mention of a display name: take both words.
                 end = m.end(2) if m.group(2) and m.group(1)[:1].isupper() else m.end(1)
@@ -200,7 +205,7 @@ class HandleDetector:
             platform = m.group().split(None, 1)[0].lower().rstrip(":")
             if platform in _HANDLE_NEEDS_CONNECTOR and not re.search(r"\w|[:=]", m.group("conn")):
                 continue
-            if handle.lower().startswith("live:") or handle.startswith("@"):
+            if handle.lower() in ("http", "https", "www") or handle.startswith("@"):
                 continue
             if self._looks_like_handle(handle):
                 yield Span(m.start("h"), m.end("h"), "HANDLE")
@@ -232,17 +237,13 @@ _EXTENSION_RE = re.compile(
     r"(?<![\w])(?:x\d{3,6}|(?:ext\.?|extension|durchwahl|poste|interno|anexo)[ \u00a0.:#]*\d{2,6})(?![\w])",
     re.IGNORECASE,
 )
-_PHONE_CUE_RE = re.compile(
-    r"(?:phone|tel|telephone|mobile|cell|call|ring|dial|fax|number|nummer|numéro|número|numero|whatsapp|sms|"
-    r"text|reach|contact|line|handy|telefon|téléphone|teléfono|telefono|portable|móvil|movil|landline|"
-    r"direct|extension|hotline|callback|anrufen|appeler|llamar)\W{0,12}(?:\w+\W{1,3}){0,2}$",
-    re.IGNORECASE,
-)
 _TECH_CUE_RE = re.compile(
-    r"(?:version|ver|v|build|release|update|kb|error|code|event|id|port|ports|hresult|status|"
-    r"firmware|fw|patch|sp|cu|since|range|ranges|between|orbit|orbits)\W{0,3}$",
+    r"(?<![\w])(?:version|ver|v|build|release|update|kb|error|code|event|id|port|ports|hresult|status|"
+    r"firmware|fw|patch|sp|cu|since|range|ranges|between|orbit|orbits)"
+    r"(?:\s+(?:was|is|code|number|no\.?|nr\.?|of))?\W{0,3}$",
     re.IGNORECASE,
 )
+_DATE_PREFIX_RE = re.compile(r"\d{4}[\-/.]\d{1,2}[\-/.]\d{1,2}\s|\d{1,2}[\-/.]\d{1,2}[\-/.]\d{4}\s")
 _DATE_SHAPE_RE = re.compile(
     r"^(?:\d{4}[\-/.]\d{1,2}[\-/.]\d{1,2}|\d{1,2}[\-/.]\d{1,2}[\-/.]\d{2,4}|(?:19|20)\d{2}\s?[\-/]\s?(?:19|20)\d{2})$"
 )
@@ -253,8 +254,11 @@ def _is_phone(num: str, text: str, start: int, has_ext: bool) -> bool:
     intl = num.startswith(("+", "00"))
     if digits > 15 or digits < 7:
         return False
-    if _DATE_SHAPE_RE.match(num):
+    if _DATE_SHAPE_RE.match(num) or _DATE_PREFIX_RE.match(num):
         return False
+    pair = re.fullmatch(r"(\d{3,6})-(\d{3,6})", num)
+    if pair and len(pair.group(1)) == len(pair.group(2)) and 0 < int(pair.group(2)) - int(pair.group(1)) <= 500:
+        return False  # a range of ports or extensions, "3478-3481"
     if "." in num and not intl:
         # Dotted numbers are versions and IPs, except the 3.3.4 and 2.2.2.2.2 phone styles.
         if not re.fullmatch(r"\(?\d{3}\)?\.\d{3}\.\d{4}|\d{2}(?:\.\d{2}){4}|\d{3,4}\.\d{3}\.\d{3,4}", num):
@@ -262,6 +266,8 @@ def _is_phone(num: str, text: str, start: int, has_ext: bool) -> bool:
     if not intl and not has_ext and _TECH_CUE_RE.search(text, max(0, start - 20), start):
         return False
     groups = re.findall(r"\d+", num)
+    if not intl and len(groups[0]) >= 3 and not groups[0].strip("0"):
+        return False  # "0000-4766": a padded code, not a number anyone dials
     if not intl and len(groups) > 1 and all(len(g) == 1 for g in groups):
         return False  # "1 2 3 4 5 6 7", a list
     return True
@@ -280,6 +286,3 @@ class PhoneDetector:
         for m in _EXTENSION_RE.finditer(text):
             yield Span(m.start(), m.end(), "PHONE")
 
-
-def phone_cue_before(text: str, pos: int) -> bool:
-    return near_before(text, pos, _PHONE_CUE_RE, reach=30)

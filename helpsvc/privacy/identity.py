@@ -12,13 +12,13 @@ from .span import Span
 # ---------------------------------------------------------------- payment cards and IBANs
 
 _CARD_RE = re.compile(
-    r"(?<![\w\-])(?:\d{4}([ \-]?)\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?"  # 4-4-4-4(-3)
-    r"|\d{4}[ \-]?\d{6}[ \-]?\d{4,5}"                                # Amex / Diners 4-6-5
-    r"|\d{13,19})(?![\w\-]|[.,]\d)"
+    r"[0-9](?<![\w\-][0-9])(?:[0-9]{3}([ \-]?)[0-9]{4}\1[0-9]{4}\1[0-9]{4}(?:\1[0-9]{1,3})?"  # 4-4-4-4(-3)
+    r"|[0-9]{3}[ \-]?[0-9]{6}[ \-]?[0-9]{4,5}"                                        # Amex 4-6-5
+    r"|[0-9]{12,18})(?![\w\-]|[.,][0-9])"
 )
 _CARD_CUE_RE = re.compile(
-    r"card|visa|master\s*card|mastercard|amex|american\s+express|discover|diners|jcb|maestro|cc|credit|debit|"
-    r"karte|kreditkarte|carte|tarjeta|cartão|carta|kaart|kart|カード|卡",
+    r"(?<![a-z])(?:card|visa|master\s*card|mastercard|amex|american\s+express|discover|diners|jcb|maestro|cc|credit|debit|"
+    r"karte|kreditkarte|carte|tarjeta|cartão|carta|kaart|kart)|カード|卡",
     re.IGNORECASE,
 )
 _IBAN_RE = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,3})?(?![\w])", re.IGNORECASE)
@@ -45,6 +45,9 @@ class PaymentDetector:
             elif len(digits) == 16 and (" " in value or "-" in value):
                 # Four groups of four digits are a card even with a typo in the check digit.
                 yield Span(m.start(), m.end(), "CREDIT_CARD")
+            elif len(digits) > 15:
+                # Too long for a phone number, not a valid card: some account or contract number.
+                yield Span(m.start(), m.end(), "ACCOUNT_NUMBER")
         for m in _IBAN_RE.finditer(text):
             span = self._iban(text, m.start(), m.group())
             if span:
@@ -69,17 +72,20 @@ class PaymentDetector:
 
 # ---------------------------------------------------------------- national ids
 
-_SSN_RE = re.compile(r"(?<![\w\-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w\-])")
+# Digit-led patterns put their left-boundary check after the first digit: a pattern that
+# starts with a plain character class lets the regex engine skip ahead quickly.
+_SSN_RE = re.compile(r"[0-8](?<![\w\-][0-8])(?<!0(?=00-))(?<!6(?=66-))[0-9]{2}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![\w\-])")
 _NINO_RE = re.compile(
-    r"(?<![\w])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])",
+    r"[A-CEGHJ-PR-TW-Z](?<![\w][A-CEGHJ-PR-TW-Z])(?<!B(?=G)|G(?=B)|N(?=K)|K(?=N)|T(?=N)|N(?=T)|Z(?=Z))"
+    r"[A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?![\w])",
     re.IGNORECASE,
 )
-_PAN_RE = re.compile(r"(?<![\w])[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z](?![\w])")
-_AADHAAR_RE = re.compile(r"(?<![\w\-])[2-9]\d{3}[ \-]?\d{4}[ \-]?\d{4}(?![\w\-])")
-_CN_ID_RE = re.compile(r"(?<![\w])\d{17}[\dXx](?![\w])")
-_CPF_RE = re.compile(r"(?<![\w.])\d{3}\.\d{3}\.\d{3}-\d{2}(?![\w])")
-_CODICE_FISCALE_RE = re.compile(r"(?<![\w])[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z](?![\w])")
-_DNI_RE = re.compile(r"(?<![\w])(?:\d{8}|[XYZ]\d{7})-?[A-Z](?![\w])")
+_PAN_RE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]{2}[PCHFATBLJG][A-Z][0-9]{4}[A-Z](?![\w])")
+_AADHAAR_RE = re.compile(r"[2-9](?<![\w\-][2-9])[0-9]{3}[ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![\w\-])")
+_CN_ID_RE = re.compile(r"[0-9](?<![\w][0-9])[0-9]{16}[0-9Xx](?![\w])")
+_CPF_RE = re.compile(r"[0-9](?<![\w.][0-9])[0-9]{2}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}(?![\w])")
+_CODICE_FISCALE_RE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]{5}[0-9]{2}[A-Z][0-9]{2}[A-Z][0-9]{3}[A-Z](?![\w])")
+_DNI_RE = re.compile(r"[0-9XYZ](?<![\w][0-9XYZ])[0-9]{7}(?<=[0-9]{8}|[XYZ][0-9]{7})-?[A-Z](?![\w])")
 _ID_CUES = (
     r"ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sozialversicherungs(?:nummer)?|national\s+insurance"
     r"(?:\s+(?:number|no\.?))?|ni\s+(?:number|no\.?)|nino|steuer-?\s?id|steuer-?identifikationsnummer|"
@@ -111,10 +117,25 @@ class NationalIdDetector:
         for m in _AADHAAR_RE.finditer(text):
             if verhoeff_ok(m.group()) and (" " in m.group() or "-" in m.group() or _near_id_cue(text, m.start())):
                 yield Span(m.start(), m.end(), "NATIONAL_ID")
+        if not _mentions(text.lower(), _ID_CUE_WORDS):
+            return
         for m in _ID_CUE_RE.finditer(text):
             value = m.group("v").rstrip(" -./")
             if sum(c.isdigit() for c in value) >= 5:
                 yield Span(m.start("v"), m.start("v") + len(value), "NATIONAL_ID")
+
+
+_ID_CUE_WORDS = (
+    "ssn", "social", "sozial", "insurance", "ni ", "nino", "steuer", "idnr", "tax", "tin", "tfn", "aadha",
+    "uidai", "pan", "passport", "pass", "ausweis", "id card", "dni", "nie", "nif", "bsn", "burgerservice",
+    "sin", "cpf", "codice", "personnummer", "henkilö", "pesel", "kimlik", "number", "マイナンバー", "身份证",
+    "national", "sécu", "nir", "insee", "curp", "rut", "cédula", "cedula", "licen", "führerschein",
+)
+
+
+def _mentions(lowered: str, words: tuple[str, ...]) -> bool:
+    """Cheap gate: a cue regex can only match when one of its cue words occurs."""
+    return any(w in lowered for w in words)
 
 
 _ID_CUE_NEAR_RE = re.compile(rf"(?<![\w])(?:{_ID_CUES})\b", re.IGNORECASE)
@@ -141,6 +162,17 @@ _MEETING_RE = re.compile(
 )
 
 
+_MEETING_CUE_WORDS = (
+    "meeting", "conference", "conf", "webinar", "call", "bridge", "session", "room", "besprechung", "konferenz",
+    "réunion", "reunión", "riunione", "pass", "kenn", "mot de", "contraseña", "senha", "pw", "pin", "dial",
+    "access", "participant", "attendee", "organi", "leader", "host", "zugang", "einwahl", "code", "código",
+    "join", "otp",
+)
+
+# Google Meet style codes ("abc-defg-hij") are meeting ids wherever they appear.
+_MEET_CODE_RE = re.compile(r"(?<![\w\-])[a-z]{3}-[a-z]{4}-[a-z]{3}(?![\w\-])")
+
+
 class MeetingDetector:
     """Meeting/conference ids and passcodes, PINs and other secrets stated after a cue."""
 
@@ -148,6 +180,12 @@ class MeetingDetector:
         self._common = common_words
 
     def detect(self, text: str) -> Iterator[Span]:
+        if "-" in text:
+            for m in _MEET_CODE_RE.finditer(text):
+                if not all(part in self._common for part in m.group().split("-")):
+                    yield Span(m.start(), m.end(), "MEETING_ID")
+        if not _mentions(text.lower(), _MEETING_CUE_WORDS):
+            return
         for m in _MEETING_RE.finditer(text):
             value = m.group("v").rstrip(".!?:")
             if not value:
@@ -183,6 +221,13 @@ _ACCOUNT_RE = re.compile(
     r"(?P<v>#?\s?[A-Z]{0,5}[\-#]?\d[\w\-/]{1,30}|#\d{3,})",
     re.IGNORECASE,
 )
+_ACCOUNT_CUE_WORDS = (
+    "employee", "staff", "personnel", "member", "customer", "client", "account", "acct", "subscri", "contract",
+    "policy", "badge", "student", "patient", "order", "invoice", "billing", "payroll", "licen", "loyalty",
+    "ref", "case", "ticket", "incident", "request", "sr", "job", "booking", "reserv", "kunden", "mitarbeiter",
+    "personal", "vertrag", "rechnung", "auftrag", "numéro", "n°", "número", "numero", "klant", "personeel",
+    "müşteri",
+)
 _TICKET_RE = re.compile(r"(?<![\w])(?:INC|REQ|RITM|CHG|PRB|TASK|SCTASK|CS|CASE|SR|TKT)[\-#]?\d{5,12}(?![\w])")
 
 
@@ -192,12 +237,16 @@ class AccountDetector:
     def detect(self, text: str) -> Iterator[Span]:
         if not any(c.isdigit() for c in text):
             return
+        if _mentions(text.lower(), _ACCOUNT_CUE_WORDS):
+            yield from self._after_cues(text)
+        for m in _TICKET_RE.finditer(text):
+            yield Span(m.start(), m.end(), "ACCOUNT_NUMBER")
+
+    def _after_cues(self, text: str) -> Iterator[Span]:
         for m in _ACCOUNT_RE.finditer(text):
             value = m.group("v").rstrip(".-/")
             if sum(c.isdigit() for c in value) >= 3:
                 yield Span(m.start("v"), m.start("v") + len(value), "ACCOUNT_NUMBER")
-        for m in _TICKET_RE.finditer(text):
-            yield Span(m.start(), m.end(), "ACCOUNT_NUMBER")
 
 
 # ---------------------------------------------------------------- dates of birth
@@ -227,6 +276,10 @@ _BIRTH_CUES = (
     r"nascid[oa](?:\s+em)?|geboortedatum|geboren\s+op|doğum\s+tarihi|doğum|urodzon[ya]|data\s+urodzenia|"
     r"生年月日|出生日期|生日|誕生日"
 )
+_BIRTH_CUE_WORDS = (
+    "born", "b.", "dob", "d.o.b", "birth", "bday", "geb", "né", "naiss", "nacim", "nacid", "nasc", "nato",
+    "nata", "geboorte", "geboren", "doğum", "urodz", "生", "誕",
+)
 _DOB_RE = re.compile(
     rf"(?:(?<![\w])|(?<=\d))(?:{_BIRTH_CUES})(?:\s*[:=\-,]|\s+(?:is|was|on|am|le|el|il|em|op|in))*\s*(?P<v>{_DATE})(?![\w])",
     re.IGNORECASE,
@@ -238,6 +291,8 @@ class BirthDateDetector:
 
     def detect(self, text: str) -> Iterator[Span]:
         if not any(c.isdigit() for c in text):
+            return
+        if not _mentions(text.lower(), _BIRTH_CUE_WORDS):
             return
         for m in _DOB_RE.finditer(text):
             value = m.group("v").rstrip(" ,.")

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .vocabulary import CALENDAR_WORDS, PLACE_WORDS, PRODUCT_WORDS, STOPWORDS, TECH_WORDS
+from .vocabulary import CALENDAR_WORDS, LANGUAGE_WORDS, PLACE_WORDS, PRODUCT_WORDS, STOPWORDS, TECH_WORDS
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SPLIT_RE = re.compile(r"[\s\-]+")
@@ -99,9 +99,12 @@ def _build() -> Lexicon:
                 elif len(part) > 1:
                     (given if kind == "first" else surnames).add(fold(part))
         core_common = set(_faker_lorem_words())
-        core_common |= {fold(w) for w in STOPWORDS | CALENDAR_WORDS | PRODUCT_WORDS | TECH_WORDS}
+        core_common |= {fold(w) for w in STOPWORDS | CALENDAR_WORDS | PRODUCT_WORDS | TECH_WORDS | LANGUAGE_WORDS}
         common = core_common | set(_brill_common_words())
         places = set(_faker_places()) | set(_time_zone_cities()) | PLACE_WORDS
+        # Words of multi-word country names ("United Kingdom", "Sri Lanka") that are not
+        # given names themselves.
+        places |= {part for part in _faker_country_words() if part not in given}
     except (OSError, ImportError, AttributeError, ValueError) as exc:
         raise LexiconError(f"name lists could not be loaded: {exc}") from exc
     if len(given) < 10000 or len(surnames) < 10000 or len(common) < 10000:
@@ -179,9 +182,10 @@ def _faker_person_names() -> Iterator[tuple[str, str]]:
 
 
 def _faker_lorem_words() -> Iterator[str]:
-    # Latin-script word lists only; lorem ipsum itself ('la', 'en_PH') is not a language,
-    # and the Spanish and Czech lists are corpus counts that include names (José, John).
-    for locale in ("en_US", "de_DE", "fr_FR", "it_IT", "nl_NL", "pl_PL", "da_DK"):
+    # Real word lists only: lorem ipsum itself ('la', 'en_PH') is not a language, and the
+    # Spanish and Czech lists are corpus counts that include names (José, John).
+    for locale in ("en_US", "de_DE", "fr_FR", "it_IT", "nl_NL", "pl_PL", "da_DK", "ar_AA", "fa_IR", "ru_RU",
+                   "uk_UA", "el_GR", "th_TH", "hy_AM", "bn_BD", "zh_CN", "ja_JP"):
         provider = importlib.import_module(f"faker.providers.lorem.{locale}").Provider
         for word in _strings(getattr(provider, "word_list", ())):
             if " " not in word:
@@ -196,6 +200,14 @@ def _faker_places() -> Iterator[str]:
                 # Single-word names only: parts of "Sint-Joost" or "Saint Lucia" are names too.
                 if len(place) > 3 and not _SPLIT_RE.search(place):
                     yield fold(place)
+
+
+def _faker_country_words() -> Iterator[str]:
+    provider = importlib.import_module("faker.providers.address.en_US").Provider
+    for country in _strings(getattr(provider, "countries", ())):
+        for part in _SPLIT_RE.split(country.strip()):
+            if len(part) > 3 and part.isalpha():
+                yield fold(part)
 
 
 def _time_zone_cities() -> Iterator[str]:

@@ -10,7 +10,8 @@ Evidence, strongest first:
 3. capitalised words side by side where one is a known given name or surname that is
    not also an everyday word ("Colm Fitzgerald", "Ngozi Eze");
 4. a single capitalised known given name that is not an everyday word ("Kasia");
-5. lower-case given name + surname pairs ("konstantin petrov");
+5. lower-case (or caseless-script) given name + surname pairs ("konstantin petrov",
+   "أحمد حسن");
 6. CJK surname + given name from the lists ("王伟", "佐藤健一").
 
 Product and feature words (and the caller's ``extra_keep``) are never names.
@@ -35,11 +36,18 @@ from .vocabulary import (
     WEAK_HONORIFICS,
 )
 
-_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# Letters plus the combining marks that Indic, Arabic, Hebrew and Thai words (and
+# decomposed Latin accents) are written with; \w alone would cut "राहुल" into pieces.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0900-\u0dff\u0e31-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_LETTER = rf"(?:[^\W\d_]|[{_MARKS}])"
+_TOKEN_RE = re.compile(rf"[^\W\d_]{_LETTER}*(?:['’\-]{_LETTER}+)*")
 _POSSESSIVE_RE = re.compile(r"['’]s$", re.IGNORECASE)
 _INNER_CAPS_RE = re.compile(r"^(?:Mc|Mac|O['’]|D['’]|L['’])")
 
-TITLE, UPPER, LOWER, OTHER = "T", "U", "L", "O"
+TITLE, UPPER, LOWER, CASELESS, OTHER = "T", "U", "L", "C", "O"
+_CONTRACTIONS = ("'re", "'ve", "'ll", "'d", "n't", "'m")
+# Lower-case titles that are also abbreviations (milliseconds, Microsoft, drive).
+_AMBIGUOUS_LOWER_TITLES = frozenset({"ms", "ms.", "dr", "dr.", "sr", "sr.", "fr.", "hr."})
 
 
 class Token(NamedTuple):
@@ -52,6 +60,8 @@ class Token(NamedTuple):
 
 @lru_cache(maxsize=65536)
 def _shape(word: str) -> str:
+    if word.lower() == word.upper():
+        return CASELESS  # Arabic, Hebrew, Devanagari, Thai... have no capitals to go by
     if len(word) > 1 and word.isupper():
         return UPPER
     if word.islower():
@@ -96,7 +106,7 @@ _GREETING = (
 _INTRO = (
     r"(?:my|his|her|the|their)\s+name\s+(?:is|was)|name\s*[:=]|i\s+am\s+called|call\s+me"
     r"|ich\s+heiße|mein\s+name\s+ist|je\s+m['’]appelle|mon\s+nom\s+est|mi\s+nombre\s+es|me\s+llamo"
-    r"|mi\s+chiamo|benim\s+adım|adım|(?:^|\n)\s*(?:from|von|de|van|da|an|to|cc)\s*:"
+    r"|mi\s+chiamo|benim\s+adım|adım|(?:^|(?<=\n))(?:from|von|de|van|da|an|to|cc)\s*:"
 )
 # Words after which a capitalised unknown word is still a person ("ask Zeynep", "cc Olu").
 _PERSON_CUE = (
@@ -119,22 +129,29 @@ _SIGNOFF_RE = re.compile(rf"(?:^|(?<=[\s.!?]))(?:{_SIGNOFF})\s*[,!.:]?[ \t]*(?:\
 _PERSON_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_PERSON_CUE})(?:\s*:)?\s+", re.IGNORECASE)
 _VERB_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_VERB_CUE})(?:\s*:)?\s+", re.IGNORECASE)
 
-# A cue regex runs only when one of its words occurs in the text (as a substring).
-_CUE_TRIGGERS: tuple[tuple[re.Pattern[str], int, tuple[str, ...]], ...] = (
-    (_STRONG_CUE_RE, 2, ("name", "call", "heiße", "appel", "nom", "llamo", "chiamo", "adım", ":")),
-    (_GREETING_RE, 2, ("hi", "hello", "hey", "dear", "hallo", "liebe", "geehrte", "bonjour", "salut", "hola",
-                       "ciao", "namaste", "merhaba", "hej", "hoi", "good", "greetings")),
-    (_SIGNOFF_RE, 2, ("regards", "thank", "thx", "cheers", "best", "sincerely", "yours", "br", "mfg", "lg",
-                      "grüße", "gruß", "cordialement", "bien", "saludo", "atentamente", "saluti", "groet",
-                      "pozdrawiam", "saygı", "teşekkür", "signed", "--", "—", "gracias", "merci", "danke",
-                      "grazie", "obrigad", "dank", "tack", "kiitos", "dzięk", "спасибо", "ありがとう", "谢谢",
-                      "cảm", "shukriya", "dhanyavaad", "sağ")),
-    (_PERSON_CUE_RE, 1, ("ask", "tell", "told", "contact", "ping", "cc", "attn", "attention", "thank",
-                         "according", "behalf", "this is", "i'm", "i’m", "i am", "my ", "our ", "his ",
-                         "her ", "the ", "holder", "kolleg", "collègue", "compañer", "jef", "sign", "firmado")),
-    (_VERB_CUE_RE, 0, ("mail", "message", "call", "phone", "invite", "notify", "per", "holder", "owner",
-                       "it's", "it’s", "with", "by", "from", "and", "for", "to", "see")),
+# Each cue regex is tried only at words it can start with (a set lookup per word),
+# which is far cheaper than scanning the text with every regex.
+_CUES: tuple[tuple[re.Pattern[str], int, frozenset[str]], ...] = (
+    (_STRONG_CUE_RE, 2, frozenset(
+        "my his her the their name i call ich mein je mon mi me benim adım from von de van da an to cc".split())),
+    (_GREETING_RE, 2, frozenset(
+        "hi hello hey dear hallo liebe lieber sehr bonjour salut hola ciao namaste merhaba hej hoi good "
+        "greetings".split())),
+    (_SIGNOFF_RE, 2, frozenset(
+        "best kind warm many regards thanks thank thx cheers sincerely yours br mfg lg viele beste liebe "
+        "freundliche grüße gruß cordialement bien saludos un atentamente saluti cordiali groeten met pozdrawiam "
+        "saygılarımla teşekkürler teşekkür signed gracias merci danke grazie obrigado obrigada dank bedankt "
+        "tack kiitos dziękuję спасибо cảm shukriya dhanyavaad sağ".split())),
+    (_PERSON_CUE_RE, 1, frozenset(
+        "ask asked asking tell told contact contacted ping pinged cc bcc attn attention thanks thank according "
+        "on this i'm i my our his her the account mein meine kollege kollegin collègue compañero compañera jefe "
+        "jefa signed signé firmado".split())),
+    (_VERB_CUE_RE, 0, frozenset(
+        "email emailed e-mail mail message messaged call called phone phoned invite invited notify per holder "
+        "owner it's with by from and for to see".split())),
 )
+# Sign-offs that are not words ("--", "—") or are written in CJK scripts.
+_SIGNOFF_MARKS = ("--", "—", "ありがとう", "谢谢")
 
 # "Nkechi, the ops lead, ..." / "Oyelaran (our admin)": a role in apposition.
 _APPOSITION_RE = re.compile(
@@ -184,7 +201,14 @@ class NameDetector:
 
     def _never(self, tok: Token) -> bool:
         key = tok.key
-        return key in self._keep or key in self._stop or len(tok.text) < 2 or key in HONORIFICS or key + "." in HONORIFICS
+        return (
+            key in self._keep
+            or key in self._stop
+            or len(tok.text) < 2
+            or key in HONORIFICS
+            or key + "." in HONORIFICS
+            or key.endswith(_CONTRACTIONS)
+        )
 
     def _anchor(self, tok: Token) -> bool:
         """A word that on its own says 'person': listed, and not an everyday word or a place."""
@@ -213,7 +237,7 @@ class NameDetector:
         listed_ok = (g or s) and (not common or self._weak_anchor(tok) or (strength == 2 and tok.key not in self._lex.core_common))
         if tok.shape == TITLE:
             return listed_ok or (strength >= 1 and not (g or s) and not common)
-        if tok.shape == LOWER:
+        if tok.shape in (LOWER, CASELESS):
             return ((g or s) and not common) or (strength == 2 and not common and len(tok.text) > 2)
         if tok.shape == UPPER:
             return strength == 2 and (g or s) and not common and len(tok.text) > 2
@@ -232,7 +256,7 @@ class NameDetector:
             self._by_runs(text, tokens, named)
             self._by_lowercase_pairs(text, tokens, named)
             spans.extend(self._spans_from(tokens, named, text))
-        if _has_cjk(text):
+        if is_cjk(text):
             spans.extend(self._cjk(text))
         return spans
 
@@ -277,9 +301,13 @@ class NameDetector:
             gap = text[tok.end : nxt.start]
             if gap.strip(". ") or len(gap) > 3 or " " not in gap:
                 continue
+            if re.search(r"\d\s*$", text[max(0, tok.start - 3) : tok.start]):
+                continue  # "100 ms", "2 dr": a unit after a number
             weak = key in WEAK_HONORIFICS or (key + ".") in WEAK_HONORIFICS
             if weak and nxt.shape != TITLE and not any(self._listed(nxt.key)):
                 continue
+            if tok.shape == LOWER and key in _AMBIGUOUS_LOWER_TITLES and not any(self._listed(nxt.key)):
+                continue  # "ms teams", "dr" as in drive
             if tok.shape == OTHER:
                 continue
             k = i + 1
@@ -314,18 +342,25 @@ class NameDetector:
 
     def _by_cues(self, text: str, tokens: list[Token], index: dict[int, int], named: list[bool]) -> None:
         lowered = text.lower()
-        for regex, strength, triggers in _CUE_TRIGGERS:
-            if not any(t in lowered for t in triggers):
+        starts: list[tuple[int, re.Pattern[str], int]] = []
+        for tok in tokens:
+            for regex, strength, first_words in _CUES:
+                if tok.key in first_words:
+                    starts.append((tok.start, regex, strength))
+        if any(mark in text for mark in _SIGNOFF_MARKS):
+            starts.extend((m.start(), _SIGNOFF_RE, 2) for m in re.finditer("|".join(map(re.escape, _SIGNOFF_MARKS)), text))
+        for pos, regex, strength in starts:
+            m = regex.match(text, pos)
+            if m is None:
                 continue
-            for m in regex.finditer(text):
-                i = self._first_token_at(tokens, index, m.end(), text)
-                if i is None:
-                    continue
-                tok = tokens[i]
-                if regex is _SIGNOFF_RE and not self._signoff_shape(text, tokens, i):
-                    continue
-                if self._accept_after_cue(tok, strength):
-                    self._extend(text, tokens, i, named, strength)
+            i = self._first_token_at(tokens, index, m.end(), text)
+            if i is None:
+                continue
+            tok = tokens[i]
+            if regex is _SIGNOFF_RE and not self._signoff_shape(text, tokens, i):
+                continue
+            if self._accept_after_cue(tok, strength):
+                self._extend(text, tokens, i, named, strength)
         check_here = "here" in lowered
         check_mail = "@" in text
         check_role = "," in text or "(" in text or "—" in text or "–" in text or " - " in text
@@ -407,6 +442,8 @@ class NameDetector:
             if not g or not self._anchor(tok) or tok.key in self._lex.places:
                 return False
             return not self._place_context(text, tok)
+        if all(t.key in self._lex.places for t in words):
+            return False  # "Hong Kong", "North America"
         if any(self._anchor(t) for t in words):
             return True
         # "John Smith": a popular given name that the lexicon also lists in lower case,
@@ -437,7 +474,7 @@ class NameDetector:
         lex = self._lex
         for i in range(len(tokens) - 1):
             a, b = tokens[i], tokens[i + 1]
-            if a.shape != LOWER or b.shape != LOWER or not self._adjacent(text, a, b):
+            if a.shape not in (LOWER, CASELESS) or b.shape != a.shape or not self._adjacent(text, a, b):
                 continue
             if self._never(a) or self._never(b):
                 continue
@@ -502,6 +539,3 @@ _KATAKANA_RE = re.compile(r"^[\u30a0-\u30ff]{2,}$")
 def _is_katakana(run: str) -> bool:
     return bool(_KATAKANA_RE.match(run))
 
-
-def _has_cjk(text: str) -> bool:
-    return is_cjk(text)

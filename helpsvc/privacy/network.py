@@ -189,17 +189,24 @@ class UsernameDetector:
                     yield Span(m.start(), m.end(), "USERNAME")
         if "/" in text or "\\" in text:
             for m in _PROFILE_PATH_RE.finditer(text):
-                if m.group(1).lower() not in _NOT_PROFILE:
+                if m.group(1).lower() not in _NOT_PROFILE and m.group(1)[:1] not in "%<$":
                     yield Span(m.start(1), m.end(1), "USERNAME")
         for m in _USER_CUE_RE.finditer(text):
             value, conn = m.group("v"), m.group("conn")
-            if conn and self._looks_like_username(value, bool(conn.strip())):
+            if text[m.end("v") : m.end("v") + 1] in ("'", "’"):
+                continue  # "user hasn't", "login doesn't"
+            explicit = bool(conn.strip())
+            if not explicit and re.match(r"(?i)sign", m.group()):
+                # "sign-in page", "sign in button": a bare sign-in cue names a screen, not an account.
+                if value.isalpha():
+                    continue
+            if conn and self._looks_like_username(value, explicit):
                 yield Span(m.start("v"), m.end("v"), "USERNAME")
 
     def _domain_user(self, domain: str, user: str) -> bool:
         """CONTOSO\\jdoe, but not a path piece such as "Program Files\\Skype" or "x64\\setup"."""
         low = domain.lower()
-        if len(domain) < 2 or low in _REGISTRY_ROOTS or re.fullmatch(r"x64|x86|amd64|arm64|win32|win64|\d+", low):
+        if len(domain) < 2 or low in _REGISTRY_ROOTS or low.startswith("hkey") or re.fullmatch(r"x64|x86|amd64|arm64|win32|win64|\d+", low):
             return False
         if not domain.isupper() and low in self._common:
             return False
@@ -217,5 +224,6 @@ class UsernameDetector:
             # After a bare "user", a lower-case made-up word is an account ("user ajanssens");
             # capitalised words are names (the name detector's job) or product terms, and
             # derived words ("homed", "archiving") are ordinary English.
-            return value.islower() and len(value) >= 4 and not _DERIVED_RE.search(low)
+            plural_of_word = low.endswith("s") and low[:-1] in self._common
+            return value.islower() and len(value) >= 4 and not _DERIVED_RE.search(low) and not plural_of_word
         return True

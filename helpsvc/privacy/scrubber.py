@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from typing import Iterable, Sequence
 
 from .address import AddressDetector
@@ -18,14 +19,20 @@ from .lexicon import LexiconError, fold, load_lexicon
 from .names import NameDetector
 from .network import HostnameDetector, IpMacDetector, UsernameDetector
 from .span import PRIORITY, Detector, Span
+from .stock import StockDetector
 from .vocabulary import PRODUCT_WORDS
 
 PLACEHOLDER_RE = re.compile(r"\{\{[A-Z_]+\}\}")
 _MAX_PASSES = 8
 
-# Full-width digits and letters (common in Japanese and Chinese input) map one-to-one to
-# ASCII, so detectors see "０９０" as "090" while offsets into the original stay valid.
-_WIDTH_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width letters and digits (common in Japanese and Chinese input) and the decimal
+# digits of every script map one-to-one to ASCII, so detectors see "０９０" or "٠٩٠" as
+# "090" while offsets into the original text stay valid.
+_WIDTH_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | {
+    cp: 0x30 + unicodedata.decimal(chr(cp))
+    for cp in range(0x80, 0x10000)
+    if unicodedata.category(chr(cp)) == "Nd"
+}
 
 
 class ScrubError(Exception):
@@ -36,7 +43,8 @@ class Scrubber:
     """Finds and replaces personal data. Build one and reuse it: construction loads word lists.
 
     ``extra_keep`` lists product or feature words that must never be taken for names.
-    ``detectors`` replaces the default detector set (for tests and special deployments).
+    ``detectors`` replaces the default detector set (for tests and special deployments);
+    ``extra_keep`` then has no effect, since only the default name detector reads it.
     """
 
     def __init__(self, extra_keep: Iterable[str] = (), *, detectors: Sequence[Detector] | None = None) -> None:
@@ -65,6 +73,7 @@ class Scrubber:
             PhoneDetector(),
             AddressDetector(common),
             NameDetector(lexicon, keep),
+            StockDetector(),
         )
 
     def scrub(self, text: str) -> str:
@@ -85,18 +94,23 @@ class Scrubber:
         raise ScrubError("scrubbing did not settle")
 
     def _scrub_once(self, text: str) -> str:
-        view = text.translate(_WIDTH_FOLD)
         protected = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
+        view = _mask_placeholders(text.translate(_WIDTH_FOLD), protected)
         spans: list[Span] = []
         for detector in self._detectors:
+            # A fallback detector (scrubadub's) only fills gaps: where ours found something, ours names it.
+            fallback = getattr(detector, "fallback", False)
+            own = list(spans) if fallback else []
             for span in detector.detect(view):
                 if span.kind not in PRIORITY or not 0 <= span.start <= span.end <= len(text):
                     raise ScrubError(f"detector {type(detector).__name__} reported an invalid span")
+                if fallback and any(o.start < span.end and span.start < o.end for o in own):
+                    continue
                 if span.end > span.start and not _inside_placeholder(span, protected):
                     spans.append(span)
         if not spans:
             return text
-        return _replace(text, _merge(_drop_cities(view, spans), protected))
+        return _replace(text, _merge(_drop_cities(text, spans), protected))
 
 
 _CITY_GAP_RE = re.compile(r"^,?[ \t]*$")
@@ -121,6 +135,19 @@ def _drop_cities(text: str, spans: list[Span]) -> list[Span]:
             continue
         kept.append(s)
     return kept
+
+
+def _mask_placeholders(view: str, protected: list[tuple[int, int]]) -> str:
+    """Hide the kind inside earlier placeholders so "{{ADDRESS}}" is no cue for an address."""
+    if not protected:
+        return view
+    parts, pos = [], 0
+    for start, end in protected:
+        parts.append(view[pos:start])
+        parts.append("{{" + "#" * (end - start - 4) + "}}")
+        pos = end
+    parts.append(view[pos:])
+    return "".join(parts)
 
 
 def _inside_placeholder(span: Span, protected: list[tuple[int, int]]) -> bool:

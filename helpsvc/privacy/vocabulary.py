@@ -30,14 +30,36 @@ TECH_WORDS: frozenset[str] = frozenset(
     firewall proxy gateway endpoint endpoints tenant tenants policy policies sync synced syncing
     screenshot screenshots upload uploaded download downloaded reinstall reinstalled uninstall uninstalled
     reboot rebooted restart restarted logged signed lagging laggy choppy echo muted unmuted
+    dialog dialogs popup popups button buttons prompt prompts tab tabs macs pcs logons logins
     """.split()
 )
 
-# Continents and regions that double as given names (Asia, America, Europa).
+# Languages and nationalities: capitalised in English, and several are also surnames.
+LANGUAGE_WORDS: frozenset[str] = frozenset(
+    """
+    english french german spanish italian dutch portuguese chinese japanese korean arabic hindi turkish
+    russian polish swedish danish norwegian finnish greek hebrew czech hungarian romanian bulgarian
+    ukrainian thai vietnamese indonesian malay tamil telugu bengali urdu persian farsi irish welsh
+    scottish british american canadian australian indian mexican brazilian european asian african
+    """.split()
+)
+
+# Continents, regions, and cities that support texts name often but that neither the
+# time-zone list nor Faker's city lists carry; several double as given names or surnames.
 PLACE_WORDS: frozenset[str] = frozenset(
     """
     africa america americas asia europe europa oceania australia antarctica arctic emea apac latam amer
     north south east west central middle far near eastern western northern southern
+    redmond bellevue seattle atlanta albuquerque reno portland dallas houston orlando
+    boston raleigh nashville memphis cleveland columbus sacramento
+    oakland fresno tampa miami pittsburgh philadelphia baltimore richmond omaha tulsa
+    bangalore bengaluru hyderabad pune chennai mumbai delhi noida gurgaon gurugram ahmedabad
+    reading cambridge oxford manchester birmingham leeds glasgow edinburgh cardiff belfast bristol
+    munich münchen frankfurt hamburg cologne köln stuttgart düsseldorf dresden leipzig zurich zürich
+    geneva basel bern lyon marseille toulouse nice bordeaux lille milan milano turin torino naples
+    seville sevilla valencia bilbao porto krakow kraków wroclaw gdansk poznan haifa trinidad
+    toronto ottawa montreal calgary edmonton winnipeg quebec melbourne perth brisbane
+    auckland wellington shenzhen guangzhou hangzhou chengdu osaka kyoto nagoya yokohama
     """.split()
 )
 
