@@ -327,6 +327,7 @@ class SearchService:
         self._swap_lock = threading.Lock()
         self._cache: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
         self.last_error: str | None = None
+        self._failed: set[str] = set()
 
     # -- index lifecycle
 
@@ -342,6 +343,8 @@ class SearchService:
     def refresh(self) -> bool:
         """Opens the build CURRENT names, if it is new. A build that fails to open is not used."""
         build_id = current_build_id(self.index_dir)
+        if build_id in self._failed:
+            return False  # tried and broken: wait for the next build instead of retrying on every request
         if build_id is None or (self._state is not None and self._state.build_id == build_id):
             if build_id is None and self._state is None:
                 self.last_error = f"no index in {self.index_dir}: run 'helpsvc index'"
@@ -352,6 +355,7 @@ class SearchService:
             try:
                 state = IndexState(build_path(self.index_dir, build_id), build_id, self.default_locale)
             except Exception as exc:  # a broken build must not take the server down
+                self._failed.add(build_id)
                 self.last_error = f"index build {build_id} cannot be opened: {exc}"
                 log.error("index build %s cannot be opened; keeping the previous one", build_id)
                 return False

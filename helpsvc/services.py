@@ -69,7 +69,11 @@ class Services:
         self.spam = SpamCounter()
 
     def start(self) -> None:
-        self.store.migrate()
+        try:
+            self.store.migrate()
+        except Exception as exc:
+            # Readers can still search and read with the store down; /readyz says what is wrong.
+            log.error("the store cannot be migrated (%s): feedback will be refused until it can", type(exc).__name__)
         self.search.refresh()
         if self.settings.rollup_interval_seconds > 0:
             self.maintenance = Maintenance(

@@ -62,14 +62,14 @@ def make_app(tmp_path: Path, content_index: Path) -> Callable[..., TestClient]:
     clients: list[TestClient] = []
 
     def factory(index_dir: Path | None = None, scrub: Callable[[str], str] | None = None, **overrides: Any) -> TestClient:
-        settings = Settings.load(
-            env={},
-            content_dir=CONTENT,
-            index_dir=index_dir or content_index,
-            database_url=f"sqlite:///{tmp_path / 'helpsvc.db'}",
-            index_check_seconds=0.0,
+        values: dict[str, Any] = {
+            "content_dir": CONTENT,
+            "index_dir": index_dir or content_index,
+            "database_url": f"sqlite:///{tmp_path / 'helpsvc.db'}",
+            "index_check_seconds": 0.0,
             **overrides,
-        )
+        }
+        settings = Settings.load(env={}, **values)
         services = Services(settings, scrub=scrub)
         client = TestClient(create_app(settings, services), raise_server_exceptions=False)
         client.__enter__()

@@ -12,8 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
+import secrets
 import threading
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 class SaltSource(Protocol):
@@ -25,13 +29,21 @@ class VisitorHasher:
         self._salts = salts
         self._site = site.encode("utf-8")
         self._cache: dict[str, bytes] = {}
+        self._fallback: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     def _salt(self, day: str) -> bytes:
         salt = self._cache.get(day)
         if salt is None:
             with self._lock:
-                salt = self._salts.salt(day)
+                try:
+                    salt = self._salts.salt(day)
+                except Exception:
+                    # The store is down (disk full, read-only): reading must go on. A salt
+                    # of this process alone still identifies no one; it is not cached, so
+                    # the shared salt is used again as soon as the store answers.
+                    log.warning("visitor salt unavailable from the store; using a process salt")
+                    return self._fallback.setdefault(day, secrets.token_bytes(32))
                 # Only today's and yesterday's salts are ever needed in memory.
                 self._cache = {d: s for d, s in self._cache.items() if d >= _day_before(day)}
                 self._cache[day] = salt

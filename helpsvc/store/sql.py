@@ -73,6 +73,7 @@ def _event_row(ev: Event) -> tuple[Any, ...]:
 class SQLStore:
     dialect = "sqlite"
     placeholder = "?"
+    driver_errors: tuple[type[Exception], ...] = (sqlite3.Error,)
 
     def __init__(self) -> None:
         self.writer = Writer(self._connect_writer)
@@ -97,10 +98,13 @@ class SQLStore:
             conn.close()
 
     def query(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self.read() as conn:
-            cur = conn.cursor()
-            cur.execute(self.sql(statement), params)
-            return list(cur.fetchall())
+        try:
+            with self.read() as conn:
+                cur = conn.cursor()
+                cur.execute(self.sql(statement), params)
+                return list(cur.fetchall())
+        except (StoreError, *self.driver_errors) as exc:
+            raise StoreUnavailable("the database cannot be reached right now; please try again later") from exc
 
     # -- schema
 

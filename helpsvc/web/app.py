@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import HelpError
 from ..search import IndexUnavailable
 from ..services import Services
+from ..store import StoreUnavailable
 from ..settings import Settings
 from . import assist, feedback, ops, reader, staff
 from .middleware import SecurityHeaders
@@ -62,6 +63,8 @@ def _as_help_error(exc: Exception) -> Exception:
         return exc
     if isinstance(exc, IndexUnavailable):
         return HelpError(f"Search is not available yet: {exc}", status=503)
+    if isinstance(exc, StoreUnavailable):
+        return HelpError(str(exc), status=503)
     status = getattr(exc, "status_code", None)
     if isinstance(status, int) and 400 <= status < 500:
         # Starlette's own 404/405 for unknown paths and methods.
@@ -85,7 +88,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     app = Starlette(
         routes=ROUTES,
         lifespan=lifespan,
-        exception_handlers={HelpError: _handle, IndexUnavailable: _handle, HTTPException: _handle, Exception: _handle},
+        exception_handlers={HelpError: _handle, IndexUnavailable: _handle, StoreUnavailable: _handle, HTTPException: _handle, Exception: _handle},
     )
     app.state.services = services
     app.add_middleware(SecurityHeaders, frame_ancestors="'self'")
