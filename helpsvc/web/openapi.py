@@ -19,7 +19,8 @@ def _ok(schema: str, description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
 
-_LOCALE = {"name": "locale", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 20},
+_LOCALE = {"name": "locale", "in": "query", "required": False,
+           "schema": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Z]{2})?$"},
            "description": "Article language such as de-DE; falls back de-DE → de → en-US. Defaults to Accept-Language."}
 
 _STR = {"type": "string"}
@@ -88,7 +89,7 @@ SCHEMAS: dict[str, Any] = {
             "reasons": {"type": "array", "items": {"type": "string", "enum": sorted(set(YES_REASONS) | set(NO_REASONS))},
                         "description": f"For Yes: {', '.join(YES_REASONS)}. For No: {', '.join(NO_REASONS)}."},
             "comment": {"type": "string", "maxLength": MAX_COMMENT},
-            "locale": {"type": "string", "maxLength": 20},
+            "locale": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Z]{2})?$"},
             "org": {"type": "string", "maxLength": 100},
             "client": {"type": "object", "additionalProperties": False,
                        "properties": {"name": _STR, "version": _STR, "os": _STR}},
