@@ -76,5 +76,8 @@ class SpamCounter:
         self._lock = threading.Lock()
 
     def count(self, reason: str) -> None:
+        from .metrics import SPAM
+
         with self._lock:
             self.counts[reason] += 1
+        SPAM.labels(reason=reason).inc()

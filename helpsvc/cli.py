@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -69,21 +68,35 @@ def cli() -> None:
 @click.option("--port", type=int, help="Port to listen on (default 8000).")
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder (default indexes/).")
 @click.option("--db", help="Database file or URL (default sqlite:///var/helpsvc.db).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes, each with its own searcher.")
 def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | None, workers: int) -> None:
     """Serve the help site and its JSON API with uvicorn.
 
     Example: helpsvc serve --port 8080 --db var/help.db
     """
+    import logging.config
     import os
+    import shutil
+    import tempfile
 
     import uvicorn
 
+    from . import logs
+
+    if workers < 1:
+        raise click.BadParameter("must be 1 or more", param_hint="--workers")
     settings = _settings(host=host, port=port, index_dir=index_dir, database_url=_db_url(db))
     # Workers are separate processes: hand them the settings through the environment.
     os.environ["HELPSVC_INDEX_DIR"] = str(settings.index_dir)
     os.environ["HELPSVC_DATABASE_URL"] = settings.database_url
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Each worker counts in its own files here; /metrics adds them up.
+        metrics_dir = tempfile.mkdtemp(prefix="helpsvc-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    else:
+        metrics_dir = None
+    log_config = logs.config(settings.log_json)
+    logging.config.dictConfig(log_config)
     click.echo(f"Serving {settings.site_name} on http://{settings.host}:{settings.port}/", err=True)
     uvicorn.run(
         "helpsvc.web.asgi:app",
@@ -93,11 +106,14 @@ def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | 
         workers=workers,
         # Access logs carry client addresses; we never write them.
         access_log=False,
+        log_config=log_config,
         server_header=False,
         proxy_headers=False,
         http="httptools",
         loop="uvloop",
     )
+    if metrics_dir:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @cli.command()
@@ -220,6 +236,9 @@ def purge(db: str | None, events_days: int | None, comments_days: int | None) ->
     finally:
         store.close()
     click.echo(f"Deleted {counts['events']} events, {counts['feedback']} feedback rows and {counts['salts']} salts.")
+
+
+from . import cli_staff  # noqa: E402,F401  (registers users, report, rollup and demo-data)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from whoosh.searching import Searcher
 from .content import article_url
 from .curation import Curation, Synonyms
 from .docstore import DocStore, best_passages
+from .metrics import serving_build
 from .scoring import ScoreCache, top_documents
 from .index import build_path, current_build_id, language_of, words_analyzer
 from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query
@@ -365,6 +366,7 @@ class SearchService:
         if old is not None:
             # Requests already holding the old state finish with it; close it a little later.
             threading.Timer(30.0, old.close).start()
+        serving_build(build_id)
         log.info("serving index build %s", build_id)
         return True
 

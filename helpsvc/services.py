@@ -15,11 +15,12 @@ from typing import Any
 
 from starlette.requests import Request
 
-from .analytics import Maintenance
 from .abuse import FormStamp, RateLimits, SpamCounter
+from .analytics import Maintenance
 from .auth import secret_key
 from .errors import Forbidden, TooManyRequests
 from .feedback import NO_REASONS, YES_REASONS, FeedbackInput, make_feedback, scrub_or_drop
+from .metrics import SCRUB_FAILURES
 from .orgs import ORG_HEADER, OrgPolicies, valid_org
 from .privacy.client import coarse_client
 from .privacy.visitor import VisitorHasher
@@ -105,7 +106,11 @@ class Services:
 
     def guard(self, request: Request, kind: str) -> None:
         """Refuses with 429 when this address sent too many requests of this kind in the last minute."""
-        self.limits.check(kind, request.client.host if request.client else "")
+        try:
+            self.limits.check(kind, request.client.host if request.client else "")
+        except TooManyRequests:
+            self.spam.count(f"rate_limit_{kind}")
+            raise
 
     def _within_daily_cap(self, visitor: str, article_id: str, day: str) -> bool:
         cap = self.settings.feedback_daily_cap
@@ -134,6 +139,7 @@ class Services:
         result, dropped = scrub_or_drop(text, self.scrub)
         if dropped:
             self.scrub_failures += 1
+            SCRUB_FAILURES.inc()
         return result, dropped
 
     def scrub_query(self, query: str) -> str | None:
@@ -221,6 +227,7 @@ class Services:
             return self.scrub(text)
         except Exception:
             self.scrub_failures += 1
+            SCRUB_FAILURES.inc()
             raise
 
     def feedback_form(self, view: ArticleView, org: str = "") -> dict[str, Any] | None:

@@ -95,7 +95,8 @@ def free_port() -> int:
 class Server:
     """A real `helpsvc serve` process on loopback, with its log output captured."""
 
-    def __init__(self, tmp: Path, index_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, tmp: Path, index_dir: Path, env: dict[str, str] | None = None, args: list[str] | None = None) -> None:
+        self.args = args or []
         self.port = free_port()
         self.log_path = tmp / "server.log"
         self.db_path = tmp / "server.db"
@@ -124,7 +125,7 @@ class Server:
 
     def _spawn(self, log: Any) -> "subprocess.Popen[bytes]":
         return subprocess.Popen(
-            [sys.executable, "-m", "helpsvc", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [sys.executable, "-m", "helpsvc", "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=self.env,
@@ -149,8 +150,8 @@ class Server:
 def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     servers: list[Server] = []
 
-    def factory(index_dir: Path, env: dict[str, str] | None = None) -> Server:
-        server = Server(tmp_path, index_dir, env).start()
+    def factory(index_dir: Path, env: dict[str, str] | None = None, args: list[str] | None = None) -> Server:
+        server = Server(tmp_path, index_dir, env, args).start()
         servers.append(server)
         return server
 

@@ -101,6 +101,12 @@ class Writer:
             conn.close()
 
     def _commit_batch(self, conn: Any, batch: list[tuple[Job, Future[Any] | None]]) -> None:
+        from ..metrics import STORE_WRITE
+
+        with STORE_WRITE.time():
+            self._run_batch(conn, batch)
+
+    def _run_batch(self, conn: Any, batch: list[tuple[Job, Future[Any] | None]]) -> None:
         results: list[tuple[Future[Any] | None, Any]] = []
         try:
             for job, future in batch:

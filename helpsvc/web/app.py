@@ -20,7 +20,7 @@ from ..services import Services
 from ..store import StoreUnavailable
 from ..settings import Settings
 from . import assist, feedback, ops, reader, staff
-from .middleware import SecurityHeaders
+from .middleware import RequestMetrics, SecurityHeaders
 from .openapi import openapi
 from .render import error_response
 
@@ -48,6 +48,7 @@ ROUTES = [
     # operations
     Route("/healthz", ops.healthz, name="healthz"),
     Route("/readyz", ops.readyz, name="readyz"),
+    Route("/metrics", ops.metrics, name="metrics"),
     # staff: login, reports and their JSON and CSV twins
     *staff.ROUTES,
     Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
@@ -91,5 +92,6 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         exception_handlers={HelpError: _handle, IndexUnavailable: _handle, StoreUnavailable: _handle, HTTPException: _handle, Exception: _handle},
     )
     app.state.services = services
-    app.add_middleware(SecurityHeaders, frame_ancestors="'self'")
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    app.add_middleware(RequestMetrics)
     return app

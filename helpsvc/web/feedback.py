@@ -19,8 +19,17 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..content import article_url
-from ..errors import TooManyRequests, BadRequest, NotFoundError, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType
+from ..errors import (
+    BadRequest,
+    HelpError,
+    NotFoundError,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    TooManyRequests,
+    UnsupportedMediaType,
+)
 from ..feedback import parse_feedback, reasons_for
+from ..metrics import FEEDBACK
 from ..search import NotFound
 from ..store import StoreUnavailable
 from .params import int_param
@@ -62,13 +71,18 @@ async def read_json(request: Request) -> Any:
 
 async def _store_feedback(request: Request, data: Any) -> tuple[str, Any, Any]:
     services = request.app.state.services
-    given = parse_feedback(data)
     try:
-        feedback_id, view = await services.add_feedback(request, given)
-    except NotFound:
-        raise BadRequest(f"unknown article {given.article_id[:80]!r}") from None
-    except StoreUnavailable as exc:
-        raise ServiceUnavailable(str(exc)) from None
+        given = parse_feedback(data)
+        try:
+            feedback_id, view = await services.add_feedback(request, given)
+        except NotFound:
+            raise BadRequest(f"unknown article {given.article_id[:80]!r}") from None
+        except StoreUnavailable as exc:
+            raise ServiceUnavailable(str(exc)) from None
+    except HelpError:
+        FEEDBACK.labels(outcome="rejected").inc()
+        raise
+    FEEDBACK.labels(outcome="accepted").inc()
     return feedback_id, view, given
 
 

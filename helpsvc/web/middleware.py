@@ -1,6 +1,8 @@
-"""Headers every response carries: a strict Content-Security-Policy and friends."""
+"""ASGI middleware: security headers on every response, and request metrics."""
 
 from __future__ import annotations
+
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,3 +39,33 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class RequestMetrics:
+    """Counts requests by route name and status, and times them. Never labels with paths or queries."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from ..metrics import LATENCY, REQUESTS
+
+        started = time.perf_counter()
+        status = 500
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            endpoint = scope.get("endpoint")
+            route = getattr(endpoint, "__name__", None) or type(endpoint).__name__.lower() if endpoint else "unmatched"
+            REQUESTS.labels(route=route, method=scope.get("method", ""), status=str(status)).inc()
+            LATENCY.labels(route=route).observe(time.perf_counter() - started)

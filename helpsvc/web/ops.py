@@ -26,3 +26,10 @@ async def readyz(request: Request) -> Response:
         checks["store"] = f"unavailable: {type(exc).__name__}"
     ready = not checks["index"].startswith("unavailable") and checks["store"] == "ok"
     return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
+
+
+async def metrics(request: Request) -> Response:
+    """Prometheus text format: counters and histograms, with no user data in any label."""
+    from ..metrics import render
+
+    return Response(render(), media_type="text/plain; version=0.0.4; charset=utf-8")

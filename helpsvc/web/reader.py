@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..content import article_url
 from ..errors import NotFoundError
+from ..metrics import SEARCHES, ZERO_RESULTS
 from ..search import MAX_PAGE, NotFound
 from .params import filter_param, int_param, request_locale, text_param
 from .render import api, page
@@ -64,14 +65,19 @@ def search_data(request: Request) -> dict[str, Any]:
     product = filter_param(request, "product")
     topic = filter_param(request, "topic")
     result = services.search.search(query, locale, product, topic, page_number, per_page)
+    if result.query:
+        SEARCHES.inc()
+        if result.total == 0:
+            ZERO_RESULTS.inc()
     search_id = services.record_search(request, result) if result.query else None
     data = result.as_json()
     data["search_id"] = search_id
     if search_id:
         # The org travels on the result link, so the article it leads to keeps the org's policy.
-        org = {"org": services.org_of(request)} if services.org_of(request) else {}
+        org = services.org_of(request)
+        carried = {"org": org} if org else {}
         for rank, hit in enumerate(data["hits"], start=(page_number - 1) * per_page + 1):
-            hit["click_url"] = f"/go/{search_id}?" + urlencode({"a": hit["id"], "r": rank, "locale": hit["locale"], **org})
+            hit["click_url"] = f"/go/{search_id}?" + urlencode({"a": hit["id"], "r": rank, "locale": hit["locale"], **carried})
     data["popular"] = services.popular(locale) if result.total == 0 else []
     return data
 
