@@ -36,5 +36,8 @@ eval-pii: install
 bench: install
 	$(PY) bench/run.py --shared $(SHARED)
 
+demo: install index
+	$(HELPSVC) demo-data --admin demo
+
 clean:
 	rm -rf $(VENV) var indexes/builds indexes/CURRENT

@@ -233,9 +233,11 @@ class Maintenance:
         self.runs += 1
         return result
 
-    def start(self, first_delay: float = 5.0) -> None:
+    def start(self, first_delay: float | None = None) -> None:
+        """Runs in the background: first after a minute (or the interval, if shorter), so start-up stays quick."""
         if self._thread is not None:
             return
+        first_delay = min(60.0, self.interval) if first_delay is None else first_delay
         self._thread = threading.Thread(target=self._loop, args=(first_delay,), name="helpsvc-maintenance", daemon=True)
         self._thread.start()
 

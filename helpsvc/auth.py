@@ -119,7 +119,8 @@ class Auth:
         self.staff = StaffStore(store)
         self.settings = settings
         self.key = (key or secret_key(settings)).encode("utf-8")
-        self.hasher = PasswordHasher()
+        # A stored hash made with other costs is upgraded at the next login (check_needs_rehash).
+        self.hasher = PasswordHasher(time_cost=settings.password_time_cost, memory_cost=settings.password_memory_kib)
         self.session_seconds = int(settings.session_hours * 3600)
         self._cookies = URLSafeTimedSerializer(self.key, salt="helpsvc.staff-session")
         self._login_forms = URLSafeTimedSerializer(self.key, salt="helpsvc.login-form")

@@ -102,6 +102,9 @@ def make_site(tmp: Path, **overrides: Any) -> tuple[Starlette, Services]:
         "secret_key": "test-secret-key-not-for-production",
         "rollup_interval_seconds": 0.0,
         "k_threshold": 3,
+        # Real Argon2id, at the lowest costs, so the many logins of the tests stay quick.
+        "password_time_cost": 1,
+        "password_memory_kib": 1024,
     }
     values.update(overrides)
     settings = Settings.load(env={}, **values)

@@ -14,7 +14,6 @@ from ..errors import BadRequest, NotFoundError
 from .articles import reason_label
 from .base import Column, Report, Table
 
-COMMENTS_PER_PAGE = 20
 TOP_SEARCHES = 20
 
 
@@ -24,6 +23,7 @@ class ArticleReport(Report):
     description = "One article: helpfulness over time, reasons, comments, searches that led to it, and before/after each revision."
     roles = frozenset({"writer", "admin"})
     template = "reports/article.html"
+    per_page = 20
 
     @cached_property
     def article_id(self) -> str:
@@ -76,7 +76,7 @@ class ArticleReport(Report):
     def comments(self) -> tuple[int, list[dict[str, Any]]]:
         f = self.filters
         return self.ctx.staff.article_comments(
-            self.article_id, f.first, f.last, f.locale or None, COMMENTS_PER_PAGE, (f.page - 1) * COMMENTS_PER_PAGE
+            self.article_id, f.first, f.last, f.locale or None, self.page_size, (f.page - 1) * self.page_size
         )
 
     def tables(self) -> list[Table]:
@@ -124,7 +124,7 @@ class ArticleReport(Report):
             "views": sum(r["views"] for r in timeline),
             **score.as_json(),
             "comments": self.comments[0],
-            "comment_pages": max(1, -(-self.comments[0] // COMMENTS_PER_PAGE)),
+            "comment_pages": max(1, -(-self.comments[0] // self.page_size)),
         }
 
     def charts(self) -> dict[str, Markup]:

@@ -102,13 +102,13 @@ class ArticlesReport(Report):
 
     def tables(self) -> list[Table]:
         rows = self.everything
-        start = (self.filters.page - 1) * self.per_page
+        start = (self.filters.page - 1) * self.page_size
         note = (
             f"Score is the Wilson lower bound of the share of Yes votes (95%). An article needs attention when it has at least "
             f"{ATTENTION_MIN_VOTES} votes and we are 95% sure fewer than {ATTENTION_BELOW:.0%} of readers found it helpful. "
             f"Trend: views per week, last {SPARK_WEEKS} weeks."
         )
-        return [Table("articles", "Articles", COLUMNS, rows[start:start + self.per_page], note=note, total=len(rows))]
+        return [Table("articles", "Articles", COLUMNS, rows[start:start + self.page_size], note=note, total=len(rows))]
 
     def all_rows(self, table: Table) -> list[dict[str, Any]]:
         return self.everything
@@ -123,7 +123,7 @@ class ArticlesReport(Report):
             "votes": yes + no,
             "helpful": ratio(yes, yes + no),
             "needs_attention": sum(1 for r in rows if r["needs_attention"]),
-            "pages": max(1, -(-len(rows) // self.per_page)),
+            "pages": max(1, -(-len(rows) // self.page_size)),
         }
 
     def charts(self) -> dict[str, Markup]:

@@ -160,9 +160,10 @@ class Filters:
         return data
 
     def query(self, **changes: Any) -> str:
-        """This filter set as a query string, with some values changed (for links)."""
-        data = self.as_json() | {k: v for k, v in changes.items()}
-        return urlencode({k: v for k, v in data.items() if v not in ("", None) and not (k == "page" and v == 1)})
+        """This filter set as a query string, with some values changed (for links); defaults are left out."""
+        data = self.as_json() | changes
+        defaults = {"page": 1, "bucket": "week", "limit": 20}
+        return urlencode({k: v for k, v in data.items() if v not in ("", None) and defaults.get(k) != v})
 
     def replace(self, **changes: Any) -> "Filters":
         return replace(self, **changes)
@@ -218,10 +219,12 @@ class Report:
     template: ClassVar[str] = "reports/table.html"
     per_page: ClassVar[int] = 50
 
-    def __init__(self, ctx: ReportContext, filters: Filters, viewer: StaffUser | None = None) -> None:
+    def __init__(self, ctx: ReportContext, filters: Filters, viewer: StaffUser | None = None, page_size: int | None = None) -> None:
         self.ctx = ctx
         self.filters = filters
         self.viewer = viewer
+        # Pages and the JSON twin show one page of long tables; the CLI asks for everything.
+        self.page_size = page_size or self.per_page
 
     def tables(self) -> list[Table]:
         raise NotImplementedError

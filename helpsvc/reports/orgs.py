@@ -12,7 +12,6 @@ from ..orgs import ORG_RE
 from ..store.sql import EXPORT_FIELDS
 from .base import Column, Report, Table
 
-FEEDBACK_PER_PAGE = 100
 
 
 class OrgFeedbackReport(Report):
@@ -21,6 +20,7 @@ class OrgFeedbackReport(Report):
     description = "One organisation's scrubbed feedback, for its IT admin to export."
     roles = frozenset({"org-admin", "admin"})
     template = "reports/org_feedback.html"
+    per_page = 100
 
     @cached_property
     def org(self) -> str:
@@ -41,7 +41,7 @@ class OrgFeedbackReport(Report):
             return [Table("orgs", "Organisations with feedback", [Column("org", "Organisation")], orgs,
                           note="Choose an organisation with ?org=ID.")]
         total = self.ctx.staff.org_feedback_count(self.org, f.first, f.last)
-        rows = self.ctx.staff.org_feedback(self.org, f.first, f.last, FEEDBACK_PER_PAGE, (f.page - 1) * FEEDBACK_PER_PAGE)
+        rows = self.ctx.staff.org_feedback(self.org, f.first, f.last, self.page_size, (f.page - 1) * self.page_size)
         return [Table("feedback", f"Feedback from {self.org}, newest first", COLUMNS, rows, total=total)]
 
     def all_rows(self, table: Table) -> Iterator[dict[str, Any]]:
@@ -64,7 +64,7 @@ class OrgFeedbackReport(Report):
         table = self.table()
         policy = self.ctx.orgs.policy(self.org).as_json() if self.ctx.orgs else None
         return {"org": self.org, "policy": policy, "feedback": table.total,
-                "pages": max(1, -(-(table.total or 0) // FEEDBACK_PER_PAGE))}
+                "pages": max(1, -(-(table.total or 0) // self.page_size))}
 
 
 class OrgsReport(Report):

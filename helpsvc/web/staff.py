@@ -23,6 +23,7 @@ from ..reports import REPORTS, Filters, Report, ReportContext, article_catalog, 
 from ..reports.synonyms import decide
 from ..search import IndexUnavailable
 from .feedback import read_json
+from .openapi import SPEC
 from .render import api, page
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
@@ -81,18 +82,16 @@ async def _form(request: Request) -> Any:
 def _staff_page(request: Request, template: str, data: dict[str, Any], session: Session | None, status: int = 200) -> Response:
     nav = [{"slug": r.slug, "title": r.title} for r in visible_reports(session.role) if r.slug != "article"] if session else []
     context = {"staff": session.user if session else None, "csrf": session.csrf if session else "", "nav": nav, "query": "", **data}
-    response = page(request, template, context, status=status, headers=NO_STORE)
-    return response
+    return page(request, template, context, status=status, headers=NO_STORE)
 
 
 # ---------------------------------------------------------------- login and logout
 
 
-def _login_page(request: Request, error: str = "", status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def _login_page(request: Request, target: str | None, error: str = "", status: int = 200,
+                headers: dict[str, str] | None = None) -> Response:
     nonce, token = auth_of(request).login_form()
-    response = _staff_page(
-        request, "login.html", {"error": error, "login_token": token, "next": safe_next(request.query_params.get("next"))}, None, status
-    )
+    response = _staff_page(request, "login.html", {"error": error, "login_token": token, "next": safe_next(target)}, None, status)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     response.set_cookie(LOGIN_COOKIE, nonce, max_age=LOGIN_FORM_SECONDS, path="/login", httponly=True, samesite="strict", secure=_secure(request))
@@ -102,21 +101,21 @@ def _login_page(request: Request, error: str = "", status: int = 200, headers: d
 async def login_page(request: Request) -> Response:
     if await current_session(request) is not None:
         return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303, headers=NO_STORE)
-    return _login_page(request)
+    return _login_page(request, request.query_params.get("next"))
 
 
 async def login_submit(request: Request) -> Response:
     form = await _form(request)
     auth = auth_of(request)
     auth.check_login_form(request.cookies.get(LOGIN_COOKIE), str(form.get("login_token", "")))
-    name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+    name, password, target = str(form.get("name", "")).strip(), str(form.get("password", "")), str(form.get("next", ""))
     try:
         token, _ = await run_in_threadpool(auth.login, name, password)
     except TooManyRequests as exc:
-        return _login_page(request, exc.message, status=429, headers={"Retry-After": str(exc.retry_after)})
+        return _login_page(request, target, exc.message, status=429, headers={"Retry-After": str(exc.retry_after)})
     except Unauthorized as exc:
-        return _login_page(request, exc.message, status=401)
-    response = RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303, headers=NO_STORE)
+        return _login_page(request, target, exc.message, status=401)
+    response = RedirectResponse(safe_next(target), status_code=303, headers=NO_STORE)
     response.set_cookie(
         SESSION_COOKIE, auth.cookie_value(token), max_age=auth.session_seconds, path="/", httponly=True, samesite="lax",
         secure=_secure(request),
@@ -271,3 +270,45 @@ def _routes() -> list[Route]:
 
 
 ROUTES = _routes()
+
+
+def _openapi_paths() -> dict[str, Any]:
+    """How the staff JSON routes are described in /openapi.json."""
+    obj = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+    errors = {str(code): {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              for code, text in ((400, "A parameter is out of range"), (401, "No staff session: log in at /login"),
+                                 (403, "This role may not see the report, or the CSRF token is missing"))}
+    params = [{"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": text}
+              for name, kind, text in (
+                  ("since", "string", "First day, YYYY-MM-DD (default: 27 days before until)"),
+                  ("until", "string", "Last day, YYYY-MM-DD (default: today)"),
+                  ("locale", "string", "Only this locale"), ("product", "string", "articles: only this product"),
+                  ("topic", "string", "articles: only this topic"), ("sort", "string", "articles: column to sort by"),
+                  ("order", "string", "asc or desc"), ("page", "integer", "Page of a long table"),
+                  ("id", "string", "article: the article id"), ("org", "string", "org-feedback: the organisation"),
+                  ("bucket", "string", "article: day or week"), ("limit", "integer", "search: rows per table"))]
+    csrf = [{"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
+             "description": "csrf_token from GET /api/v1/reports"}]
+    paths: dict[str, Any] = {
+        "/api/v1/reports": {"get": {"summary": "The reports this staff session may see, and its CSRF token",
+                                    "responses": {"200": obj, "401": errors["401"]}}},
+    }
+    for slug, report in REPORTS.items():
+        paths[f"/api/v1/reports/{slug}"] = {"get": {"summary": f"{report.title}: {report.description}", "parameters": params,
+                                                   "responses": {"200": obj, **errors}}}
+    paths["/api/v1/reports/synonyms"]["post"] = {
+        "summary": "Accept (add to the synonym list) or dismiss a suggested synonym", "parameters": csrf,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": [
+            "locale", "from_query", "to_query", "decision"], "properties": {"decision": {"enum": ["accept", "dismiss"]}}}}}},
+        "responses": {"200": obj, **errors}}
+    paths["/api/v1/reports/orgs"]["post"] = {
+        "summary": "Set an organisation's policy (admin)", "parameters": csrf,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": [
+            "org", "feedback", "search_logging"], "properties": {"org": {"type": "string"}, "name": {"type": "string"},
+            "feedback": {"type": "boolean"}, "search_logging": {"type": "boolean"}}}}}},
+        "responses": {"200": obj, **errors}}
+    return paths
+
+
+# The staff routes describe themselves in the one API description the app serves.
+SPEC["paths"].update(_openapi_paths())

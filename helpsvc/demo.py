@@ -1,0 +1,195 @@
+"""Synthetic help traffic, so a new install shows full reports at once (``helpsvc demo-data``).
+
+The traffic is made to look like readers: searches drawn from the articles'
+own keywords with a long tail, some searches that find nothing (the gaps),
+reformulations after a failed search, clicks, views from in-product help,
+votes whose helpfulness differs by article, reasons, a few comments (already
+in scrubbed form), readers from two organisations, and for a few articles an
+older revision that helped less than the current one. Visitor ids are random
+per day, like the daily salted hashes they stand in for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .feedback import NO_REASONS, YES_REASONS
+from .store.records import Client, Event, Feedback
+from .store.sql import EVENT_COLUMNS, FEEDBACK_COLUMNS, SQLStore, _event_row, _feedback_row
+
+# Searches our content does not answer, each with what readers tried next.
+GAPS: dict[str, dict[str, str]] = {
+    "en-US": {
+        "dark mode": "high contrast",
+        "share my desktop": "share screen",
+        "linux client": "install relay",
+        "export chat history": "save messages",
+        "calendar sync": "schedule a meeting",
+        "cant hear anyone": "audio problems",
+    },
+    "de-DE": {
+        "dunkler modus": "hoher kontrast",
+        "bildschirm teilen": "bildschirmfreigabe",
+    },
+}
+COMMENTS = {
+    True: ["Exactly what I needed, thanks.", "Clear steps, worked first time.", "Short and to the point."],
+    False: [
+        "The menu in step 2 looks different in my version.",
+        "I don't have the Share button at all.",
+        "Please add a screenshot of the settings page.",
+        "Tried this twice, still not working. Contact me at {{EMAIL}}",
+        "Too much jargon for me.",
+    ],
+}
+CLIENTS = (("relay", "16", "Windows"), ("relay", "15", "macOS"), ("relay-web", "", "Linux"), ("relay", "16", "macOS"))
+ORGS = ("", "", "", "", "contoso", "fabrikam")
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    id: str
+    locale: str
+    revision: str
+    keywords: tuple[str, ...]
+    helpful: float  # chance that a vote is Yes
+    weight: float  # popularity
+
+
+def demo_articles(catalog: Mapping[str, Mapping[str, Any]], seed: int = 7) -> list[DemoArticle]:
+    rng = random.Random(seed)
+    articles = []
+    for rank, entry in enumerate(sorted(catalog.values(), key=lambda e: (-e.get("inlinks", 0), e["id"], e["locale"]))):
+        words = [entry["title"].lower(), entry["id"].rsplit("/", 1)[-1].replace("-", " ")]
+        words += [t.replace("-", " ") for t in entry.get("topics", [])[:1]]
+        # A few articles help readers much less than the rest: the ones a writer should look at first.
+        helpful = 0.35 if rng.random() < 0.12 else rng.uniform(0.7, 0.93)
+        articles.append(DemoArticle(entry["id"], entry["locale"], entry.get("revision", "unknown"),
+                                    tuple(dict.fromkeys(words)), helpful, 1.0 / (rank + 1) ** 0.8))
+    return articles
+
+
+def traffic(
+    articles: list[DemoArticle],
+    days: int,
+    visitors_per_day: int,
+    today: dt.date,
+    seed: int = 1,
+) -> Iterator[Event | Feedback]:
+    """Events and feedback for ``days`` days ending today, oldest first."""
+    rng = random.Random(seed)
+    by_locale: dict[str, list[DemoArticle]] = {}
+    for article in articles:
+        by_locale.setdefault(article.locale, []).append(article)
+    locales = sorted(by_locale, key=lambda loc: -len(by_locale[loc]))
+    locale_weights = [0.8 if i == 0 else 0.2 / max(1, len(locales) - 1) for i in range(len(locales))]
+    # Some articles had an older revision, a third of the way back, that helped less.
+    edited = {a.id: f"old{a.revision[:9]}" for a in articles[::7]}
+    edit_day = today - dt.timedelta(days=days // 3)
+    for offset in range(days - 1, -1, -1):
+        day = today - dt.timedelta(days=offset)
+        weekday_factor = 0.55 if day.weekday() >= 5 else 1.0
+        for n in range(int(visitors_per_day * weekday_factor * rng.uniform(0.85, 1.15))):
+            locale = rng.choices(locales, locale_weights)[0]
+            yield from _visit(rng, by_locale[locale], locale, day, f"{uuid.UUID(int=rng.getrandbits(128)).hex}", edited, edit_day)
+
+
+def _visit(rng: random.Random, pool: list[DemoArticle], locale: str, day: dt.date, visitor: str,
+           edited: dict[str, str], edit_day: dt.date) -> Iterator[Event | Feedback]:
+    hour = f"{day.isoformat()}T{rng.choices(range(24), [1, 1, 1, 1, 1, 2, 4, 8, 12, 12, 11, 10, 9, 10, 11, 10, 9, 7, 4, 3, 2, 2, 1, 1])[0]:02d}:00Z"
+    name, major, os_family = rng.choice(CLIENTS)
+    client = Client(name=name, major=major, os=os_family, locale=locale)
+    org = rng.choice(ORGS)
+    common: dict[str, Any] = {"visitor": visitor, "day": day.isoformat(), "hour": hour, "client": client, "org": org}
+    voted: set[str] = set()
+    gaps = GAPS.get(locale, {})
+    if rng.random() < 0.3:
+        # In-product help: the client opened an article directly.
+        article = rng.choices(pool, [a.weight for a in pool])[0]
+        yield Event("view", article_id=article.id, locale=locale, **common)
+        yield from _maybe_vote(rng, article, common, voted, edited, edit_day, day)
+        return
+    for _ in range(rng.choice((1, 1, 1, 2))):
+        if gaps and rng.random() < 0.15:
+            first = rng.choice(sorted(gaps))
+            search_id = uuid.UUID(int=rng.getrandbits(128)).hex[:16]
+            yield Event("search", query=first, results=0, page=1, locale=locale, search_id=search_id, **common)
+            if rng.random() < 0.7:
+                yield from _search(rng, pool, locale, gaps[first], common, voted, edited, edit_day, day)
+            continue
+        article = rng.choices(pool, [a.weight for a in pool])[0]
+        query = rng.choice(article.keywords[:6]) if rng.random() < 0.85 else rng.choice(article.keywords)
+        yield from _search(rng, pool, locale, query, common, voted, edited, edit_day, day, article)
+
+
+def _search(rng: random.Random, pool: list[DemoArticle], locale: str, query: str, common: dict[str, Any], voted: set[str],
+            edited: dict[str, str], edit_day: dt.date, day: dt.date, target: DemoArticle | None = None) -> Iterator[Event | Feedback]:
+    target = target or rng.choices(pool, [a.weight for a in pool])[0]
+    search_id = uuid.UUID(int=rng.getrandbits(128)).hex[:16]
+    yield Event("search", query=query, results=rng.randint(1, 25), page=1, locale=locale, search_id=search_id, **common)
+    if rng.random() < 0.62:
+        rank = 1 if rng.random() < 0.6 else rng.randint(2, 8)
+        yield Event("click", search_id=search_id, article_id=target.id, rank=rank, locale=locale, **common)
+        yield Event("view", article_id=target.id, locale=locale, **common)
+        yield from _maybe_vote(rng, target, common, voted, edited, edit_day, day)
+
+
+def _maybe_vote(rng: random.Random, article: DemoArticle, common: dict[str, Any], voted: set[str],
+                edited: dict[str, str], edit_day: dt.date, day: dt.date) -> Iterator[Feedback]:
+    if article.id in voted or rng.random() > 0.22:
+        return
+    voted.add(article.id)
+    old = article.id in edited and day < edit_day
+    chance = article.helpful - 0.25 if old else article.helpful
+    helpful = rng.random() < chance
+    reasons = YES_REASONS if helpful else NO_REASONS
+    chosen = tuple(rng.sample([r for r in reasons if r != "other"], rng.choice((0, 1, 1, 2))))
+    comment = rng.choice(COMMENTS[helpful]) if rng.random() < 0.18 else None
+    yield Feedback(
+        id=uuid.UUID(int=rng.getrandbits(128)).hex, article_id=article.id, locale=article.locale,
+        revision=edited[article.id] if old else article.revision, helpful=helpful, reasons=chosen, comment=comment,
+        comment_dropped=False, **common,
+    )
+
+
+def write(store: SQLStore, items: Iterator[Event | Feedback], batch: int = 20000) -> dict[str, int]:
+    """Bulk-inserts generated traffic through the writer, a batch per transaction."""
+    event_sql = store.sql(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})")
+    feedback_sql = store.sql(
+        f"INSERT INTO feedback ({', '.join(FEEDBACK_COLUMNS)}) VALUES ({', '.join('?' for _ in FEEDBACK_COLUMNS)}) "
+        "ON CONFLICT (visitor, article_id, day) DO NOTHING"
+    )
+    counts = {"events": 0, "feedback": 0}
+    events: list[tuple[Any, ...]] = []
+    feedback: list[tuple[Any, ...]] = []
+
+    def flush() -> None:
+        rows_e, rows_f = list(events), list(feedback)
+
+        def job(conn: Any) -> None:
+            cur = conn.cursor()
+            if rows_e:
+                cur.executemany(event_sql, rows_e)
+            if rows_f:
+                cur.executemany(feedback_sql, rows_f)
+
+        store.writer.submit(job).result(timeout=600)
+        events.clear()
+        feedback.clear()
+
+    for item in items:
+        if isinstance(item, Feedback):
+            feedback.append(_feedback_row(item))
+            counts["feedback"] += 1
+        else:
+            events.append(_event_row(item))
+            counts["events"] += 1
+        if len(events) + len(feedback) >= batch:
+            flush()
+    flush()
+    return counts
