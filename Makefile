@@ -24,8 +24,13 @@ index: install
 check: install
 	$(HELPSVC) check
 
-test: install
+test: install node_modules/.installed
 	$(PY) -m pytest -q
+
+# axe-core for the accessibility checks in the browser tests (skipped with a message without it).
+node_modules/.installed: package.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: browser accessibility tests will be skipped"; fi
 
 eval: install
 	$(PY) eval/known_item.py --shared $(SHARED)

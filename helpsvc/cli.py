@@ -120,23 +120,41 @@ def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | 
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="Folder of Markdown articles (default content/).")
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder (default indexes/).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def index(content_dir: Path | None, index_dir: Path | None, quiet: bool) -> None:
+@click.option("--full", is_flag=True, help="Read every article again, even if few changed.")
+@click.option("--archive", type=click.Path(path_type=Path), help="Also pack the new build into this .tar.gz for other nodes.")
+@click.option("--install", "install", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Install a build archive made elsewhere instead of building.")
+def index(content_dir: Path | None, index_dir: Path | None, quiet: bool, full: bool, archive: Path | None,
+          install: Path | None) -> None:
     """Build a new index from the content folder and switch to it atomically.
 
-    A running server picks the new build up without a restart.
+    A running server picks the new build up without a restart (within a second,
+    or at once on SIGHUP). Only changed files are re-read unless --full is given.
+    For several nodes, build once with --archive and run --install on each node.
 
-    Example: helpsvc index --content ../shared/corpus --index /tmp/corpus-index
+    Example: helpsvc index --content ../shared/corpus --index /tmp/corpus-index --archive build.tar.gz
     """
     from tqdm import tqdm
 
-    from .index import IndexBuildError, build_index
+    from .index import IndexBuildError, archive_build, build_index, install_archive
 
     settings = _settings(content_dir=content_dir, index_dir=index_dir)
+    if install is not None:
+        try:
+            build_id = install_archive(install, settings.index_dir)
+        except IndexBuildError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Installed build {build_id}; it is now current in {settings.index_dir}.")
+        return
     if not settings.content_dir.is_dir():
         raise click.ClickException(f"content folder {settings.content_dir} does not exist: pass --content DIR")
     progress = None if quiet else (lambda total, desc: tqdm(total=total, desc=desc, unit="article", file=sys.stderr))
     try:
-        report = build_index(settings.content_dir, settings.index_dir, settings.default_locale, progress=progress)
+        report = build_index(
+            settings.content_dir, settings.index_dir, settings.default_locale, progress=progress, incremental=not full
+        )
+        if archive is not None:
+            archive_build(settings.index_dir, report.build_id, archive)
     except IndexBuildError as exc:
         raise click.ClickException(str(exc)) from None
     locales = ", ".join(f"{n} {loc}" for loc, n in sorted(report.locales.items()))
@@ -145,6 +163,8 @@ def index(content_dir: Path | None, index_dir: Path | None, quiet: bool) -> None
         f"{report.indexed - report.searchable} reachable only by id or context) in {report.seconds:.1f} s."
     )
     click.echo(f"Build {report.build_id} is now current in {settings.index_dir}.")
+    if archive is not None:
+        click.echo(f"Packed it into {archive} for other nodes (helpsvc index --install {archive.name}).")
     if report.skipped:
         click.echo(f"Skipped {len(report.skipped)} files:")
         for item in report.skipped[:50]:

@@ -13,8 +13,10 @@ import functools
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
+import tarfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -410,3 +412,47 @@ def prune_builds(index_dir: Path, keep: int = KEEP_BUILDS) -> list[str]:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder.name)
     return removed
+
+
+def archive_build(index_dir: Path, build_id: str, dest: Path) -> Path:
+    """Packs one build folder into a .tar.gz that other nodes can install."""
+    folder = build_path(index_dir, build_id)
+    verify_build(folder)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}")
+    with tarfile.open(tmp, "w:gz") as tar:
+        for path in sorted(folder.iterdir()):
+            if path.name != "MAIN_WRITELOCK":
+                tar.add(path, arcname=f"{build_id}/{path.name}")
+    os.replace(tmp, dest)
+    return dest
+
+
+def install_archive(archive: Path, index_dir: Path, switch: bool = True) -> str:
+    """Unpacks a build made elsewhere, checks it opens, then switches CURRENT to it atomically."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            names = {member.name.split("/", 1)[0] for member in tar.getmembers()}
+            if len(names) != 1:
+                raise IndexBuildError(f"{archive} does not hold exactly one build")
+            (build_id,) = names
+            if not re.fullmatch(r"[\w.-]+", build_id):
+                raise IndexBuildError(f"{archive} names an odd build id {build_id!r}")
+            staging = index_dir / BUILDS / f".incoming-{secrets.token_hex(4)}"
+            staging.mkdir(parents=True)
+            try:
+                # The "data" filter refuses absolute paths, links out of the folder and devices.
+                tar.extractall(staging, filter="data")
+                verify_build(staging / build_id)
+                target = build_path(index_dir, build_id)
+                if target.exists():
+                    shutil.rmtree(target)
+                os.replace(staging / build_id, target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except (tarfile.TarError, OSError) as exc:
+        raise IndexBuildError(f"cannot install {archive}: {exc}") from exc
+    if switch:
+        switch_current(index_dir, build_id)
+        prune_builds(index_dir)
+    return build_id

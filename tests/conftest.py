@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import uuid
 import subprocess
 import sys
 import time
@@ -22,6 +24,40 @@ from helpsvc.web import create_app
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 SHARED = ROOT.parent / "shared"
+
+
+POSTGRES_URL = os.environ.get("HELPSVC_TEST_POSTGRES_URL", "")
+# The store and report suites run against both backends; the rest against the SQLite default.
+BOTH_BACKENDS = {"test_feedback", "test_reports", "test_orgs", "test_auth", "test_store"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if "backend" in metafunc.fixturenames and module in BOTH_BACKENDS:
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'helpsvc.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need HELPSVC_TEST_POSTGRES_URL=postgresql://…; .ci/run starts a server and sets it")
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?") + f"options=-csearch_path%3D{schema}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def shared_or_skip(*parts: str) -> Path:
@@ -57,7 +93,7 @@ def write_article(root: Path, rel: str, front: dict[str, Any] | None, body: str)
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, content_index: Path) -> Callable[..., TestClient]:
+def make_app(tmp_path: Path, content_index: Path, database_url: str) -> Callable[..., TestClient]:
     """Builds a TestClient over a fresh SQLite file; pass index_dir= or settings overrides."""
     clients: list[TestClient] = []
 
@@ -65,7 +101,7 @@ def make_app(tmp_path: Path, content_index: Path) -> Callable[..., TestClient]:
         values: dict[str, Any] = {
             "content_dir": CONTENT,
             "index_dir": index_dir or content_index,
-            "database_url": f"sqlite:///{tmp_path / 'helpsvc.db'}",
+            "database_url": database_url,
             "index_check_seconds": 0.0,
             **overrides,
         }

@@ -21,8 +21,8 @@ CHEAP_HASH = {"HELPSVC_SECRET_KEY": "k" * 40, "HELPSVC_PASSWORD_TIME_COST": "1",
 
 
 @pytest.fixture
-def site(tmp_path: Path):
-    app, services = make_site(tmp_path)
+def site(tmp_path: Path, database_url: str):
+    app, services = make_site(tmp_path, database_url=database_url)
     with TestClient(app) as client:
         yield app, services, client
 

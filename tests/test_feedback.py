@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpsvc.cli import cli
-from helpsvc.store import Client, Event, Feedback, SQLiteStore
+from helpsvc.store import Client, Event, Feedback, SQLiteStore, open_store
 
 
 def _post(client, body, **kwargs):
@@ -184,8 +184,8 @@ def _feedback(day: dt.date, comment: str | None = "text") -> Feedback:
     )
 
 
-def test_purge_keeps_what_is_within_retention(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "p.db")
+def test_purge_keeps_what_is_within_retention(database_url: str) -> None:
+    store = open_store(database_url)
     store.migrate()
     today = dt.date(2026, 11, 29)
     for age in (0, 29, 31, 89, 91):

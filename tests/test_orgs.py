@@ -29,10 +29,10 @@ search_logging = false
 
 
 @pytest.fixture
-def site(tmp_path: Path):
+def site(tmp_path: Path, database_url: str):
     policy = tmp_path / "orgs.toml"
     policy.write_text(POLICY, encoding="utf-8")
-    app, services = make_site(tmp_path, org_policy_file=str(policy), feedback_min_seconds=0.0)
+    app, services = make_site(tmp_path, database_url=database_url, org_policy_file=str(policy), feedback_min_seconds=0.0)
     with TestClient(app) as client:
         yield services, client
 

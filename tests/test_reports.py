@@ -22,8 +22,8 @@ ENV = {"HELPSVC_SECRET_KEY": "k" * 40, "HELPSVC_K_THRESHOLD": "3", "HELPSVC_ROLL
 
 
 @pytest.fixture
-def site(tmp_path: Path):
-    app, services = make_site(tmp_path)
+def site(tmp_path: Path, database_url: str):
+    app, services = make_site(tmp_path, database_url=database_url)
     add_staff(services, "ada", "admin")
     with TestClient(app) as client:
         assert login(client, "ada").status_code == 303
@@ -204,7 +204,7 @@ def test_search_report_gaps_clicks_no_votes_and_k_threshold(site) -> None:
         client.get("/reports/synonyms").text,
         json.dumps(client.get("/api/v1/reports/article?id=share-screen").json()),
     ]
-    result = CliRunner().invoke(cli_module.cli, ["report", "search", "--db", str(services.store.path), "--index",
+    result = CliRunner().invoke(cli_module.cli, ["report", "search", "--db", services.settings.database_url, "--index",
                                                  str(services.settings.index_dir)], env=ENV)
     assert result.exit_code == 0, result.output
     exports.append(result.output)
@@ -212,7 +212,7 @@ def test_search_report_gaps_clicks_no_votes_and_k_threshold(site) -> None:
     for text in exports:
         assert "rare thing" not in text and "split query" not in text
     # With k = 5 even "dark mode" (3 visitors) is hidden.
-    strict = CliRunner().invoke(cli_module.cli, ["report", "search", "--format", "json", "--db", str(services.store.path)],
+    strict = CliRunner().invoke(cli_module.cli, ["report", "search", "--format", "json", "--db", services.settings.database_url],
                                 env={**ENV, "HELPSVC_K_THRESHOLD": "5"})
     assert "dark mode" not in strict.output and json.loads(strict.output)["summary"]["other_queries"] == 17
 
@@ -278,16 +278,16 @@ def test_cli_report_prints_what_the_json_twin_shows(site) -> None:
     roll(services)
     api = client.get("/api/v1/reports/article?id=share-screen").json()
     result = CliRunner().invoke(cli_module.cli, ["report", "article", "share-screen", "--format", "json", "--db",
-                                                 str(services.store.path), "--index", str(services.settings.index_dir)], env=ENV)
+                                                 services.settings.database_url, "--index", str(services.settings.index_dir)], env=ENV)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == api
-    text = CliRunner().invoke(cli_module.cli, ["report", "articles", "--db", str(services.store.path), "--index",
+    text = CliRunner().invoke(cli_module.cli, ["report", "articles", "--db", services.settings.database_url, "--index",
                                                str(services.settings.index_dir)], env=ENV)
     assert "Share your screen" in text.output and "Reset your password" in text.output
     csv_out = CliRunner().invoke(cli_module.cli, ["report", "search", "--format", "csv", "--section", "gaps", "--db",
-                                                  str(services.store.path)], env=ENV)
+                                                  services.settings.database_url], env=ENV)
     assert list(csv.reader(io.StringIO(csv_out.output))) == [["query", "zero_results", "searches", "visitors"], ["dark mode", "3", "3", "3"]]
-    missing = CliRunner().invoke(cli_module.cli, ["report", "article", "--db", str(services.store.path)], env=ENV)
+    missing = CliRunner().invoke(cli_module.cli, ["report", "article", "--db", services.settings.database_url], env=ENV)
     assert missing.exit_code != 0 and "needs the article id" in missing.output
 
 
@@ -333,7 +333,7 @@ def test_rollup_command_builds_due_days_and_refuses_expired_ones(site) -> None:
     services, client = site
     searches(services)
     services.store.flush()
-    db = str(services.store.path)
+    db = services.settings.database_url
     built = CliRunner().invoke(cli_module.cli, ["rollup", "--db", db], env=ENV)
     assert built.exit_code == 0 and "Built rollups for 31 days" in built.output
     assert client.get("/api/v1/reports/search").json()["summary"]["searches"] == 17

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -80,6 +82,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services.start()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            # SIGHUP: look for a new index build now rather than within the next second.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, services.search.refresh)
         try:
             yield
         finally:

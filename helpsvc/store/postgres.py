@@ -1,0 +1,63 @@
+"""The PostgreSQL store, for several web nodes writing to one database.
+
+Same schema, same migrations and the same SQL as SQLite (``SQLStore``); only
+connecting and the placeholder style differ. Reads borrow connections from a
+pool (psycopg_pool); the writer thread keeps one connection of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from .sql import SQLStore, StoreError
+
+
+class PostgresStore(SQLStore):
+    dialect = "postgresql"
+    placeholder = "%s"
+    driver_errors = (psycopg.Error,)
+
+    def __init__(self, url: str, pool_size: int = 4) -> None:
+        self.url = url
+        self._pool: ConnectionPool | None = None
+        self._pool_size = pool_size
+        super().__init__()
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(self.url, connect_timeout=10)
+        except psycopg.Error as exc:
+            # The message may hold the URL's password: say what failed without it.
+            raise StoreError(f"cannot connect to PostgreSQL at {self._where()}: {type(exc).__name__}") from exc
+
+    def _where(self) -> str:
+        info = psycopg.conninfo.conninfo_to_dict(self.url)
+        return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+    def _pool_or_open(self) -> ConnectionPool:
+        if self._pool is None:
+            self._pool = ConnectionPool(self.url, min_size=1, max_size=self._pool_size, open=True, timeout=10)
+        return self._pool
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        try:
+            with self._pool_or_open().connection() as conn:
+                yield conn
+        except psycopg.Error:
+            raise
+        except Exception as exc:  # a pool that cannot connect raises its own timeout errors
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"cannot reach PostgreSQL at {self._where()}: {type(exc).__name__}") from exc
+
+    def close(self) -> None:
+        super().close()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
