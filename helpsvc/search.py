@@ -30,6 +30,7 @@ from .docstore import DocStore, best_passages
 from .metrics import serving_build
 from .scoring import ScoreCache, top_documents
 from .index import build_path, current_build_id, language_of, words_analyzer
+from .learning import Learning
 from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query
 
 log = logging.getLogger(__name__)
@@ -318,8 +319,10 @@ class SearchService:
         default_locale: str = "en-US",
         check_seconds: float = 1.0,
         content_dir: Path | None = None,
+        learning: Learning | None = None,
     ) -> None:
         self.index_dir = index_dir
+        self.learning = learning
         self.curation = Curation(content_dir, check_seconds)
         self.default_locale = default_locale
         self.check_seconds = check_seconds
@@ -390,7 +393,8 @@ class SearchService:
         query_text = normalise_query(text)
         chain = state.chain(locale)
         # Writers' synonym and pin files change without a new build: their versions are part of the key.
-        cache_key = (state.build_id, self.curation.version(chain), query_text.lower(), locale, product, topic, page, per_page, correct)
+        learned = self.learning.version if self.learning else 0
+        cache_key = (state.build_id, self.curation.version(chain), learned, query_text.lower(), locale, product, topic, page, per_page, correct)
         cached = self._cache.get(cache_key)
         if cached is not None:
             self._cache.move_to_end(cache_key)
@@ -434,6 +438,8 @@ class SearchService:
             # Fetch past the page: folded near-duplicates and the pin take places.
             want = page * per_page
             scores = state.scores.scores(plan.query)
+            if self.learning is not None:
+                self._apply_learning(state, scores, chain, query_text)
             top, matched = top_documents(scores, state.mask(allowed), want * 2 + 10)
             total = state.folded_count(matched)
             if pinned_key and scores[state.docnum[pinned_key]] <= 0:
@@ -460,6 +466,15 @@ class SearchService:
             product=product,
             topic=topic,
         )
+
+    def _apply_learning(self, state: IndexState, scores: np.ndarray, chain: list[str], query_text: str) -> None:
+        """Bounded lifts from anonymised use, only for articles the words already matched."""
+        assert self.learning is not None
+        for article_id, factor in self.learning.boosts(chain[0], query_text.lower()).items():
+            key = state.pick(article_id, chain)
+            docnum = state.docnum.get(key) if key else None
+            if docnum is not None and scores[docnum] > 0:
+                scores[docnum] *= factor
 
     def _pinned(self, state: IndexState, query_text: str, chain: list[str], allowed: frozenset[int]) -> str | None:
         for loc in dict.fromkeys(c for c in chain if "-" in c):

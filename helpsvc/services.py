@@ -20,6 +20,7 @@ from .analytics import Maintenance
 from .auth import secret_key
 from .errors import Forbidden, TooManyRequests
 from .feedback import NO_REASONS, YES_REASONS, FeedbackInput, make_feedback, scrub_or_drop
+from .learning import Learning
 from .metrics import SCRUB_FAILURES
 from .orgs import ORG_HEADER, OrgPolicies, valid_org
 from .privacy.client import coarse_client
@@ -48,10 +49,15 @@ def default_scrubber() -> Any:
 class Services:
     def __init__(self, settings: Settings, store: SQLStore | None = None, scrub: Any = None) -> None:
         self.settings = settings
-        self.search = SearchService(
-            settings.index_dir, settings.default_locale, settings.index_check_seconds, content_dir=settings.content_dir
-        )
         self.store = store or open_store(settings.database_url)
+        self.learning = Learning(self.store, settings.k_threshold, enabled=settings.learning)
+        self.search = SearchService(
+            settings.index_dir,
+            settings.default_locale,
+            settings.index_check_seconds,
+            content_dir=settings.content_dir,
+            learning=self.learning,
+        )
         self.scrub = scrub or default_scrubber()
         self.visitors = VisitorHasher(self.store, site=settings.site_name)
         # Scrubbed queries are cached under a keyed hash of the raw text, so the

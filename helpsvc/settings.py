@@ -58,6 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("comment_retention_days", 90, "Days feedback comments are kept.", int),
     Setting("max_body_bytes", 65536, "Largest request body accepted.", int),
     Setting("log_json", False, "Write logs as JSON lines.", _bool),
+    Setting("learning", True, "Let anonymised clicks and votes (from daily rollups) nudge search ranking.", _bool),
     Setting("frame_ancestors", "'self'", "Who may show help pages in a frame (CSP frame-ancestors), e.g. \"'self' https://portal.example\".", str),
     Setting("rate_limit_search", 120, "Searches per minute from one address; 0 turns the limit off.", int),
     Setting("rate_limit_feedback", 30, "Feedback posts per minute from one address; 0 turns the limit off.", int),
@@ -92,6 +93,7 @@ class Settings:
     comment_retention_days: int = 90
     max_body_bytes: int = 65536
     log_json: bool = False
+    learning: bool = True
     frame_ancestors: str = "'self'"
     rate_limit_search: int = 120
     rate_limit_feedback: int = 30

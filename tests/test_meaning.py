@@ -133,3 +133,57 @@ def test_related_articles_on_the_article_page(client) -> None:
     data = client.get("/api/v1/articles/screen-share").json()
     assert data["related"] and all(r["id"] != "screen-share" for r in data["related"])
     assert "Related articles" in client.get("/articles/screen-share").text
+
+
+def _learned_rollups(store, query: str, clicks: dict[str, int], visitors: int = 12, searches: int = 100,
+                     votes: dict[str, tuple[int, int]] | None = None) -> None:
+    import datetime as dt
+
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+    def job(conn) -> None:
+        cur = conn.cursor()
+        cur.execute(store.sql("INSERT INTO rollup_queries VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                    (today, "en-US", query, visitors, searches, 0, sum(clicks.values()), 0))
+        for article_id, n in clicks.items():
+            cur.execute(store.sql("INSERT INTO rollup_query_articles VALUES (?, ?, ?, ?, ?)"), (today, "en-US", query, article_id, n))
+        for article_id, (yes, no) in (votes or {}).items():
+            cur.execute(store.sql("INSERT INTO rollup_votes VALUES (?, ?, ?, ?, ?, ?, ?)"), (today, article_id, "en-US", "r", yes, no, 0))
+
+    store.writer.submit(job).result()
+
+
+def test_learning_lifts_within_bounds_and_never_invents_results(client) -> None:
+    services = client.app.state.services
+    first = client.get("/api/v1/search", params={"q": "headset", "per_page": 50}).json()["hits"]
+    before = [h["id"] for h in first]
+    outsider = next(e["id"] for e in services.search.state().catalog.values() if e["id"] not in before)
+    assert len(before) >= 3
+    lifted = before[2]
+    _learned_rollups(services.store, "headset", {lifted: 90, outsider: 500}, votes={lifted: (30, 2)})
+    services.learning.refresh()
+    after = client.get("/api/v1/search", params={"q": "headset", "per_page": 50}).json()["hits"]
+    ids = [h["id"] for h in after]
+    assert outsider not in ids  # clicked a lot, but the words never matched it
+    assert set(ids) == set(before)  # reordered at most, nothing added or removed
+    factor = services.learning.boosts("en-US", "headset")[lifted]
+    assert 1.0 < factor <= 1.25  # opened often and found helpful: lifted, within the cap
+    old_score = next(h["score"] for h in first if h["id"] == lifted)
+    new_score = next(h["score"] for h in after if h["id"] == lifted)
+    assert new_score == pytest.approx(old_score * factor, rel=1e-3)
+    assert ids.index(lifted) <= 2
+
+
+def test_rare_queries_teach_nothing(client) -> None:
+    services = client.app.state.services
+    _learned_rollups(services.store, "headset", {"devices-headset": 90}, visitors=2)
+    services.learning.refresh()
+    assert services.learning.boosts("en-US", "headset") == {}
+
+
+def test_learning_can_be_switched_off(make_app) -> None:
+    client = make_app(learning=False)
+    services = client.app.state.services
+    _learned_rollups(services.store, "headset", {"calls-make": 500})
+    services.learning.refresh()
+    assert services.learning.boosts("en-US", "headset") == {}
