@@ -341,3 +341,18 @@ def test_rollup_command_builds_due_days_and_refuses_expired_ones(site) -> None:
     assert "Built rollups for 2 days" in again.output  # only today and yesterday are not final yet
     expired = CliRunner().invoke(cli_module.cli, ["rollup", "--day", day(45), "--db", db], env=ENV)
     assert expired.exit_code != 0 and "raw events are gone" in expired.output
+
+
+def test_hostile_text_is_escaped_in_staff_reports(site) -> None:
+    services, client = site
+    payload = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    vote(services, "share-screen", False, "xss", day(1), comment=payload)
+    for v in "abc":
+        event(services, "search", v, day(1), query=payload, results=0, search_id=f"x-{v}", locale="en-US")
+    roll(services)
+    for url in ["/reports/article?id=share-screen", "/reports/search", "/reports/articles"]:
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "<script>alert(1)" not in page.text and "<img src=x" not in page.text, url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get("/reports/article?id=share-screen").text
+    assert "&lt;script&gt;" in client.get("/reports/search").text  # shown (3 visitors = k), escaped
