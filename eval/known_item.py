@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from tqdm import tqdm
 
 from helpsvc.content import Article, load_collection, render
 from helpsvc.index import build_index, current_build_id
-from helpsvc.search import SearchService, normalise_query
+from helpsvc.search import SearchService
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from querysets import DocFreq, misspell, short_query  # noqa: E402
@@ -76,11 +77,37 @@ class Corpus:
 
 def ensure_index(corpus_dir: Path, index_dir: Path, reuse: bool) -> tuple[str, float, bool]:
     """(build id, seconds spent building, reused?)"""
-    if reuse and current_build_id(index_dir):
-        return current_build_id(index_dir) or "", 0.0, True
+    existing = current_build_id(index_dir) if reuse else None
+    if existing:
+        problem = _unusable(corpus_dir, index_dir, existing)
+        if problem is None:
+            return existing, 0.0, True
+        print(f"ours: build {existing} in {index_dir} is not reused ({problem}); building a new one")
     started = time.perf_counter()
     report = build_index(corpus_dir, index_dir, progress=_progress)
     return report.build_id, time.perf_counter() - started, False
+
+
+def _unusable(corpus_dir: Path, index_dir: Path, build_id: str) -> str | None:
+    """Why an existing build cannot stand for this corpus, or None if it can."""
+    try:
+        meta = json.loads((index_dir / "builds" / build_id / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    root = meta.get("content_root") or meta.get("content_dir")
+    if root and Path(root).resolve() != corpus_dir.resolve():
+        return f"it was built from {root}"
+    try:
+        SearchService(index_dir).search("index check", correct=False)
+    except Exception as exc:  # made by an older version of the indexer, say
+        return str(exc)
+    return None
+
+
+def clean_text(text: str) -> str:
+    """The bounds our search puts on user text (NFKC, collapsed spaces, 1,000 characters), for FTS5."""
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    return text[:1000]
 
 
 class Fts5:
@@ -118,11 +145,12 @@ class Fts5:
             return None
         return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
 
-    def search(self, text: str, limit: int = K) -> list[str]:
-        expr = self.match_expression(normalise_query(text))
+    def search(self, text: str, limit: int = K) -> list[list[str]]:
+        """Per hit, a list of the paths it stands for (always one here)."""
+        expr = self.match_expression(clean_text(text))
         if expr is None:
             return []
-        return [row[0] for row in self.db.execute(self.sql, (expr, limit))]
+        return [[row[0]] for row in self.db.execute(self.sql, (expr, limit))]
 
 
 class Ours:
@@ -132,13 +160,17 @@ class Ours:
         self.service = SearchService(index_dir)
         self.service.search("warm up the searcher")  # opens the index; not timed
 
-    def search(self, text: str, limit: int = K) -> list[str]:
+    def search(self, text: str, limit: int = K) -> list[list[str]]:
+        """Per hit, the paths it stands for: its own, then near-duplicates folded under it."""
         # The service caches results by query text; short queries can repeat across
         # targets, so the cache is emptied to time every query as a cold one.
         cache = getattr(self.service, "_cache", None)
         if cache is not None:
             cache.clear()
-        return [h.path for h in self.service.search(text, per_page=limit).hits]
+        return [
+            [h.path, *(d.get("path", "") for d in getattr(h, "duplicates", None) or [])]
+            for h in self.service.search(text, per_page=limit).hits
+        ]
 
 
 # ---------------------------------------------------------------- query sets
@@ -188,6 +220,7 @@ def make_sets(items: list[dict[str, str]], corpus: Corpus, wanted: list[str]) ->
 class Run:
     ranks: list[int | None] = field(default_factory=list)  # 1-based rank in the top 10, else None
     deep_ranks: list[int | None] = field(default_factory=list)  # rank within the top 100 (misses only)
+    folded: list[bool] = field(default_factory=list)  # found as a near-duplicate folded under another hit
     top1: list[str | None] = field(default_factory=list)
     ms: list[float] = field(default_factory=list)
 
@@ -203,23 +236,30 @@ class Run:
             "r10": sum(1 for r in self.ranks if r) / n,
             "p50_ms": statistics.median(ms),
             "p95_ms": ms[min(n - 1, int(round(0.95 * (n - 1))))],
+            "found_folded": sum(1 for r, f in zip(self.ranks, self.folded) if r and f),
         }
+
+
+def rank_of(target: str, hits: list[list[str]]) -> tuple[int | None, bool]:
+    """(1-based rank of the hit that is or folds the target, whether it was folded)."""
+    for position, paths in enumerate(hits, 1):
+        if target in paths:
+            return position, paths[0] != target
+    return None, False
 
 
 def run_set(system: Any, queries: list[Query], label: str) -> Run:
     run = Run()
     for q in tqdm(queries, desc=label, file=sys.stderr, leave=False):
         started = time.perf_counter()
-        paths = system.search(q.text, K)
+        hits = system.search(q.text, K)
         run.ms.append((time.perf_counter() - started) * 1000.0)
-        rank = paths.index(q.target) + 1 if q.target in paths else None
+        rank, folded = rank_of(q.target, hits)
         run.ranks.append(rank)
-        run.top1.append(paths[0] if paths else None)
-        if rank is None:
-            deep = system.search(q.text, DEEP)
-            run.deep_ranks.append(deep.index(q.target) + 1 if q.target in deep else None)
-        else:
-            run.deep_ranks.append(rank)
+        run.folded.append(folded)
+        run.top1.append(hits[0][0] if hits else None)
+        # A miss is looked for further down (not timed), to report how far it was.
+        run.deep_ranks.append(rank if rank else rank_of(q.target, system.search(q.text, DEEP))[0])
     return run
 
 
@@ -299,6 +339,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--noindex-targets", choices=("exclude", "miss"), default="exclude",
                         help="known items whose target is ROBOTS: NOINDEX: excluded from both systems "
                              "(default) or counted as misses for both")
+    parser.add_argument("--fts-title-weight", type=float, default=FTS_WEIGHTS[0], metavar="W",
+                        help=f"FTS5 bm25() weight of the title column (body is 1.0; default {FTS_WEIGHTS[0]})")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
     args = parser.parse_args(argv)
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
@@ -345,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         build_id, build_s, reused = ensure_index(corpus_dir, index_dir, reuse=bool(args.keep_index))
         print(f"ours: index build {build_id} in {index_dir} "
               f"({'reused' if reused else f'built in {build_s:.1f} s'})")
-        fts = Fts5(corpus)
+        fts = Fts5(corpus, (args.fts_title_weight, FTS_WEIGHTS[1]))
         print(f"fts5: SQLite {sqlite3.sqlite_version}, tokenize='porter unicode61', "
               f"bm25(title={fts.weights[0]}, body={fts.weights[1]}), built in {fts.seconds:.1f} s")
 
@@ -371,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio {name:<11} MRR@10 {o['mrr10'] / f['mrr10'] if f['mrr10'] else float('inf'):.3f}x  "
               f"R@1 {o['r1'] / f['r1'] if f['r1'] else float('inf'):.3f}x  "
               f"R@10 {o['r10'] / f['r10'] if f['r10'] else float('inf'):.3f}x")
+    for name, systems in summary.items():
+        folded = systems["ours"].get("found_folded", 0)
+        if folded:
+            print(f"note {name:<11} {folded} target(s) found folded under a near-duplicate hit (counted at that hit's rank)")
     checks = goals(summary)
     print("\ngoals (informational):")
     for c in checks:
@@ -397,7 +443,7 @@ def write_results(args: argparse.Namespace, summary: dict, checks: list, sets: d
         "build_id": build_id,
         "limit": args.limit or None,
         "noindex_targets": {"count": noindex, "handling": args.noindex_targets},
-        "fts5": {"tokenize": "porter unicode61", "bm25_weights": {"title": FTS_WEIGHTS[0], "body": FTS_WEIGHTS[1]}},
+        "fts5": {"tokenize": "porter unicode61", "bm25_weights": {"title": args.fts_title_weight, "body": FTS_WEIGHTS[1]}},
         "seconds": round(elapsed, 1),
         "summary": summary,
         "ratios_mrr10": {

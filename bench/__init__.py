@@ -1,0 +1,1 @@
+"""helpsvc benchmark suite (issue #6); run bench/run.py."""
