@@ -3,8 +3,9 @@
 User text is never parsed as query syntax: a reader's words are words, not
 operators. The text is cut to a bounded length and analysed with each
 language's analyzer; every word becomes a plain term over title, terms
-(keywords, summary, headings) and body, OR-ed together and ranked with BM25F,
-so matching more words scores higher and a long question still works. Writers'
+(keywords, summary, headings) and body, scored by its best field, and the
+words are OR-ed together with BM25 weights, so matching more words scores
+higher and a long question still works. Writers'
 synonyms and spelling corrections add alternatives with a lower weight; they
 never remove what the reader typed.
 """
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh import highlight
-from whoosh.query import Or, Phrase, Query, Term
+from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
 
@@ -28,6 +29,10 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 SYNONYM_BOOST = 0.6
 CORRECTION_BOOST = 0.9
+PAIR_MIN_WORDS = 6
+PAIR_LIMIT = 4
+PAIR_BOOST = 0.5
+TIEBREAK = 0.2  # share of a word's score in its other fields (measured on the known-item sets: 0.1-0.3 alike)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -83,14 +88,43 @@ def _analysed(lang: str, text: str) -> list[str]:
     return list(dict.fromkeys(t.text for t in analyzer_for(lang)(text)))
 
 
+def _word(suffix: str, token: str, boost: float = 1.0) -> Query:
+    """One word over every text field: its best field counts fully, the others a little.
+
+    Adding the fields up counted a title word three times (title, the headings
+    that repeat the title, body), so pages sharing a word or two with the query
+    in their title beat the page whose body matches many of its rarer words.
+    """
+    return DisjunctionMax([Term(name + suffix, token) for name in TEXT_FIELDS], boost=boost, tiebreak=TIEBREAK)
+
+
 def _alternative(lang: str, suffix: str, phrase_words: Iterable[str], boost: float) -> list[Query]:
     tokens = _analysed(lang, " ".join(phrase_words))
     if not tokens:
         return []
     if len(tokens) == 1:
-        return [Term(name + suffix, tokens[0], boost=boost) for name in TEXT_FIELDS]
+        return [_word(suffix, tokens[0], boost)]
     # A multi-word alternative must match as a phrase, or "present desktop" would match any "present".
-    return [Phrase(name + suffix, tokens, boost=boost) for name in ("title", "body")]
+    phrases = [Phrase(name + suffix, tokens) for name in ("title", "body")]
+    return [DisjunctionMax(phrases, boost=boost, tiebreak=TIEBREAK)]
+
+
+def _pairs(text: str, lang: str, suffix: str, reader: IndexReader | None) -> list[Query]:
+    """For long questions, a bonus where two adjacent words also stand together in a body.
+
+    Only the rarest few pairs: they carry the meaning (an error message, a
+    setting's name), and each costs a positional lookup.
+    """
+    if reader is None:
+        return []
+    sequence = [t.text for t in analyzer_for(lang)(text[:MAX_QUERY_CHARS])]
+    if len(sequence) < PAIR_MIN_WORDS:
+        return []
+    field_name = "body" + suffix
+    rarity = {t: reader.doc_frequency(field_name, t) for t in set(sequence)}
+    pairs = {(a, b) for a, b in zip(sequence, sequence[1:]) if a != b and rarity[a] and rarity[b]}
+    chosen = sorted(pairs, key=lambda p: rarity[p[0]] + rarity[p[1]])[:PAIR_LIMIT]
+    return [Phrase(field_name, list(pair), boost=PAIR_BOOST) for pair in sorted(chosen)]
 
 
 def build_query(
@@ -112,8 +146,8 @@ def build_query(
         else:
             tokens = tokens[:MAX_TERMS]
         terms[lang] = set(tokens)
-        for token in tokens:
-            subqueries.extend(Term(name + suffix, token) for name in TEXT_FIELDS)
+        subqueries.extend(_word(suffix, token) for token in tokens)
+        subqueries.extend(_pairs(text, lang, suffix, reader))
         for wrong, right in (corrections or {}).items():
             extra = _alternative(lang, suffix, [right], CORRECTION_BOOST)
             subqueries.extend(extra)

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
-from whoosh.query import Or, Phrase, Query, Term
+from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 CACHE_TERMS = 50_000
@@ -67,15 +67,29 @@ class ScoreCache:
         return vector
 
     def scores(self, query: Query) -> np.ndarray:
-        """Summed scores of an OR of Terms/Phrases (or one of them) for every document."""
+        """Scores for every document of an OR of words (DisjunctionMax of fields) and Terms/Phrases."""
         total = np.zeros(self.size, dtype=np.float32)
         parts: Iterable[Query] = query.subqueries if isinstance(query, Or) else [query]
         for part in parts:
+            if isinstance(part, DisjunctionMax):
+                total += self._dismax(part)
+                continue
             docs, values = self.vector(part)
             if len(docs):
                 # Within one term each document appears once, so fancy-index addition is exact.
                 total[docs] += values * np.float32(part.boost)
         return total
+
+    def _dismax(self, query: DisjunctionMax) -> np.ndarray:
+        """Best field's score plus `tiebreak` times the rest, as Whoosh's DisjunctionMax scores it."""
+        best = np.zeros(self.size, dtype=np.float32)
+        summed = np.zeros(self.size, dtype=np.float32)
+        for sub in query.subqueries:
+            docs, values = self.vector(sub)
+            if len(docs):
+                summed[docs] += values
+                np.maximum.at(best, docs, values)
+        return (best + np.float32(query.tiebreak) * (summed - best)) * np.float32(query.boost)
 
 
 def top_documents(scores: np.ndarray, allowed: np.ndarray, limit: int) -> tuple[list[tuple[int, float]], np.ndarray]:
