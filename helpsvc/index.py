@@ -31,7 +31,6 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, TEXT, Schema
 
 from .content import Article, ContentError, LinkResolver, Rendered, Skipped, iter_markdown_files, load_collection, parse_article, render
 from .docstore import DocStore, DocStoreWriter
-from .similarity import near_duplicate_groups, signature
 
 CURRENT = "CURRENT"
 BUILDS = "builds"
@@ -344,6 +343,8 @@ def _add(
     resolver: LinkResolver,
     sources: dict[str, str],
 ) -> None:
+    from .similarity import signature  # datasketch is needed only while building
+
     doc, entry, rendered = _document(article, resolver)
     writer.add_document(**doc)
     docs.add(
@@ -363,6 +364,8 @@ def _finish(
     sources: dict[str, str],
     started: float,
 ) -> BuildReport:
+    from .similarity import near_duplicate_groups
+
     groups = near_duplicate_groups(docs.signatures())
     docs.close()
     inbound = Counter(path for entry in catalog.values() for path in entry.get("links", []) if path)

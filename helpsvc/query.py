@@ -88,7 +88,7 @@ def _analysed(lang: str, text: str) -> list[str]:
     return list(dict.fromkeys(t.text for t in analyzer_for(lang)(text)))
 
 
-def _word(suffix: str, token: str, boost: float = 1.0) -> Query:
+def word_query(suffix: str, token: str, boost: float = 1.0) -> Query:
     """One word over every text field: its best field counts fully, the others a little.
 
     Adding the fields up counted a title word three times (title, the headings
@@ -103,7 +103,7 @@ def _alternative(lang: str, suffix: str, phrase_words: Iterable[str], boost: flo
     if not tokens:
         return []
     if len(tokens) == 1:
-        return [_word(suffix, tokens[0], boost)]
+        return [word_query(suffix, tokens[0], boost)]
     # A multi-word alternative must match as a phrase, or "present desktop" would match any "present".
     phrases = [Phrase(name + suffix, tokens) for name in ("title", "body")]
     return [DisjunctionMax(phrases, boost=boost, tiebreak=TIEBREAK)]
@@ -146,7 +146,7 @@ def build_query(
         else:
             tokens = tokens[:MAX_TERMS]
         terms[lang] = set(tokens)
-        subqueries.extend(_word(suffix, token) for token in tokens)
+        subqueries.extend(word_query(suffix, token) for token in tokens)
         subqueries.extend(_pairs(text, lang, suffix, reader))
         for wrong, right in (corrections or {}).items():
             extra = _alternative(lang, suffix, [right], CORRECTION_BOOST)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import logging
+import math
 import re
 import threading
 import time
@@ -22,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index, scoring
+from whoosh.query import Or, Query
 from whoosh.searching import Searcher
 
 from .content import article_url
@@ -29,14 +31,16 @@ from .curation import Curation, Synonyms
 from .docstore import DocStore, best_passages
 from .metrics import serving_build
 from .scoring import ScoreCache, top_documents
-from .index import build_path, current_build_id, language_of, words_analyzer
+from .index import LANGUAGES, analyzer_for, build_path, current_build_id, language_of, words_analyzer
 from .learning import Learning
-from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query
+from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query, word_query
 
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 100
 CACHE_SIZE = 4096
+RELATED_CACHE_SIZE = 8192
+KEY_TERMS = 12
 
 
 class NotFound(LookupError):
@@ -139,6 +143,7 @@ class SearchResult:
     corrected_from: str | None = None  # results shown are for `suggestion` instead of `query`
     product: str | None = None
     topic: str | None = None
+    _hits_cache: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def pages(self) -> int:
@@ -157,8 +162,14 @@ class SearchResult:
             "suggestion": self.suggestion,
             "corrected_from": self.corrected_from,
             "build_id": self.build_id,
-            "hits": [h.as_json() for h in self.hits],
+            # Hits are made into dicts once per (cached) result; each response gets its own copies.
+            "hits": [dict(h) for h in self._hits_json()],
         }
+
+    def _hits_json(self) -> list[dict[str, Any]]:
+        if self._hits_cache is None:
+            self._hits_cache = [h.as_json() for h in self.hits]
+        return self._hits_cache
 
 
 @dataclass
@@ -235,7 +246,7 @@ class IndexState:
         for n, group in self.group_of.items():
             self.group_array[n] = group_numbers.setdefault(group, len(group_numbers))
         self.scores = ScoreCache(self.searcher)
-        self._masks: dict[frozenset[int], np.ndarray] = {}
+        self._masks: dict[Any, np.ndarray] = {}  # keyed by a visible set, or ("locale", locale)
         self.title_words: dict[str, frozenset[str]] = {
             key: frozenset(t.text for t in words_analyzer()(entry["title"])) for key, entry in self.catalog.items()
         }
@@ -259,6 +270,34 @@ class IndexState:
         """How many results remain once near-duplicates are folded together."""
         groups = self.group_array[docnums]
         return int((groups < 0).sum()) + len(np.unique(groups[groups >= 0]))
+
+    def locale_mask(self, locale: str) -> np.ndarray:
+        found = self._masks.get(("locale", locale))
+        if found is None:
+            found = np.zeros(self.searcher.doc_count_all(), dtype=bool)
+            for n, key in self.keys.items():
+                found[n] = self.catalog[key]["locale"] == locale
+            self._masks[("locale", locale)] = found
+        return found
+
+    def key_terms_query(self, key: str, locale: str) -> Query | None:
+        """The article's most distinctive words, as a query over its language's fields."""
+        lang = language_of(locale)
+        suffix = LANGUAGES[lang]
+        counts: Counter[str] = Counter()
+        for passage in self.docs.passages(key):
+            counts.update(passage.terms)
+        for token in analyzer_for(lang)(self.catalog[key]["title"]):
+            counts[token.text] += 3  # the title says what the article is about
+        total = max(1, self.searcher.doc_count_all())
+        reader = self.searcher.reader()
+        weighted = []
+        for term, count in counts.items():
+            df = reader.doc_frequency("body" + suffix, term)
+            if 0 < df < total:  # rarity weighs it: a word in every article says nothing
+                weighted.append((count * math.log(total / df), term))
+        chosen = [term for _, term in sorted(weighted, reverse=True)[:KEY_TERMS]]
+        return Or([word_query(suffix, term) for term in chosen]) if chosen else None
 
     def mask(self, docs: frozenset[int]) -> np.ndarray:
         """A boolean array over docnums for a visible set (cached: sets come from `visible`'s cache)."""
@@ -332,6 +371,7 @@ class SearchService:
         self._cache: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
         self.last_error: str | None = None
         self._failed: set[str] = set()
+        self._related: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
 
     # -- index lifecycle
 
@@ -575,7 +615,7 @@ class SearchService:
 
     # -- articles, contexts, listings
 
-    def article(self, article_id: str, locale: str | None = None) -> ArticleView:
+    def article(self, article_id: str, locale: str | None = None, with_html: bool = True) -> ArticleView:
         state = self.state()
         chain = state.chain(locale)
         key = state.pick(article_id, chain)
@@ -587,7 +627,7 @@ class SearchService:
             locale=entry["locale"],
             title=entry["title"],
             summary=entry["summary"],
-            html=state.docs.html(key),
+            html=state.docs.html(key) if with_html else "",
             path=entry["path"],
             product=entry["product"],
             topics=entry["topics"],
@@ -664,35 +704,42 @@ class SearchService:
         return article_id in self.state().by_id
 
     def related(self, article_id: str, locale: str, limit: int = 5) -> list[dict[str, Any]]:
-        """More like this: same locale, searchable, no near-duplicates of the article or of each other."""
+        """More like this: same locale, searchable, no near-duplicates of the article or of each other.
+
+        The article's most distinctive words (passage frequency times rarity)
+        are scored like a query from the cached term vectors, so an article
+        page costs about what a search does.
+        """
         state = self.state()
         key = state.pick(article_id, [locale])
         if key is None:
             return []
-        cache_key = ("related", state.build_id, key, limit)
-        cached = self._cache.get(cache_key)
+        cache_key = (state.build_id, key, limit)
+        cached = self._related.get(cache_key)
         if cached is not None:
-            return cached  # type: ignore[return-value]
+            return cached
         docnum = state.docnum[key]
-        allowed = {n for n in state.visible([locale]) if state.keys[n].startswith(locale + "/")}
-        allowed.discard(docnum)
-        lang = language_of(locale)
-        field_name = "body" + ("" if lang == "en" else f"_{lang}")
-        text = " ".join([state.catalog[key]["title"], *(p.text for p in state.docs.passages(key)[:60])])
-        results = state.searcher.more_like(docnum, field_name, text=text, top=limit * 3, numterms=12, filter=allowed)
-        seen_groups = {state.group_of.get(docnum)} - {None}
-        titles = {state.catalog[key]["title"].lower()}
+        allowed = state.mask(state.visible([locale])).copy()
+        allowed &= state.locale_mask(locale)
+        allowed[docnum] = False
+        query = state.key_terms_query(key, locale)
         related: list[dict[str, Any]] = []
-        for found in results:
-            other = state.keys[found.docnum]
-            group = state.group_of.get(found.docnum)
-            title = state.catalog[other]["title"].lower()
-            if (group and group in seen_groups) or title in titles:
-                continue
-            seen_groups.add(group)
-            titles.add(title)
-            related.append(self.summary_of(state, other))
-            if len(related) >= limit:
-                break
-        self._cache[cache_key] = related  # type: ignore[assignment]
+        if query is not None:
+            top, _ = top_documents(state.scores.scores(query), allowed, limit * 4)
+            seen_groups = {state.group_of.get(docnum)} - {None}
+            titles = {state.catalog[key]["title"].lower()}
+            for other_doc, _score in top:
+                other = state.keys[other_doc]
+                group = state.group_of.get(other_doc)
+                title = state.catalog[other]["title"].lower()
+                if (group and group in seen_groups) or title in titles:
+                    continue
+                seen_groups.add(group)
+                titles.add(title)
+                related.append(self.summary_of(state, other))
+                if len(related) >= limit:
+                    break
+        self._related[cache_key] = related
+        if len(self._related) > RELATED_CACHE_SIZE:
+            self._related.popitem(last=False)
         return related

@@ -212,7 +212,7 @@ class Services:
         if not self.orgs.policy(org).feedback:
             raise Forbidden(f"Feedback is turned off for your organisation ({org}); nothing was stored.")
         given = dataclasses.replace(given, org=org)
-        view = self.search.article(given.article_id, given.locale)
+        view = self.search.article(given.article_id, given.locale, with_html=False)
         visitor = self.visitor(request)
         if not self._within_daily_cap(visitor, view.id, dt.datetime.now(dt.timezone.utc).date().isoformat()):
             self.spam.count("daily_cap")

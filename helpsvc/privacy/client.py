@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -34,6 +35,16 @@ def os_family(text: str) -> str:
     return "other" if text.strip() else ""
 
 
+@functools.lru_cache(maxsize=1024)
+def _from_user_agent(user_agent: str) -> tuple[str, str, str]:
+    """Browser family, major version and OS family of a user agent (cached: few distinct ones arrive)."""
+    for browser, pattern in _BROWSERS:
+        match = pattern.search(user_agent)
+        if match:
+            return browser, match.group(1), os_family(user_agent)
+    return "other", "", os_family(user_agent)
+
+
 def coarse_client(given: Any, user_agent: str, locale: str | None) -> Client:
     """From what the client says about itself (if anything) or the browser's user agent.
 
@@ -45,15 +56,10 @@ def coarse_client(given: Any, user_agent: str, locale: str | None) -> Client:
         match = _MAJOR_RE.match(str(given.get("version", "")))
         major = match.group(1) if match else ""
         os_name = os_family(str(given.get("os", ""))[:100])
-    if not name and user_agent:
-        for browser, pattern in _BROWSERS:
-            match = pattern.search(user_agent)
-            if match:
-                name, major = browser, match.group(1)
-                break
-        else:
-            name = "other"
-    if not os_name and user_agent:
-        os_name = os_family(user_agent)
+    if user_agent and (not name or not os_name):
+        browser, browser_major, ua_os = _from_user_agent(user_agent[:512])
+        if not name:
+            name, major = browser, browser_major
+        os_name = os_name or ua_os
     clean_locale = locale if locale and LOCALE_RE.match(locale) else ""
     return Client(name=name, major=major, os=os_name, locale=clean_locale)

@@ -80,7 +80,7 @@
     if (!input || !list) { return; }
     var timer = null;
     var active = -1;
-    function close() { list.hidden = true; list.innerHTML = ""; active = -1; input.setAttribute("aria-expanded", "false"); }
+    function close() { list.hidden = true; list.innerHTML = ""; active = -1; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); }
     function choose(item) {
       if (item.getAttribute("data-url")) { window.location.href = item.getAttribute("data-url"); return; }
       input.value = item.textContent;
@@ -95,6 +95,8 @@
           .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
           .then(function (data) {
             list.innerHTML = "";
+            active = -1;
+            input.removeAttribute("aria-activedescendant");
             (data.suggestions || []).forEach(function (s, i) {
               var li = document.createElement("li");
               li.setAttribute("role", "option");

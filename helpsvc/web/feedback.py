@@ -157,7 +157,7 @@ async def click(request: Request) -> Response:
     if not _SEARCH_ID_RE.match(search_id):
         raise BadRequest("this result link is malformed")
     try:
-        view = services.search.article(article_id, locale)
+        view = services.search.article(article_id, locale, with_html=False)
     except NotFound:
         raise NotFoundError(f"no article with id {article_id[:80]!r}") from None
     services.record_click(request, search_id, view.id, rank, view.locale)

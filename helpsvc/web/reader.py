@@ -8,7 +8,7 @@ read the same data.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -75,9 +75,9 @@ def search_data(request: Request) -> dict[str, Any]:
     if search_id:
         # The org travels on the result link, so the article it leads to keeps the org's policy.
         org = services.org_of(request)
-        carried = {"org": org} if org else {}
+        carried = f"&org={quote(org)}" if org else ""
         for rank, hit in enumerate(data["hits"], start=(page_number - 1) * per_page + 1):
-            hit["click_url"] = f"/go/{search_id}?" + urlencode({"a": hit["id"], "r": rank, "locale": hit["locale"], **carried})
+            hit["click_url"] = f"/go/{search_id}?a={quote(hit['id'], safe='/')}&r={rank}&locale={hit['locale']}{carried}"
     data["popular"] = services.popular(locale) if result.total == 0 else []
     return data
 

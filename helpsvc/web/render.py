@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
@@ -35,8 +36,15 @@ def page(request: Request, template: str, data: dict[str, Any], status: int = 20
     return templates.TemplateResponse(request, template, context, status_code=status, headers=headers)
 
 
+class FastJSONResponse(JSONResponse):
+    """JSON encoded with orjson: several times faster than the standard library on search results."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
 def api(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(data, status_code=status, headers=headers)
+    return FastJSONResponse(data, status_code=status, headers=headers)
 
 
 def error_response(request: Request, exc: Exception) -> Response:
