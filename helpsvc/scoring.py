@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 CACHE_TERMS = 50_000
@@ -40,6 +41,7 @@ class ScoreCache:
         self.size = searcher.doc_count_all()
         self.max_terms = max_terms
         self._vectors: OrderedDict[tuple[object, ...], Vector] = OrderedDict()
+        self._field_lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     def vector(self, query: Query) -> Vector:
@@ -50,6 +52,22 @@ class ScoreCache:
             if found is not None:
                 self._vectors.move_to_end(key)
                 return found
+        vector = None
+        if isinstance(query, Term) and isinstance(self.searcher.weighting, BM25F):
+            try:
+                vector = self._bm25_vector(query.fieldname, query.text)
+            except (AttributeError, TypeError):  # a codec without block arrays: ask the matcher
+                vector = None
+        if vector is None:
+            vector = self._matcher_vector(query)
+        with self._lock:
+            self._vectors[key] = vector
+            if len(self._vectors) > self.max_terms:
+                self._vectors.popitem(last=False)
+        return vector
+
+    def _matcher_vector(self, query: Query) -> Vector:
+        """Whoosh's own matcher, one posting at a time: exact for any query, but slow."""
         unboosted = query.copy()
         unboosted.boost = 1.0
         matcher = unboosted.matcher(self.searcher, self.searcher.context(weighting=self.searcher.weighting))
@@ -59,12 +77,52 @@ class ScoreCache:
             docs.append(matcher.id())
             scores.append(matcher.score())
             matcher.next()
-        vector = (np.asarray(docs, dtype=np.int32), np.asarray(scores, dtype=np.float32)) if docs else _EMPTY
-        with self._lock:
-            self._vectors[key] = vector
-            if len(self._vectors) > self.max_terms:
-                self._vectors.popitem(last=False)
-        return vector
+        return (np.asarray(docs, dtype=np.int32), np.asarray(scores, dtype=np.float32)) if docs else _EMPTY
+
+    def _bm25_vector(self, fieldname: str, text: str) -> Vector:
+        """The same BM25F numbers, computed a block of postings at a time with numpy.
+
+        Whoosh's postings blocks already hold arrays of document numbers and
+        (field-boosted) term frequencies; reading those and scoring them in one
+        vector operation makes a word never seen before cost a fraction of a
+        millisecond instead of a Python call per posting.
+        """
+        searcher = self.searcher
+        field = searcher.schema[fieldname]
+        btext = field.to_bytes(text)
+        id_blocks: list[np.ndarray] = []
+        tf_blocks: list[np.ndarray] = []
+        for leaf, offset in searcher.reader().leaf_readers():
+            if (fieldname, btext) not in leaf:
+                continue
+            matcher = leaf._terms.matcher(fieldname, btext, field.format, scorer=None)
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                if matcher._weights is None:
+                    matcher._read_weights()
+                id_blocks.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+                tf_blocks.append(np.asarray(matcher._weights, dtype=np.float64))
+                matcher._next_block()
+        if not id_blocks:
+            return _EMPTY
+        docs = np.concatenate(id_blocks)
+        tf = np.concatenate(tf_blocks)
+        weighting = searcher.weighting
+        b = weighting._field_B.get(fieldname, weighting.B)
+        k1 = weighting.K1
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        lengths = self._lengths(fieldname)[docs]
+        scores = searcher.idf(fieldname, text) * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avgfl))
+        return docs.astype(np.int32), scores.astype(np.float32)
+
+    def _lengths(self, fieldname: str) -> np.ndarray:
+        found = self._field_lengths.get(fieldname)
+        if found is None:
+            reader = self.searcher.reader()
+            found = np.array([reader.doc_field_length(n, fieldname, 0) for n in range(self.size)], dtype=np.float64)
+            self._field_lengths[fieldname] = found
+        return found
 
     def scores(self, query: Query) -> np.ndarray:
         """Scores for every document of an OR of words (DisjunctionMax of fields) and Terms/Phrases."""

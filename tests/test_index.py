@@ -167,3 +167,23 @@ def test_an_update_rereads_only_what_changed_and_matches_a_full_build(tmp_path: 
     assert catalog["en-US/calls-make"]["inlinks"] == reference.state().catalog["en-US/calls-make"]["inlinks"]
     # Links to the removed article now stay as they were written (check reports them).
     assert "/articles/voicemail-listen" not in service.article("voicemail-setup").html
+
+
+def test_fast_term_scores_equal_whooshs_own_after_updates(tmp_path: Path) -> None:
+    import numpy as np
+    from whoosh.query import Term
+
+    content = copy_content(tmp_path / "content")
+    build_index(content, tmp_path / "ix")
+    (content / "en-US" / "calls-make.md").write_text(
+        (content / "en-US" / "calls-make.md").read_text(encoding="utf-8") + "\nMore about the headset.\n", encoding="utf-8")
+    build_index(content, tmp_path / "ix")  # an update: a second segment and a deleted document
+    cache = SearchService(tmp_path / "ix").state().scores
+    assert len(cache.searcher.reader().leaf_readers()) >= 1
+    for field, term in [("body", "headset"), ("title", "meet"), ("terms", "audio"), ("body_de", "besprechung"), ("body", "nosuchword")]:
+        fast_docs, fast_scores = cache._bm25_vector(field, term)
+        slow_docs, slow_scores = cache._matcher_vector(Term(field, term))
+        live = set(cache.searcher.reader().all_doc_ids())
+        keep = np.array([d in live for d in fast_docs], dtype=bool)
+        assert list(fast_docs[keep]) == list(slow_docs), (field, term)
+        assert np.allclose(fast_scores[keep], slow_scores, rtol=1e-5), (field, term)
