@@ -21,6 +21,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 CACHE_TERMS = 50_000
+CACHE_BYTES = 24 * 1024 * 1024  # per worker: frequent words stay, the long tail is recomputed
 Vector = tuple[np.ndarray, np.ndarray]
 _EMPTY: Vector = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
@@ -36,10 +37,12 @@ def _key(query: Query) -> tuple[object, ...]:
 class ScoreCache:
     """Per-build cache of term score vectors. Thread-safe; bounded in size."""
 
-    def __init__(self, searcher: Searcher, max_terms: int = CACHE_TERMS) -> None:
+    def __init__(self, searcher: Searcher, max_terms: int = CACHE_TERMS, max_bytes: int = CACHE_BYTES) -> None:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
         self.max_terms = max_terms
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._vectors: OrderedDict[tuple[object, ...], Vector] = OrderedDict()
         self._field_lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -61,9 +64,12 @@ class ScoreCache:
         if vector is None:
             vector = self._matcher_vector(query)
         with self._lock:
-            self._vectors[key] = vector
-            if len(self._vectors) > self.max_terms:
-                self._vectors.popitem(last=False)
+            if key not in self._vectors:
+                self._vectors[key] = vector
+                self._bytes += vector[0].nbytes + vector[1].nbytes
+            while self._vectors and (len(self._vectors) > self.max_terms or self._bytes > self.max_bytes):
+                _, (docs, values) = self._vectors.popitem(last=False)
+                self._bytes -= docs.nbytes + values.nbytes
         return vector
 
     def _matcher_vector(self, query: Query) -> Vector:

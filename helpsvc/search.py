@@ -38,7 +38,7 @@ from .query import QueryPlan, build_query, corrections_for, make_snippet, normal
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 100
-CACHE_SIZE = 4096
+CACHE_SIZE = 2048
 RELATED_CACHE_SIZE = 8192
 KEY_TERMS = 12
 

@@ -7,6 +7,7 @@ copy and folds the rest under it; related articles skip them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -28,9 +29,14 @@ def _shingles(text: str) -> set[bytes]:
     return {" ".join(tokens[i:i + 3]).encode("utf-8") for i in range(len(tokens) - 2)}
 
 
+@functools.lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    return MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME).permutations
+
+
 def signature(text: str) -> np.ndarray:
     """A MinHash signature of a text's word 3-shingles; kept per build so updates need not redo them all."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME, permutations=_permutations())
     minhash.update_batch(list(_shingles(text)))
     return minhash.hashvalues.astype(np.uint64)
 
@@ -38,7 +44,12 @@ def signature(text: str) -> np.ndarray:
 def near_duplicate_groups(signatures: dict[str, np.ndarray]) -> dict[str, str]:
     """Maps each key that has near-duplicates to its group's id (the smallest key in the group)."""
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    hashes = {key: MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME, hashvalues=values) for key, values in signatures.items()}
+    # Making permutations is the slow part of a MinHash: make them once and share them.
+    permutations = _permutations()
+    hashes = {
+        key: MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME, hashvalues=values, permutations=permutations)
+        for key, values in signatures.items()
+    }
     for key, minhash in hashes.items():
         lsh.insert(key, minhash)
     parent: dict[str, str] = {}
