@@ -12,12 +12,13 @@ never remove what the reader typed.
 
 from __future__ import annotations
 
+import functools
+import html as html_lib
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from whoosh import highlight
 from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
@@ -163,12 +164,44 @@ def build_query(
     return QueryPlan(Or(subqueries), terms)
 
 
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
-_FORMATTER = highlight.HtmlFormatter(tagname="mark", classname="hl", termclass="t", between=" … ")
+SNIPPET_CHARS = 240
+_WORD_RE = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stem(lang: str, word: str) -> str | None:
+    """A word as the index knows it (lower-cased, stemmed), or None for a stop word."""
+    tokens = [t.text for t in analyzer_for(lang)(word)]
+    return tokens[0] if len(tokens) == 1 else None
 
 
 def make_snippet(text: str, terms: set[str], lang: str) -> str:
-    """An HTML snippet (escaped text, <mark> around matches) of the best passages of text."""
+    """One passage as HTML: escaped text, <mark> around the words that matched, cut near the first match.
+
+    Passages are a sentence or a line, and their words repeat across articles,
+    so each word's stem is looked up once per process instead of running the
+    analyzer over every passage of every hit.
+    """
     if not text or not terms:
         return ""
-    return highlight.highlight(text, terms, analyzer_for(lang), _FRAGMENTER, _FORMATTER, top=2)
+    matches = [m for m in _WORD_RE.finditer(text) if _stem(lang, m.group()) in terms]
+    if not matches:
+        return ""
+    start = 0
+    if len(text) > SNIPPET_CHARS and matches[0].start() > SNIPPET_CHARS // 3:
+        start = text.rfind(" ", 0, matches[0].start() - SNIPPET_CHARS // 4) + 1
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        end = max(text.rfind(" ", start, end), matches[0].end())
+    out = ["… " if start else ""]
+    position = start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        out.append(html_lib.escape(text[position:match.start()]))
+        out.append(f'<mark class="hl">{html_lib.escape(match.group())}</mark>')
+        position = match.end()
+    out.append(html_lib.escape(text[position:end]))
+    if end < len(text):
+        out.append(" …")
+    return "".join(out)
