@@ -34,13 +34,15 @@
     var articleId = section.getAttribute("data-article");
     var locale = section.getAttribute("data-locale");
     var helpful = null;
+    // The details post replaces the vote (one per visitor, article and day), so it must not overtake it.
+    var voted = Promise.resolve();
     setupCounter(details);
 
     vote.addEventListener("submit", function (event) {
       event.preventDefault();
       var button = event.submitter || document.activeElement;
       helpful = button && button.value === "yes";
-      postJSON("/api/v1/feedback", { article_id: articleId, helpful: helpful, locale: locale }).catch(function () {});
+      voted = postJSON("/api/v1/feedback", { article_id: articleId, helpful: helpful, locale: locale }).catch(function () {});
       details.querySelector("input[name=helpful]").value = helpful ? "yes" : "no";
       details.querySelectorAll("fieldset.reasons").forEach(function (fs) {
         var mine = fs.getAttribute("data-for") === (helpful ? "yes" : "no");
@@ -59,7 +61,10 @@
         details.querySelectorAll("fieldset:not([disabled]) input[name=reasons]:checked"),
         function (input) { return input.value; });
       var comment = details.querySelector("textarea[name=comment]").value;
-      postJSON("/api/v1/feedback", { article_id: articleId, helpful: helpful, reasons: reasons, comment: comment, locale: locale })
+      voted
+        .then(function () {
+          return postJSON("/api/v1/feedback", { article_id: articleId, helpful: helpful, reasons: reasons, comment: comment, locale: locale });
+        })
         .then(function () {
           details.hidden = true;
           thanks.textContent = "Thank you for your feedback!";
