@@ -9,6 +9,7 @@ translated for drivers that want ``%s``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -306,6 +307,7 @@ class SQLiteStore(SQLStore):
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for the database {path}: {exc.strerror}") from exc
+        self._local = threading.local()
         super().__init__()
 
     def _connect(self) -> sqlite3.Connection:
@@ -319,6 +321,23 @@ class SQLiteStore(SQLStore):
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         return conn
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        """A connection kept per thread: opening one (and setting its pragmas) costs more than most reads."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        try:
+            yield conn
+        except Exception:
+            # A failed read may leave the connection unusable (a disk gone read-only): start afresh next time.
+            self._local.conn = None
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise
+        if conn.in_transaction:
+            conn.rollback()
 
     def integrity_check(self) -> str:
         return str(self.query("PRAGMA integrity_check")[0][0])
