@@ -334,6 +334,19 @@ def _preprocess(body: str) -> str:
     return _DOCFX_BLOCK_RE.sub("", body)
 
 
+def _drop_title_heading(tokens: list[Token], title: str) -> list[Token]:
+    """The page shows the title as its H1; a body starting with the same '# Title' would repeat it."""
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            if token.type not in {"html_block"}:
+                break
+            continue
+        if token.tag == "h1" and tokens[index + 1].content.strip().lower() == title.strip().lower():
+            return tokens[:index] + tokens[index + 3:]
+        break
+    return tokens
+
+
 def render(article: Article, resolver: LinkResolver | None = None) -> Rendered:
     """Renders an article's body to safe HTML, plain text for the index, and its headings."""
     tokens = _MD.parse(_preprocess(article.body))
@@ -372,7 +385,8 @@ def render(article: Article, resolver: LinkResolver | None = None) -> Rendered:
                     target = resolver.target(article.path, href)
                     child.attrSet("src", "/media/" + quote(target or "", safe="/"))
                 child.attrSet("loading", "lazy")
-    html = _MD.renderer.render(tokens, _MD.options, {})
+    # The H1 stays in the headings (search weighs it) but not in the HTML (the page shows the title).
+    html = _MD.renderer.render(_drop_title_heading(tokens, article.title), _MD.options, {})
     html = html.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
     return Rendered(html=html, text="\n".join(p for p in text_parts if p), headings=headings, links=links)
 

@@ -34,8 +34,11 @@ def passages_of(text: str) -> list[str]:
             continue
         for sentence in _SENTENCE_RE.split(line) if len(line) > MAX_PASSAGE_CHARS else [line]:
             while sentence:
-                found.append(sentence[:MAX_PASSAGE_CHARS])
-                sentence = sentence[MAX_PASSAGE_CHARS:]
+                # Cut long sentences between words, never inside one.
+                cut = len(sentence) if len(sentence) <= MAX_PASSAGE_CHARS else sentence.rfind(" ", 0, MAX_PASSAGE_CHARS)
+                cut = cut if cut > 0 else MAX_PASSAGE_CHARS
+                found.append(sentence[:cut])
+                sentence = sentence[cut:].lstrip()
             if len(found) >= MAX_PASSAGES:
                 return found
     return found

@@ -115,3 +115,20 @@ def test_bundled_content_meets_the_content_brief() -> None:
     assert de <= en  # every translation has an English original to fall back to
     for article in articles:
         assert article.title and article.summary and article.product and article.topics and article.contexts, article.path
+
+
+def test_a_leading_h1_that_repeats_the_title_is_not_rendered_twice() -> None:
+    article = parse_article("---\nid: a\ntitle: Join a meeting\n---\n# Join a meeting\n\nText.\n\n# Another H1\n", "en-US/a.md")
+    rendered = render(article)
+    assert "<h1>Join a meeting</h1>" not in rendered.html and "<h1>Another H1</h1>" in rendered.html
+    assert rendered.headings[0].text == "Join a meeting"  # still weighed by search
+
+
+def test_long_lines_become_passages_cut_between_words() -> None:
+    from helpsvc.docstore import MAX_PASSAGE_CHARS, passages_of
+
+    line = " ".join(f"word{n}" for n in range(300))
+    passages = passages_of(line)
+    assert len(passages) > 1 and all(len(p) <= MAX_PASSAGE_CHARS for p in passages)
+    assert all(p.split()[0].startswith("word") and p.split()[-1].startswith("word") for p in passages)
+    assert " ".join(passages) == line

@@ -122,7 +122,11 @@
       if (!items.length || list.hidden) { return; }
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
-        active = (active + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+        if (active < 0) {
+          active = e.key === "ArrowDown" ? 0 : items.length - 1;
+        } else {
+          active = (active + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+        }
         items.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
         input.setAttribute("aria-activedescendant", items[active].id);
       } else if (e.key === "Enter" && active >= 0) {

@@ -12,7 +12,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -53,6 +53,7 @@ ROUTES = [
     Route("/metrics", ops.metrics, name="metrics"),
     # staff: login, reports and their JSON and CSV twins
     *staff.ROUTES,
+    Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", status_code=301), name="favicon"),
     Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
 ]
 
