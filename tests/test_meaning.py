@@ -187,3 +187,17 @@ def test_learning_can_be_switched_off(make_app) -> None:
     _learned_rollups(services.store, "headset", {"calls-make": 500})
     services.learning.refresh()
     assert services.learning.boosts("en-US", "headset") == {}
+
+
+def test_learning_without_click_data_changes_nothing(content_index: Path, tmp_path: Path) -> None:
+    from helpsvc.learning import Learning
+    from helpsvc.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'empty.db'}")
+    store.migrate()
+    learned = SearchService(content_index, learning=Learning(store, k_threshold=10))
+    plain = SearchService(content_index)
+    for query in ["headset", "share my screen in a meeting", "sign in error RLY-1003", "voicemail greeting"]:
+        a, b = learned.search(query).hits, plain.search(query).hits
+        assert [(h.id, round(h.score, 5)) for h in a] == [(h.id, round(h.score, 5)) for h in b]
+    store.close()
