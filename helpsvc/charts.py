@@ -82,7 +82,10 @@ def line_chart(
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
     values += [b[1] for s in series for b in s.band if b is not None]
-    top_value = 1.0 if percent else nice_max(max(values, default=0.0))
+    # Counts get whole-number gridlines: a top that divides into 4 or 5 whole steps.
+    counts = not percent and all(float(v).is_integer() for v in values)
+    top_value = 1.0 if percent else nice_max(max([*values, 4.0] if counts else values, default=0.0))
+    steps = 4 if not counts or top_value % 4 == 0 else 5
     n = len(labels)
 
     def x(i: int) -> float:
@@ -96,8 +99,8 @@ def line_chart(
         for s in series
     )
     _, out = _open(width, height, title, summary or "No data in this period.", "chart line-chart")
-    for step in range(5):
-        value = top_value * step / 4
+    for step in range(steps + 1):
+        value = top_value * step / steps
         gy = y(value)
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{_num(gy)}" y2="{_num(gy)}" stroke="{GRID}" stroke-width="1"/>')
         out.append(f'<text x="{left - 6}" y="{_num(gy + 4)}" text-anchor="end" fill="{MUTED}">{escape(_label(value, percent))}</text>')

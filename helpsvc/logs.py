@@ -19,6 +19,8 @@ _IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b")
 
 class NoAddresses(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "uvicorn.error" and str(record.msg).startswith("Uvicorn running on"):
+            return True  # our own listening address, which operators need to see
         message = record.getMessage()
         masked = _IPV6.sub("[address]", _IPV4.sub("[address]", message))
         if masked != message:

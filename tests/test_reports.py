@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -356,3 +357,10 @@ def test_hostile_text_is_escaped_in_staff_reports(site) -> None:
         assert "<script>alert(1)" not in page.text and "<img src=x" not in page.text, url
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get("/reports/article?id=share-screen").text
     assert "&lt;script&gt;" in client.get("/reports/search").text  # shown (3 visitors = k), escaped
+
+
+def test_count_charts_have_whole_number_gridlines() -> None:
+    for top in ([0, 1, 1], [3, 7, 10], [12, 19], [0, 0]):
+        svg = str(line_chart(["a", "b", "c"][: len(top)], [Series("Views", [float(v) for v in top])], "Views"))
+        labels = re.findall(r'<text x="42" [^>]*text-anchor="end"[^>]*>([^<]+)</text>', svg)  # the y axis
+        assert labels and all(label.replace(",", "").isdigit() for label in labels), labels
