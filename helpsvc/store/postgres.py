@@ -35,6 +35,11 @@ class PostgresStore(SQLStore):
             # The message may hold the URL's password: say what failed without it.
             raise StoreError(f"cannot connect to PostgreSQL at {self._where()}: {type(exc).__name__}") from exc
 
+    def _set_durability(self, conn: Any, durable: bool) -> None:
+        if not durable:
+            # Only this transaction: events may be acknowledged before the WAL reaches the disk.
+            conn.execute("SET LOCAL synchronous_commit TO OFF")
+
     def _where(self) -> str:
         info = psycopg.conninfo.conninfo_to_dict(self.url)
         return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"

@@ -5,7 +5,10 @@ and commits once (group commit), then resolves each job's future. A durable
 write (feedback) is acknowledged only when its future resolves, which is
 after the commit. Fire-and-forget writes (search, click and view events) wait
 in the same queue, so they reach the disk within ``max_delay`` seconds, and
-``close()`` flushes whatever is left before the process exits.
+``close()`` flushes whatever is left before the process exits. Batches
+that only hold events commit without waiting for the disk (they survive a
+process crash, not a power cut); a batch holding anything acknowledged to a
+caller waits for the disk before the caller hears back.
 """
 
 from __future__ import annotations
@@ -24,8 +27,17 @@ _STOP = object()
 
 
 class Writer:
-    def __init__(self, connect: Callable[[], Any], max_delay: float = 0.2, max_batch: int = 1000) -> None:
+    def __init__(
+        self,
+        connect: Callable[[], Any],
+        max_delay: float = 0.2,
+        max_batch: int = 1000,
+        durability: Callable[[Any, bool], None] | None = None,
+    ) -> None:
         self._connect = connect
+        # Called before each batch with whether anyone waits on it: a batch of events only
+        # may commit without waiting for the disk; one holding feedback must not.
+        self._durability = durability
         self._queue: queue.Queue[Any] = queue.Queue()
         self._max_delay = max_delay
         self._max_batch = max_batch
@@ -108,6 +120,8 @@ class Writer:
 
     def _run_batch(self, conn: Any, batch: list[tuple[Job, Future[Any] | None]]) -> None:
         results: list[tuple[Future[Any] | None, Any]] = []
+        if self._durability is not None:
+            self._durability(conn, any(future is not None for _, future in batch))
         try:
             for job, future in batch:
                 results.append((future, job(conn)))
