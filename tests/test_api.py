@@ -105,3 +105,18 @@ def test_errors_never_show_a_traceback(client) -> None:
     ]:
         assert response.status_code < 500
         assert "Traceback" not in response.text
+
+
+def test_german_readers_get_german_page_furniture(client) -> None:
+    article = client.get("/articles/sign-in", params={"locale": "de-DE"}).text
+    assert 'lang="de-DE"' in article and "War diese Information hilfreich?" in article
+    assert "Was hat Ihre Erfahrung beeinflusst?" in article and "Zu technisch" in article
+    fallback = client.get("/articles/voicemail-setup", headers={"Accept-Language": "de"}).text
+    assert "War diese Information hilfreich?" in fallback  # German furniture ...
+    assert '<div class="body" lang="en-US">' in fallback  # ... around the English article it falls back to
+    home = client.get("/", headers={"Accept-Language": "de-DE"}).text
+    assert "Wie können wir helfen?" in home
+    english = client.get("/articles/sign-in").text
+    assert "Was this information helpful?" in english and "War diese" not in english
+    missing = client.get("/nope", headers={"Accept-Language": "de"})
+    assert missing.status_code == 404 and "Diese Seite wurde nicht gefunden" in missing.text

@@ -67,7 +67,7 @@
         })
         .then(function () {
           details.hidden = true;
-          thanks.textContent = "Thank you for your feedback!";
+          thanks.textContent = thanks.getAttribute("data-thanks") || "Thank you for your feedback!";
           thanks.hidden = false;
           thanks.setAttribute("tabindex", "-1");
           thanks.focus();

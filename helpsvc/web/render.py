@@ -12,7 +12,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
+from ..content import LOCALE_RE
 from ..errors import HelpError, TooManyRequests
+from ..i18n import UI_LOCALES, translator
+from ..search import negotiate_locale
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +29,32 @@ def is_api(request: Request) -> bool:
     return path.startswith("/api/") or path.endswith(".json") or path in {"/healthz", "/readyz"}
 
 
+def ui_locale(request: Request, data: dict[str, Any], default: str) -> str:
+    """The language of the page furniture: what the reader asked for, else the page's own language.
+
+    A German reader whose article exists only in English still gets German
+    buttons and headings around it; the article body says lang="en-US".
+    """
+    asked = request.query_params.get("locale", "")
+    if LOCALE_RE.match(asked):
+        return asked
+    negotiated = negotiate_locale(request.headers.get("accept-language"), UI_LOCALES)
+    if negotiated:
+        return negotiated
+    for hint in ((data.get("article") or {}).get("locale"), (data.get("result") or {}).get("locale"), data.get("locale")):
+        if isinstance(hint, str) and hint:
+            return hint
+    return default
+
+
 def page(request: Request, template: str, data: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
     services = request.app.state.services
+    locale = ui_locale(request, data, services.settings.default_locale)
     context = {
         "site_name": services.settings.site_name,
         "locales": services.settings.locales,
+        "ui_locale": locale,
+        "_": translator(locale),
         **data,
     }
     return templates.TemplateResponse(request, template, context, status_code=status, headers=headers)
