@@ -6,17 +6,17 @@
   and ``MultifieldParser(["title", "headings", "body"], schema, group=OrGroup)``
   on the raw user text, searched with Whoosh's default BM25F. ``group`` may be
   ``OrGroup.factory(0.9)`` to measure that trap.
-* ``Fts5``: one SQLite FTS5 table (title, headings, body) with
-  ``tokenize='porter unicode61'``, ranked by ``bm25()``; the user's words become
-  an OR of quoted terms (an OR query, like the naive Whoosh one).
+* ``Fts5``: the SQLite FTS5 baseline of ``make eval`` (``eval/fts5.py``): one
+  table (title, body) with ``tokenize='porter unicode61'``, ranked by ``bm25()``;
+  the user's words become an OR of quoted terms, so both measurements compare
+  against the same thing.
 
 Neither is part of helpsvc: they exist only to give the figures a baseline.
 """
 
 from __future__ import annotations
 
-import re
-import sqlite3
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 
-from .corpus import Corpus
+from .corpus import REPO, Corpus
 
 FIELDS = ["title", "headings", "body"]
 
@@ -61,37 +61,19 @@ class NaiveWhoosh:
 
 
 class Fts5:
-    def __init__(self, corpus: Corpus, weights: tuple[float, float, float] = (3.0, 1.5, 1.0)) -> None:
-        started = time.perf_counter()
-        self.db = sqlite3.connect(":memory:")
-        self.db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(title, headings, body, path UNINDEXED, noindex UNINDEXED, "
-            "tokenize='porter unicode61')"
-        )
-        self.db.executemany(
-            "INSERT INTO docs(title, headings, body, path, noindex) VALUES (?, ?, ?, ?, ?)",
-            ((d.title, d.headings, d.body, d.path, int(d.noindex)) for d in corpus.docs),
-        )
-        self.db.commit()
-        self.weights = weights
-        self.sql = (
-            "SELECT path FROM docs WHERE docs MATCH ? AND noindex = 0 "
-            f"ORDER BY bm25(docs, {weights[0]}, {weights[1]}, {weights[2]}) LIMIT ?"
-        )
-        self.build_seconds = time.perf_counter() - started
+    """The same FTS5 baseline `make eval` uses (eval/fts5.py), over the bench corpus's text."""
 
-    @staticmethod
-    def match_expression(text: str) -> str | None:
-        words = list(dict.fromkeys(w.lower() for w in re.findall(r"\w+", text)))
-        if not words:
-            return None
-        return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+    def __init__(self, corpus: Corpus) -> None:
+        sys.path.insert(0, str(REPO / "eval"))
+        try:
+            from fts5 import Fts5Baseline  # type: ignore[import-not-found]
+        finally:
+            sys.path.remove(str(REPO / "eval"))
+        self.base = Fts5Baseline((d.title, d.body, d.path, d.noindex) for d in corpus.docs)
+        self.build_seconds = self.base.seconds
 
     def search(self, text: str, limit: int = 10) -> list[str]:
-        expr = self.match_expression(text[:1000])
-        if expr is None:
-            return []
-        return [row[0] for row in self.db.execute(self.sql, (expr, limit))]
+        return self.base.search(text, limit)
 
     def close(self) -> None:
-        self.db.close()
+        self.base.close()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import re
 import sqlite3
 import statistics
 import sys
@@ -32,6 +31,7 @@ from helpsvc.index import build_index, current_build_id
 from helpsvc.search import SearchService
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fts5 import WEIGHTS as FTS_WEIGHTS, Fts5Baseline  # noqa: E402
 from querysets import DocFreq, misspell, short_query  # noqa: E402
 
 EVAL_FILE = "eval/known_item_dev.jsonl"
@@ -39,7 +39,6 @@ CORPUS = "corpus"
 ALL_SETS = ("long", "short", "misspelled")
 K = 10
 DEEP = 100  # how far down a miss is looked for, to report its rank (not timed)
-FTS_WEIGHTS = (3.0, 1.0)  # bm25() weights for (title, body); our title field boost is 3.0
 RESULTS = Path(__file__).resolve().parent / "results" / "known_item.json"
 
 GOALS = {"long": 1.10, "short": 1.15, "misspelled": 1.15}
@@ -111,46 +110,18 @@ def clean_text(text: str) -> str:
 
 
 class Fts5:
-    """The baseline: one FTS5 table (title, body) with the porter tokenizer, ranked by bm25()."""
+    """The shared baseline (eval/fts5.py) over this run's article text."""
 
     def __init__(self, corpus: Corpus, weights: tuple[float, float] = FTS_WEIGHTS) -> None:
-        started = time.perf_counter()
-        self.db = sqlite3.connect(":memory:")
-        self.db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(title, body, path UNINDEXED, noindex UNINDEXED, "
-            "tokenize='porter unicode61')"
+        self.base = Fts5Baseline(
+            ((a.title, corpus.texts[p], p, a.noindex) for p, a in corpus.articles.items()), weights
         )
-        # NOINDEX articles are indexed (so term statistics match ours, which indexes them
-        # too) and filtered out at query time, as our search does.
-        self.db.executemany(
-            "INSERT INTO docs(title, body, path, noindex) VALUES (?, ?, ?, ?)",
-            (
-                (a.title, corpus.texts[p], p, int(a.noindex))
-                for p, a in corpus.articles.items()
-            ),
-        )
-        self.db.commit()
         self.weights = weights
-        self.sql = (
-            f"SELECT path FROM docs WHERE docs MATCH ? AND noindex = 0 "
-            f"ORDER BY bm25(docs, {weights[0]}, {weights[1]}) LIMIT ?"
-        )
-        self.seconds = time.perf_counter() - started
-
-    @staticmethod
-    def match_expression(text: str) -> str | None:
-        """The user's words as an OR of quoted terms: no text can be read as FTS5 syntax."""
-        words = list(dict.fromkeys(w.lower() for w in re.findall(r"\w+", text)))
-        if not words:
-            return None
-        return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        self.seconds = self.base.seconds
 
     def search(self, text: str, limit: int = K) -> list[list[str]]:
         """Per hit, a list of the paths it stands for (always one here)."""
-        expr = self.match_expression(clean_text(text))
-        if expr is None:
-            return []
-        return [[row[0]] for row in self.db.execute(self.sql, (expr, limit))]
+        return [[path] for path in self.base.search(clean_text(text), limit)]
 
 
 class Ours:

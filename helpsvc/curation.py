@@ -99,15 +99,28 @@ class Pins:
         return self.pins.get(words(query))
 
 
-def add_synonym_group(path: Path, terms: list[str]) -> None:
-    """Appends a group to a synonym file (used when a writer accepts a suggested synonym)."""
+def synonym_terms(path: Path) -> list[set[str]]:
+    """The groups of a synonym file as sets of normalised terms ("sign in"), for comparing with queries."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [{" ".join(term) for term in group} for group in Synonyms.parse(text).groups]
+
+
+def add_synonym_group(path: Path, terms: list[str], comment: str = "") -> None:
+    """Appends a group to a synonym file (a writer accepting a suggested synonym); raises OSError."""
     clean = [" ".join(words(t)) for t in terms]
     clean = [t for t in dict.fromkeys(clean) if t]
     if len(clean) < 2:
         raise ValueError("a synonym group needs at least two different terms")
     path.parent.mkdir(parents=True, exist_ok=True)
+    needs_newline = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
+    lines = ["\n" if needs_newline else "", f"# {comment}\n" if comment else "", " = ".join(clean) + "\n"]
     with path.open("a", encoding="utf-8") as handle:
-        handle.write(" = ".join(clean) + "\n")
+        handle.write("".join(lines))
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 class Curation:

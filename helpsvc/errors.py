@@ -39,10 +39,6 @@ class NotFoundError(HelpError):
     status = 404
 
 
-class MethodNotAllowed(HelpError):
-    status = 405
-
-
 class PayloadTooLarge(HelpError):
     status = 413
 

@@ -260,7 +260,6 @@ class IndexState:
             for context in entry["contexts"]:
                 self.contexts.setdefault(context.lower(), {}).setdefault(entry["locale"], entry["id"])
         self._visible: dict[tuple[Any, ...], frozenset[int]] = {}
-        self.lock = threading.Lock()
 
     def close(self) -> None:
         self.searcher.close()

@@ -64,7 +64,6 @@ class Services:
         # cache never holds what a reader typed, only what we would store anyway.
         self._scrub_key = secrets.token_bytes(32)
         self._scrubbed: OrderedDict[bytes, str | None] = OrderedDict()
-        self.scrub_failures = 0
         self.orgs = OrgPolicies(self.store, Path(settings.org_policy_file) if settings.org_policy_file else None)
         self.maintenance: Maintenance | None = None
         self.limits = RateLimits({
@@ -110,10 +109,15 @@ class Services:
 
     # -- abuse
 
+    @staticmethod
+    def _address(request: Request) -> str:
+        """The client's address: only ever hashed (visitor) or hashed in memory (rate limits), never kept."""
+        return request.client.host if request.client else ""
+
     def guard(self, request: Request, kind: str) -> None:
         """Refuses with 429 when this address sent too many requests of this kind in the last minute."""
         try:
-            self.limits.check(kind, request.client.host if request.client else "")
+            self.limits.check(kind, self._address(request))
         except TooManyRequests:
             self.spam.count(f"rate_limit_{kind}")
             raise
@@ -132,8 +136,7 @@ class Services:
     # -- who is asking, coarsely
 
     def visitor(self, request: Request) -> str:
-        address = request.client.host if request.client else ""
-        return self.visitors.visitor(address, request.headers.get("user-agent", ""))
+        return self.visitors.visitor(self._address(request), request.headers.get("user-agent", ""))
 
     def client_of(self, request: Request, given: Any = None, locale: str | None = None) -> Any:
         return coarse_client(given, request.headers.get("user-agent", ""), locale)
@@ -144,7 +147,6 @@ class Services:
         """Scrubbed text, or (None, True) if scrubbing failed and the text was dropped."""
         result, dropped = scrub_or_drop(text, self.scrub)
         if dropped:
-            self.scrub_failures += 1
             SCRUB_FAILURES.inc()
         return result, dropped
 
@@ -232,7 +234,6 @@ class Services:
         try:
             return self.scrub(text)
         except Exception:
-            self.scrub_failures += 1
             SCRUB_FAILURES.inc()
             raise
 

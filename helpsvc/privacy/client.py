@@ -11,7 +11,6 @@ from ..store.records import Client
 
 _NAME_RE = re.compile(r"[^A-Za-z0-9 ._-]+")
 _MAJOR_RE = re.compile(r"^\s*v?(\d{1,4})")
-OS_FAMILIES = ("windows", "macos", "linux", "ios", "android", "chromeos")
 _OS_PATTERNS = (
     ("ios", re.compile(r"iphone|ipad|ios", re.I)),
     ("android", re.compile(r"android", re.I)),

@@ -10,11 +10,11 @@ dismisses it; either way it leaves the list.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
 from ..content import LOCALE_RE
+from ..curation import add_synonym_group, synonym_terms, words
 from ..errors import BadRequest, ServiceUnavailable
 from .base import Column, Filters, Report, ReportContext, Table, ratio
 
@@ -28,23 +28,6 @@ def synonym_file(folder: Path, locale: str) -> Path:
     return folder / f"{locale}.txt"
 
 
-def synonym_groups(path: Path) -> list[set[str]]:
-    """The groups in a synonym file: one group per line, terms separated by '='."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    groups = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        terms = {t.strip().lower() for t in line.split("=") if t.strip()}
-        if len(terms) > 1:
-            groups.append(terms)
-    return groups
-
-
 def usable_term(term: str) -> bool:
     """A term that can go into the synonym file: no placeholder left by the scrubber, no syntax characters."""
     return bool(term) and len(term) <= 100 and "{{" not in term and not any(c in term for c in "=#\n\r")
@@ -55,12 +38,9 @@ def append_synonym(path: Path, first: str, second: str, when: dt.date) -> None:
     if not (usable_term(first) and usable_term(second)):
         raise BadRequest("these queries cannot be synonyms (they hold a placeholder or a '=' or '#')")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        needs_newline = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(("\n" if needs_newline else "") + f"# accepted from search reformulations on {when.isoformat()}\n{first} = {second}\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        add_synonym_group(path, [first, second], comment=f"accepted from search reformulations on {when.isoformat()}")
+    except ValueError:
+        raise BadRequest("'from_query' and 'to_query' must be two different queries") from None
     except OSError as exc:
         raise ServiceUnavailable(f"the synonym list {path.name} could not be written: {exc.strerror}") from None
 
@@ -77,8 +57,9 @@ def suggestions(ctx: ReportContext, f: Filters) -> list[dict[str, Any]]:
         if not (usable_term(first) and usable_term(second)) or not LOCALE_RE.match(locale):
             continue
         if locale not in groups:
-            groups[locale] = synonym_groups(synonym_file(ctx.synonyms_dir, locale))
-        if any(first in g and second in g for g in groups[locale]):
+            groups[locale] = synonym_terms(synonym_file(ctx.synonyms_dir, locale))
+        a, b = " ".join(words(first)), " ".join(words(second))
+        if any(a in g and b in g for g in groups[locale]):
             continue
         rows.append({**pair, "from_zero_rate": ratio(pair["from_zero"], pair["transitions"])})
     return rows

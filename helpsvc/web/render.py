@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -88,7 +87,3 @@ def error_response(request: Request, exc: Exception) -> Response:
         return page(request, "error.html", {"status": status, "message": message, "query": ""}, status=status, headers=headers)
     except Exception:  # the error page itself failed: fall back to plain text
         return HTMLResponse(f"<!doctype html><title>Error {status}</title><p>{status}</p>", status_code=status, headers=headers)
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
