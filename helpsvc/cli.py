@@ -69,10 +69,15 @@ def cli() -> None:
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder (default indexes/).")
 @click.option("--db", help="Database file or URL (default sqlite:///var/helpsvc.db).")
 @click.option("--workers", type=int, default=1, show_default=True, help="Worker processes, each with its own searcher.")
-def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | None, workers: int) -> None:
+@click.option("--inline-scrubber", is_flag=True,
+              help="Scrub inside each worker instead of in one shared scrubber process (about 170 MB more per worker).")
+def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | None, workers: int, inline_scrubber: bool) -> None:
     """Serve the help site and its JSON API with uvicorn.
 
-    Example: helpsvc serve --port 8080 --db var/help.db
+    Reader text is scrubbed in one scrubber process that serve starts first,
+    shares between the workers and restarts if it dies (see docs/deploy.md).
+
+    Example: helpsvc serve --port 8080 --db var/help.db --workers 2
     """
     import logging.config
     import os
@@ -97,23 +102,43 @@ def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | 
         metrics_dir = None
     log_config = logs.config(settings.log_json)
     logging.config.dictConfig(log_config)
+    sidecar = None if inline_scrubber else _start_scrubber()
+    # Set either way, so a socket inherited from the caller's environment never decides.
+    os.environ["HELPSVC_SCRUBBER_SOCKET"] = "" if sidecar is None else str(sidecar.socket_path)
     click.echo(f"Serving {settings.site_name} on http://{settings.host}:{settings.port}/", err=True)
-    uvicorn.run(
-        "helpsvc.web.asgi:app",
-        factory=False,
-        host=settings.host,
-        port=settings.port,
-        workers=workers,
-        # Access logs carry client addresses; we never write them.
-        access_log=False,
-        log_config=log_config,
-        server_header=False,
-        proxy_headers=False,
-        http="httptools",
-        loop="uvloop",
-    )
-    if metrics_dir:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+    try:
+        uvicorn.run(
+            "helpsvc.web.asgi:app",
+            factory=False,
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            # Access logs carry client addresses; we never write them.
+            access_log=False,
+            log_config=log_config,
+            server_header=False,
+            proxy_headers=False,
+            http="httptools",
+            loop="uvloop",
+        )
+    finally:
+        # After uvicorn: workers finishing their last requests still scrub through it.
+        if sidecar is not None:
+            sidecar.stop()
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _start_scrubber() -> Any:
+    """The node's scrubber process, answering before any worker starts."""
+    from .privacy.supervisor import ScrubberSidecar, SidecarError
+
+    sidecar = ScrubberSidecar()
+    try:
+        sidecar.start()
+    except SidecarError as exc:
+        raise click.ClickException(f"{exc} (helpsvc serve --inline-scrubber runs without it)") from None
+    return sidecar
 
 
 @cli.command()

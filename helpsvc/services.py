@@ -40,7 +40,13 @@ def _lower_outside_placeholders(text: str) -> str:
     return "".join(part if _PLACEHOLDER_RE.fullmatch(part) else part.lower() for part in _PLACEHOLDER_RE.split(text))
 
 
-def default_scrubber() -> Any:
+def default_scrubber(settings: Settings | None = None) -> Any:
+    """The node's scrubber process when ``scrubber_socket`` names one, else the in-process scrubber."""
+    if settings is not None and settings.scrubber_socket:
+        # Only the client: scrubadub and the name lists stay in the scrubber process.
+        from .privacy.remote import RemoteScrubber
+
+        return RemoteScrubber(settings.scrubber_socket, settings.scrubber_timeout_seconds)
     from .privacy import scrub  # the scrubber loads name lists: import it once, here
 
     return scrub
@@ -58,7 +64,7 @@ class Services:
             content_dir=settings.content_dir,
             learning=self.learning,
         )
-        self.scrub = scrub or default_scrubber()
+        self.scrub = scrub or default_scrubber(settings)
         self.visitors = VisitorHasher(self.store, site=settings.site_name)
         # Scrubbed queries are cached under a keyed hash of the raw text, so the
         # cache never holds what a reader typed, only what we would store anyway.

@@ -71,6 +71,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("password_memory_kib", 65536, "Argon2id memory per staff password hash, in KiB.", int),
     Setting("org_policy_file", "", "TOML or JSON file of organisation policies (feedback, search logging); empty for none.", str),
     Setting("rollup_interval_seconds", 300.0, "How often the server updates report rollups and purges expired data; 0 turns the job off.", float),
+    Setting("scrubber_socket", "", "Unix socket of the node's scrubber process (helpsvc serve starts one and sets this for its workers); empty scrubs inside each process.", str),
+    Setting("scrubber_timeout_seconds", 5.0, "How long a worker waits for the scrubber process before it drops the text it could not scrub.", float),
 )
 
 
@@ -106,6 +108,8 @@ class Settings:
     password_memory_kib: int = 65536
     org_policy_file: str = ""
     rollup_interval_seconds: float = 300.0
+    scrubber_socket: str = ""
+    scrubber_timeout_seconds: float = 5.0
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 
 from .address import AddressDetector
 from .contact import EmailDetector, HandleDetector, PhoneDetector, UrlDetector
+from .errors import ScrubError
 from .identity import AccountDetector, BirthDateDetector, MeetingDetector, NationalIdDetector, PaymentDetector
 from .lexicon import LexiconError, fold, load_lexicon
 from .names import NameDetector
@@ -33,10 +34,6 @@ _WIDTH_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
     for cp in range(0x80, 0x10000)
     if unicodedata.category(chr(cp)) == "Nd"
 }
-
-
-class ScrubError(Exception):
-    """Scrubbing failed; the caller must drop the text (fail closed)."""
 
 
 class Scrubber:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -12,7 +13,7 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready to serve: an index build is loaded and the store answers."""
+    """Ready to serve: an index build is loaded and the store answers; also says how text is scrubbed."""
     services = request.app.state.services
     checks: dict[str, str] = {}
     try:
@@ -24,6 +25,10 @@ async def readyz(request: Request) -> Response:
         checks["store"] = "ok"
     except Exception as exc:
         checks["store"] = f"unavailable: {type(exc).__name__}"
+    # Informative only: while the scrubber process is down (or restarting) comments and
+    # queries are dropped, but reading and voting still work, so the node stays ready.
+    state = getattr(services.scrub, "state", None)
+    checks["scrubber"] = await run_in_threadpool(state) if callable(state) else "in-process"
     ready = not checks["index"].startswith("unavailable") and checks["store"] == "ok"
     return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
 
