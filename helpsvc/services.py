@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import hmac
 import logging
 import re
 import secrets
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,22 @@ def default_scrubber(settings: Settings | None = None) -> Any:
     return scrub
 
 
+class HourClock:
+    """The UTC day and hour events are stamped with, formatted once per hour rather than per event."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+        self._stamp = ("", "")
+
+    def now(self) -> tuple[str, str]:
+        moment = time.time()
+        if moment >= self._until:
+            current = dt.datetime.fromtimestamp(moment, dt.timezone.utc)
+            self._stamp = (current.date().isoformat(), hour_of(current))
+            self._until = (moment // 3600 + 1) * 3600  # the next full hour, when both may change
+        return self._stamp
+
+
 class Services:
     def __init__(self, settings: Settings, store: SQLStore | None = None, scrub: Any = None) -> None:
         self.settings = settings
@@ -79,6 +95,7 @@ class Services:
         })
         self.stamp = FormStamp(secret_key(settings), settings.feedback_min_seconds)
         self.spam = SpamCounter()
+        self._clock = HourClock()
 
     def start(self) -> None:
         try:
@@ -160,7 +177,7 @@ class Services:
         normalised = normalise_query(query)[:500]
         if not normalised:
             return None
-        key = hmac.new(self._scrub_key, normalised.encode("utf-8"), hashlib.sha256).digest()
+        key = hmac.digest(self._scrub_key, normalised.encode("utf-8"), "sha256")
         if key in self._scrubbed:
             self._scrubbed.move_to_end(key)
             return self._scrubbed[key]
@@ -175,27 +192,29 @@ class Services:
 
     # -- events
 
-    def _event(self, request: Request, kind: str, **fields: Any) -> Event:
-        now = dt.datetime.now(dt.timezone.utc)
+    def _event(self, request: Request, kind: str, org: str | None = None, **fields: Any) -> Event:
+        day, hour = self._clock.now()
         return Event(
             kind=kind,
             visitor=self.visitor(request),
-            day=now.date().isoformat(),
-            hour=hour_of(now),
+            day=day,
+            hour=hour,
             client=self.client_of(request, None, fields.get("locale")),
-            org=self.org_of(request),
+            org=self.org_of(request) if org is None else org,
             **fields,
         )
 
-    def record_search(self, request: Request, result: SearchResult) -> str | None:
+    def record_search(self, request: Request, result: SearchResult, org: str | None = None) -> str | None:
         """Logs a search and returns its id, or None when the reader's organisation turned search logging off."""
-        if not self.orgs.policy(self.org_of(request)).search_logging:
+        org = self.org_of(request) if org is None else org
+        if not self.orgs.policy(org).search_logging:
             return None
         search_id = secrets.token_hex(8)
         self.store.add_event(
             self._event(
                 request,
                 "search",
+                org,
                 locale=result.locale,
                 query=self.scrub_query(result.query),
                 product=result.product or "",
@@ -210,8 +229,8 @@ class Services:
     def record_click(self, request: Request, search_id: str, article_id: str, rank: int, locale: str) -> None:
         self.store.add_event(self._event(request, "click", search_id=search_id, article_id=article_id, rank=rank, locale=locale))
 
-    def record_view(self, request: Request, view: ArticleView) -> None:
-        self.store.add_event(self._event(request, "view", article_id=view.id, locale=view.locale))
+    def record_view(self, request: Request, view: ArticleView, org: str | None = None) -> None:
+        self.store.add_event(self._event(request, "view", org, article_id=view.id, locale=view.locale))
 
     # -- feedback
 

@@ -10,7 +10,6 @@ anything, so yesterday's visitors can never be linked to today's.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import logging
 import secrets
@@ -53,7 +52,7 @@ class VisitorHasher:
         """A pseudonymous id for one visitor on one UTC day; the inputs are not kept."""
         day = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).date().isoformat()
         message = b"\x1f".join([address.encode("utf-8", "replace"), user_agent.encode("utf-8", "replace"), self._site])
-        return hmac.new(self._salt(day), message, hashlib.sha256).hexdigest()[:32]
+        return hmac.digest(self._salt(day), message, "sha256").hex()[:32]
 
     def forget(self) -> None:
         """Drops cached salts, e.g. after the store deleted old ones."""

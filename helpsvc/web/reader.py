@@ -7,6 +7,7 @@ read the same data.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +20,12 @@ from ..metrics import SEARCHES, ZERO_RESULTS
 from ..search import MAX_PAGE, NotFound
 from .params import filter_param, int_param, request_locale, text_param
 from .render import api, page
+
+
+@functools.lru_cache(maxsize=16384)
+def _quoted_id(article_id: str) -> str:
+    """An article id as a query value (ids repeat on every result page: quote each once)."""
+    return quote(article_id, safe="/")
 
 
 def _services(request: Request) -> Any:
@@ -69,15 +76,15 @@ def search_data(request: Request) -> dict[str, Any]:
         SEARCHES.inc()
         if result.total == 0:
             ZERO_RESULTS.inc()
-    search_id = services.record_search(request, result) if result.query else None
+    org = services.org_of(request)
+    search_id = services.record_search(request, result, org) if result.query else None
     data = result.as_json()
     data["search_id"] = search_id
     if search_id:
         # The org travels on the result link, so the article it leads to keeps the org's policy.
-        org = services.org_of(request)
         carried = f"&org={quote(org)}" if org else ""
         for rank, hit in enumerate(data["hits"], start=(page_number - 1) * per_page + 1):
-            hit["click_url"] = f"/go/{search_id}?a={quote(hit['id'], safe='/')}&r={rank}&locale={hit['locale']}{carried}"
+            hit["click_url"] = f"/go/{search_id}?a={_quoted_id(hit['id'])}&r={rank}&locale={hit['locale']}{carried}"
     data["popular"] = services.popular(locale) if result.total == 0 else []
     return data
 
