@@ -186,6 +186,7 @@ def http_scenarios(args: argparse.Namespace, sets: QuerySets, corpus_dir: Path, 
         server.get(search_path("zzbenchwarmup"))
         search_requests += 1
         out["rss_start"] = server.rss_mb()  # the index loaded, one search made, nothing cached yet
+        out["scrubber_rss_start"] = server.scrubber_rss_mb()
 
         def go(name: str, mode: str, paths: list[str] | None = None, weights: list[float] | None = None,
                bodies: list[str] | None = None, warmup: float = 0.0) -> loadgen.Result:
@@ -234,6 +235,7 @@ def http_scenarios(args: argparse.Namespace, sets: QuerySets, corpus_dir: Path, 
                                     "all_logged": logged >= search_requests}
             log(f"  search events logged: {logged} for {search_requests} completed search requests")
             out["rss_after_search"] = server.rss_mb()
+            out["scrubber_rss_after_search"] = server.scrubber_rss_mb()
         if "article" in wanted:
             go("article", "cycle", sets.article_urls, warmup=2)
         if "feedback" in wanted:
@@ -256,6 +258,7 @@ def http_scenarios(args: argparse.Namespace, sets: QuerySets, corpus_dir: Path, 
                 f"feedback table; statuses {r.statuses}")
         go("hello-end", "fixed", ["/healthz"])
         out["rss_end"] = server.rss_mb()
+        out["scrubber_rss_end"] = server.scrubber_rss_mb()
     finally:
         server.stop()
     return out
@@ -365,6 +368,13 @@ def build_report(res: dict[str, Any]) -> tuple[list[list[str]], list[dict[str, A
                    f"just after start (index loaded) {start:,.0f} MB; at the end {end:,.0f} MB", "", "", ""]
             goal("memory: RSS per worker ≤ 150 MB", worst, "≤", GOALS["rss_mb"], row)
             rows.append(row)
+            scrubber = http.get("scrubber_rss_after_search") or http.get("scrubber_rss_end")
+            if scrubber:
+                start = (http.get("scrubber_rss_start") or scrubber)["rss_mb"]
+                end = (http.get("scrubber_rss_end") or scrubber)["rss_mb"]
+                rows.append(["resident memory of the scrubber process (one per node, shared by the workers)",
+                             f"{scrubber['rss_mb']:,.0f} MB (peak {scrubber['peak_rss_mb']:,.0f} MB)",
+                             f"just after start {start:,.0f} MB; at the end {end:,.0f} MB", "", "", ""])
 
     search = res.get("search")
     if search:

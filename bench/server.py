@@ -139,6 +139,19 @@ class Server:
             out.append({"pid": pid, "rss_mb": status.get("VmRSS", 0) / 1024, "peak_rss_mb": status.get("VmHWM", 0) / 1024})
         return out
 
+    def scrubber_pid(self) -> int | None:
+        """The node's scrubber process, a child of ``helpsvc serve`` (none with --inline-scrubber)."""
+        assert self.proc is not None
+        return next((pid for pid in _all_children(self.proc.pid) if _is_scrubber(pid)), None)
+
+    def scrubber_rss_mb(self) -> dict[str, float] | None:
+        """Memory of the scrubber process, reported apart from the workers': there is one per node."""
+        pid = self.scrubber_pid()
+        if pid is None:
+            return None
+        status = _proc_status(pid)
+        return {"pid": pid, "rss_mb": status.get("VmRSS", 0) / 1024, "peak_rss_mb": status.get("VmHWM", 0) / 1024}
+
     def cpu_seconds(self) -> dict[int, float]:
         """CPU time (user + system) each worker has used so far, from /proc/PID/stat."""
         tick = os.sysconf("SC_CLK_TCK")
@@ -175,6 +188,17 @@ def _proc_status(pid: int) -> dict[str, int]:
 
 
 def _children(pid: int) -> list[int]:
+    found = [c for c in _all_children(pid) if not _is_scrubber(c)]
+    # uvicorn's workers are multiprocessing "spawn" children; its resource tracker is not a worker.
+    workers = [c for c in found if "spawn_main" in _cmdline(c)]
+    return workers or [c for c in found if "resource_tracker" not in _cmdline(c)]
+
+
+def _is_scrubber(pid: int) -> bool:
+    return "helpsvc.privacy.sidecar" in _cmdline(pid)
+
+
+def _all_children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -187,9 +211,7 @@ def _children(pid: int) -> list[int]:
         fields = stat.rsplit(")", 1)[1].split()
         if int(fields[1]) == pid:
             found.append(int(entry.name))
-    # uvicorn's workers are multiprocessing "spawn" children; its resource tracker is not a worker.
-    workers = [c for c in found if "spawn_main" in _cmdline(c)]
-    return workers or [c for c in found if "resource_tracker" not in _cmdline(c)]
+    return found
 
 
 def _cmdline(pid: int) -> str:
