@@ -28,6 +28,7 @@ from .privacy.visitor import VisitorHasher
 from .query import normalise_query
 from .search import ArticleView, SearchResult, SearchService
 from .settings import Settings
+from .pagecache import PageCache
 from .store import Event, SQLStore, hour_of, open_store
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ class Services:
         self.stamp = FormStamp(secret_key(settings), settings.feedback_min_seconds)
         self.spam = SpamCounter()
         self._clock = HourClock()
+        self.pages = PageCache()
 
     def start(self) -> None:
         try:
@@ -262,8 +264,11 @@ class Services:
             SCRUB_FAILURES.inc()
             raise
 
-    def feedback_form(self, view: ArticleView, org: str = "") -> dict[str, Any] | None:
-        """What the feedback widget needs, or None when the reader's organisation turned feedback off."""
+    def feedback_form(self, view: ArticleView, org: str = "", stamp: str | None = None) -> dict[str, Any] | None:
+        """What the feedback widget needs, or None when the reader's organisation turned feedback off.
+
+        ``stamp`` replaces a fresh form stamp, for pages rendered once and served many times.
+        """
         if not self.orgs.policy(org).feedback:
             return None
         return {
@@ -273,7 +278,7 @@ class Services:
             "yes_reasons": YES_REASONS,
             "no_reasons": NO_REASONS,
             "max_comment": 2000,
-            "stamp": self.stamp.make(),
+            "stamp": self.stamp.make() if stamp is None else stamp,
         }
 
     # -- listings

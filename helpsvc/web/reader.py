@@ -12,14 +12,14 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..content import article_url
 from ..errors import NotFoundError
 from ..metrics import SEARCHES, ZERO_RESULTS
 from ..search import MAX_PAGE, NotFound
 from .params import filter_param, int_param, request_locale, text_param
-from .render import api, page
+from .render import api, page, ui_locale
 
 
 @functools.lru_cache(maxsize=16384)
@@ -105,23 +105,47 @@ async def search_api(request: Request) -> Response:
 # ---------------------------------------------------------------- articles
 
 
-def article_data(request: Request) -> dict[str, Any]:
+def article_data(request: Request, stamp: str | None = None) -> dict[str, Any]:
     services = _services(request)
     article_id = request.path_params["article_id"]
     try:
         view = services.search.article(article_id, _locale(request))
     except NotFound as exc:
         raise NotFoundError(str(exc)) from None
-    services.record_view(request, view)
+    org = services.org_of(request)
+    services.record_view(request, view, org)
     data = view.as_json()
     data["related"] = services.related(view)
-    data["feedback"] = services.feedback_form(view, services.org_of(request))
+    data["feedback"] = services.feedback_form(view, org, stamp)
     return data
 
 
 async def article_page(request: Request) -> Response:
-    data = article_data(request)
-    return page(request, "article.html", {"article": data, "query": ""})
+    """The article as HTML, from the page cache when this version was rendered before.
+
+    The cache key holds everything the page depends on: the build, the article
+    version the locale chain picked, the language of the page furniture and the
+    organisation. The view is still recorded on every request.
+    """
+    services = _services(request)
+    try:
+        view = services.search.article(request.path_params["article_id"], _locale(request), with_html=False)
+    except NotFound as exc:
+        raise NotFoundError(str(exc)) from None
+    org = services.org_of(request)
+    furniture = ui_locale(request, {"article": {"locale": view.locale}}, services.settings.default_locale)
+    key = (view.build_id, view.id, view.locale, furniture, org)
+    stamp = services.stamp.make()
+    cached = services.pages.get(key, stamp)
+    if cached is not None:
+        services.record_view(request, view, org)
+        return HTMLResponse(cached)
+
+    def render(placeholder: str) -> bytes:
+        data = article_data(request, stamp=placeholder)
+        return bytes(page(request, "article.html", {"article": data, "query": ""}).body)
+
+    return HTMLResponse(services.pages.get_or_render(key, stamp, render))
 
 
 async def article_api(request: Request) -> Response:
