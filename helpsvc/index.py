@@ -1,8 +1,10 @@
 """The Whoosh index: its schema, atomic builds, and the CURRENT pointer.
 
 A build is a self-contained folder ``<index_dir>/builds/<build-id>/`` holding the
-Whoosh files, ``catalog.json`` (article metadata for listings and lookups) and
-``build.json`` (what was built, when, and what was skipped). Only after a build
+Whoosh files, ``catalog.json`` (article metadata for listings and lookups),
+``docs.sqlite`` (what pages and snippets show), ``impacts/`` (every word's
+BM25F scores, see ``impacts.py``) and ``build.json`` (what was built, when, and
+what was skipped). Only after a build
 is complete and has been opened successfully does ``CURRENT`` switch to it, with
 an atomic rename, so no reader ever sees a half-built index.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -31,12 +34,16 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, TEXT, Schema
 
 from .content import Article, ContentError, LinkResolver, Rendered, Skipped, iter_markdown_files, load_collection, parse_article, render
 from .docstore import DocStore, DocStoreWriter
+from .impacts import FOLDER as IMPACTS_FOLDER, write_impacts
+from .scoring import weighting
+
+log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
 BUILDS = "builds"
 KEEP_BUILDS = 3
 # Bump when the schema or the build's files change: an update is then a full build.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each supported language gets its own text fields, analysed the way that
 # language is written: a German query is stemmed as German, an English one as
@@ -44,6 +51,8 @@ SCHEMA_VERSION = 3
 LANGUAGES: dict[str, str] = {"en": "", "de": "_de"}
 TEXT_FIELDS = ("title", "terms", "body")
 FIELD_BOOSTS = {"title": 3.0, "terms": 1.5, "body": 1.0}
+# The fields search scores words in: their impacts are computed with each build.
+SCORED_FIELDS = [name + suffix for suffix in LANGUAGES.values() for name in TEXT_FIELDS]
 # Whoosh-Reloaded's default token pattern counts "*" as a word character; ours
 # does not, so "**Delete**" (Markdown bold) is the word "delete".
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
@@ -214,7 +223,7 @@ def build_index(
         changed = _changed_paths(previous[1]["sources"], sources) if previous else None
         if previous and changed is not None and len(changed) <= max(20, len(sources) // 10):
             shutil.copytree(previous[0], target)
-            report = _update(content_dir, target, previous[1], sources, changed, default_locale, started)
+            report = _update(content_dir, target, previous[1], sources, changed, default_locale, started, progress)
         else:
             target.mkdir(parents=True)
             report = _full(content_dir, target, sources, default_locale, progress, started)
@@ -270,7 +279,7 @@ def _full(
         bar.update(1)
     bar.close()
     writer.commit()
-    return _finish(target, docs, catalog, skipped, content_dir, sources, started)
+    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress)
 
 
 def _update(
@@ -281,6 +290,7 @@ def _update(
     changed: set[str],
     default_locale: str,
     started: float,
+    progress: ProgressFactory | None,
 ) -> BuildReport:
     catalog: dict[str, dict[str, Any]] = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
     by_path = {entry["path"]: key for key, entry in catalog.items()}
@@ -318,7 +328,7 @@ def _update(
     writer.commit()
     if not catalog:
         raise IndexBuildError(f"no articles found under {content_dir}")
-    return _finish(target, docs, catalog, skipped, content_dir, sources, started)
+    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress)
 
 
 def _load_one(content_dir: Path, rel: str, default_locale: str) -> Article | Skipped:
@@ -363,9 +373,11 @@ def _finish(
     content_dir: Path,
     sources: dict[str, str],
     started: float,
+    progress: ProgressFactory | None,
 ) -> BuildReport:
     from .similarity import near_duplicate_groups
 
+    _impacts(target, progress)
     groups = near_duplicate_groups(docs.signatures())
     docs.close()
     inbound = Counter(path for entry in catalog.values() for path in entry.get("links", []) if path)
@@ -386,6 +398,15 @@ def _finish(
     meta = {**asdict(report), "schema": SCHEMA_VERSION, "content_root": str(content_dir.resolve()), "sources": sources}
     (target / "build.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return report
+
+
+def _impacts(target: Path, progress: ProgressFactory | None) -> None:
+    """Every word's scores for the new build; without them it still serves, computing scores as asked."""
+    try:
+        write_impacts(target, weighting(), SCORED_FIELDS, progress)
+    except ValueError as exc:  # postings laid out other than Whoosh 3 writes them
+        log.warning("build %s has no precomputed scores: %s", target.name, exc)
+        shutil.rmtree(target / IMPACTS_FOLDER, ignore_errors=True)
 
 
 def verify_build(folder: Path, expected: int | None = None) -> None:

@@ -7,6 +7,10 @@ this cache asks Whoosh once for a term's (document, score) pairs (the same
 BM25F numbers Whoosh's own matcher produces) and keeps them as arrays; a
 search then adds the arrays of its terms and takes the top documents with
 ``argpartition``. Results equal Whoosh's own ranking of the same OR query.
+
+Builds made since precomputed impacts exist (``impacts.py``) carry every
+word's vector already, memory-mapped; the cache then only computes phrases,
+and words of builds without impacts.
 """
 
 from __future__ import annotations
@@ -14,16 +18,25 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from .impacts import EMPTY, Impacts, Vector
+
+# The BM25F weights search uses; a build's impacts are computed with them and used only if they match.
+BM25_B = 0.75
+BM25_K1 = 1.2
 CACHE_TERMS = 50_000
 CACHE_BYTES = 24 * 1024 * 1024  # per worker: frequent words stay, the long tail is recomputed
-Vector = tuple[np.ndarray, np.ndarray]
-_EMPTY: Vector = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+_EMPTY: Vector = EMPTY
+
+
+def weighting() -> BM25F:
+    return BM25F(B=BM25_B, K1=BM25_K1)
 
 
 def _key(query: Query) -> tuple[object, ...]:
@@ -37,8 +50,11 @@ def _key(query: Query) -> tuple[object, ...]:
 class ScoreCache:
     """Per-build cache of term score vectors. Thread-safe; bounded in size."""
 
-    def __init__(self, searcher: Searcher, max_terms: int = CACHE_TERMS, max_bytes: int = CACHE_BYTES) -> None:
+    def __init__(
+        self, searcher: Searcher, max_terms: int = CACHE_TERMS, max_bytes: int = CACHE_BYTES, impacts: Impacts | None = None
+    ) -> None:
         self.searcher = searcher
+        self.impacts = impacts
         self.size = searcher.doc_count_all()
         self.max_terms = max_terms
         self.max_bytes = max_bytes
@@ -47,8 +63,18 @@ class ScoreCache:
         self._field_lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
+    @classmethod
+    def for_build(cls, searcher: Searcher, folder: Path) -> ScoreCache:
+        """A cache for the build in `folder`, reading its precomputed impacts if it has usable ones."""
+        return cls(searcher, impacts=Impacts.open(folder, searcher))
+
     def vector(self, query: Query) -> Vector:
         """Documents matching one Term or Phrase, and their unboosted scores."""
+        if self.impacts is not None and isinstance(query, Term):
+            # Mapped arrays: nothing to compute or to keep in the cache.
+            found = self.impacts.vector(query.fieldname, self.searcher.schema[query.fieldname].to_bytes(query.text))
+            if found is not None:
+                return found
         key = _key(query)
         with self._lock:
             found = self._vectors.get(key)
@@ -71,6 +97,14 @@ class ScoreCache:
                 _, (docs, values) = self._vectors.popitem(last=False)
                 self._bytes -= docs.nbytes + values.nbytes
         return vector
+
+    def close(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+            self._bytes = 0
+        if self.impacts is not None:
+            self.impacts.close()
+            self.impacts = None
 
     def _matcher_vector(self, query: Query) -> Vector:
         """Whoosh's own matcher, one posting at a time: exact for any query, but slow."""

@@ -245,7 +245,7 @@ class IndexState:
         self.group_array = np.full(self.searcher.doc_count_all(), -1, dtype=np.int32)
         for n, group in self.group_of.items():
             self.group_array[n] = group_numbers.setdefault(group, len(group_numbers))
-        self.scores = ScoreCache(self.searcher)
+        self.scores = ScoreCache.for_build(self.searcher, folder)
         self._masks: dict[Any, np.ndarray] = {}  # keyed by a visible set, or ("locale", locale)
         self.title_words: dict[str, frozenset[str]] = {
             key: frozenset(t.text for t in words_analyzer()(entry["title"])) for key, entry in self.catalog.items()
@@ -262,6 +262,7 @@ class IndexState:
         self._visible: dict[tuple[Any, ...], frozenset[int]] = {}
 
     def close(self) -> None:
+        self.scores.close()
         self.searcher.close()
         self.docs.close()
 
