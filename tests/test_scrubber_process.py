@@ -15,9 +15,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import CONTENT, shared_or_skip
+from conftest import CONTENT, Server, shared_or_skip
 
 from helpsvc.privacy import Scrubber, ScrubError
 from helpsvc.privacy.remote import RemoteScrubber, connect, key_path
@@ -353,3 +354,32 @@ def test_serve_with_inline_scrubber_starts_no_scrubber_process(server_factory, c
     status, feedback_id = _post_comment(server.port, COMMENT, 1)
     assert status == 201
     _assert_scrubbed(_stored(server.db_path)[feedback_id])
+
+
+class _OwnGroupServer(Server):
+    """A server in a process group of its own, so the test can signal the whole group as systemd and Ctrl-C do."""
+
+    def _spawn(self, log: Any) -> "subprocess.Popen[bytes]":
+        return subprocess.Popen(
+            [sys.executable, "-m", "helpsvc", "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
+            stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=str(self.log_path.parent), start_new_session=True,
+        )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_the_whole_group_stops_serve_and_its_scrubber_cleanly(
+    sig: signal.Signals, content_index: Path, tmp_path: Path
+) -> None:
+    server = _OwnGroupServer(tmp_path, content_index, NO_LIMITS, ["--workers", "2"]).start()
+    try:
+        assert server.proc is not None
+        (scrubber,) = _scrubber_pids(server.proc.pid)
+        _wait_until(lambda: _scrubber_state(server.port) == "ok", 30, "/readyz should report the scrubber")
+        os.killpg(server.proc.pid, sig)
+        server.proc.wait(30)
+        _wait_until(lambda: not _alive(scrubber), 10, "the scrubber process should exit with serve")
+    finally:
+        server.stop()
+    log = server.log_path.read_text(errors="replace")
+    # The scrubber waited for serve instead of dying first and being restarted in the middle of the shutdown.
+    assert "restarting it" not in log and "Traceback" not in log, log[-2000:]

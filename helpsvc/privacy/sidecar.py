@@ -1,9 +1,10 @@
 """The scrubber process: one per node, shared by every web worker.
 
-``helpsvc serve`` starts it (``helpsvc.privacy.supervisor``) before uvicorn and
-restarts it if it dies. It builds the one ``Scrubber`` of the node (scrubadub,
-the name lists), then answers requests from ``RemoteScrubber`` on a Unix socket
-that only this user can open, one thread per connection.
+``helpsvc serve`` starts it (``helpsvc.privacy.supervisor``) before uvicorn,
+restarts it if it dies, and stops it after uvicorn; its stdin is a pipe from
+serve, so it never outlives serve. It builds the one ``Scrubber`` of the node
+(scrubadub, the name lists), then answers requests from ``RemoteScrubber`` on a
+Unix socket that only this user can open, one thread per connection.
 
 Run by hand for a deployment that starts uvicorn itself::
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import importlib.abc
 import logging
 import logging.config
@@ -38,6 +38,8 @@ log = logging.getLogger("helpsvc.scrubber")
 HANDSHAKE_SECONDS = 5.0
 # A client that stops reading must not hold a thread here for ever.
 SEND_SECONDS = 10.0
+# After a SIGTERM meant for the whole service, how long to wait for helpsvc serve to finish.
+STOP_GRACE_SECONDS = 30.0
 # NLTK, which scrubadub imports, tries these optional packages for statistics and
 # classifiers; scrubadub's e-mail and card detectors (the only ones we run) use
 # neither. Refusing them keeps about 90 MB out of the scrubber process.
@@ -113,24 +115,33 @@ def listen(socket_path: Path) -> socket.socket:
     return server
 
 
-def _die_with_parent(parent: int) -> None:
-    """Exit when the process that started us is gone, even if it was killed with SIGKILL."""
-    with contextlib.suppress(OSError, AttributeError):
-        # Linux: the kernel sends SIGTERM when the parent dies.
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+def follow_supervisor() -> None:
+    """Ties this process to ``helpsvc serve``, whose pipe is our stdin.
 
-    def watch() -> None:
-        # Elsewhere, and for the moment before prctl took effect: look every second.
-        while os.getppid() == parent:
-            time.sleep(1.0)
+    The pipe closes when serve stops it or exits in any way, even killed with
+    SIGKILL: then this process exits at once. Signals sent to the whole process
+    group (Ctrl-C, systemd's stop) must not take the scrubber away while uvicorn's
+    workers are still answering their last requests: SIGINT and SIGHUP are ignored,
+    and SIGTERM only starts a grace period in which the pipe is expected to close.
+    """
+
+    def wait_for_eof() -> None:
+        while sys.stdin.buffer.read(4096):
+            pass
         os._exit(0)
 
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    def on_term(signum: int, frame: Any) -> None:
+        log.info("asked to stop: scrubbing on until helpsvc serve exits (at most %.0f s)", STOP_GRACE_SECONDS)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        threading.Timer(STOP_GRACE_SECONDS, os._exit, (0,)).start()
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, on_term)
+    threading.Thread(target=wait_for_eof, name="supervisor-pipe", daemon=True).start()
 
 
-def run(socket_path: Path, parent: int | None = None) -> None:
-    if parent is not None:
-        _die_with_parent(parent)
+def run(socket_path: Path) -> None:
     started = time.monotonic()
     scrub = build_scrubber()
     keyfile = key_path(socket_path)
@@ -156,12 +167,9 @@ def run(socket_path: Path, parent: int | None = None) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m helpsvc.privacy.sidecar", description=__doc__.splitlines()[0])
     parser.add_argument("--socket", required=True, type=Path, help="Unix socket to listen on; its key is SOCKET.key.")
-    parser.add_argument("--parent", type=int, help="Exit when this process (helpsvc serve) is gone.")
+    parser.add_argument("--supervised", action="store_true",
+                        help="Started by helpsvc serve: exit when standard input (a pipe from serve) closes.")
     args = parser.parse_args(argv)
-    # Ctrl-C reaches the whole process group: keep scrubbing while uvicorn drains its
-    # requests; `helpsvc serve` stops this process with SIGTERM once its workers are done.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     from .. import logs
     from ..settings import Settings, SettingsError
 
@@ -170,8 +178,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except SettingsError:
         log_json = False
     logging.config.dictConfig(logs.config(log_json))
+    if args.supervised:
+        follow_supervisor()
+    else:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        run(args.socket, args.parent)
+        run(args.socket)
     except Exception as exc:  # noqa: BLE001 - say why in one line, and let the supervisor retry
         log.error("the scrubber process cannot run: %s: %s", type(exc).__name__, exc)
         sys.exit(1)

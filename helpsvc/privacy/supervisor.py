@@ -9,7 +9,6 @@ when that is killed with SIGKILL.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import subprocess
 import sys
@@ -86,8 +85,8 @@ class ScrubberSidecar:
         self._stopping.set()
         with self._lock:
             proc = self._proc
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
+        if proc is not None:
+            _close_pipe(proc)  # the scrubber process exits when its stdin closes
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
@@ -102,8 +101,9 @@ class ScrubberSidecar:
         # A fresh interpreter, not a fork: it shares no memory or threads with serve.
         self._spawned_at = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "helpsvc.privacy.sidecar", "--socket", str(self.socket_path), "--parent", str(os.getpid())],
-            stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "helpsvc.privacy.sidecar", "--socket", str(self.socket_path), "--supervised"],
+            # Its lifeline: the pipe closes when serve stops it or dies, however it dies.
+            stdin=subprocess.PIPE,
         )
         log.info("scrubber process %d started", proc.pid)
         return proc
@@ -132,6 +132,7 @@ class ScrubberSidecar:
             proc = self._proc
             assert proc is not None
             code = proc.wait()
+            _close_pipe(proc)
             if self._stopping.is_set():
                 return
             if time.monotonic() - self._spawned_at >= HEALTHY_SECONDS:
@@ -152,3 +153,11 @@ class ScrubberSidecar:
                 except OSError as exc:
                     log.error("the scrubber process cannot be started: %s", exc)
             delay = min(delay * 2, MAX_RESTART_DELAY)
+
+
+def _close_pipe(proc: subprocess.Popen[bytes]) -> None:
+    if proc.stdin is not None:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
