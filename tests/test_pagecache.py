@@ -88,3 +88,22 @@ def test_the_stamp_placeholder_is_replaced_wherever_it_appears() -> None:
     body = cache.get_or_render("k", "111.aaa", lambda p: f'<input value="{p}"><input value="{p}">'.encode())
     assert body == b'<input value="111.aaa"><input value="111.aaa">'
     assert cache.get("k", "222.bbb") == b'<input value="222.bbb"><input value="222.bbb">'
+
+
+def test_a_repeated_search_gets_its_own_id_in_the_body_and_every_click_link(client: TestClient) -> None:
+    first = client.get("/api/v1/search", params={"q": "voicemail"}).json()
+    second = client.get("/api/v1/search", params={"q": "voicemail"}).json()
+    with_org = client.get("/api/v1/search", params={"q": "voicemail", "org": "contoso"}).json()
+    ids = {first["search_id"], second["search_id"], with_org["search_id"]}
+    assert len(ids) == 3 and all(re.fullmatch(r"[0-9a-f]{16}", i) for i in ids)
+    for data in (first, second, with_org):
+        assert data["hits"] and all(h["click_url"].startswith(f"/go/{data['search_id']}?") for h in data["hits"])
+    assert all("org=contoso" in h["click_url"] for h in with_org["hits"])
+    assert not any("org=" in h["click_url"] for h in first["hits"])
+    # Apart from the id, the second answer is the first one.
+    assert str(second).replace(second["search_id"], first["search_id"]) == str(first)
+    # Each id was logged, so a click on either link is attributed to its own search.
+    services = client.app.state.services
+    services.store.flush()
+    logged = {row[0] for row in services.store.query("SELECT search_id FROM events WHERE kind = 'search'")}
+    assert ids <= logged

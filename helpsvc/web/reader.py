@@ -8,6 +8,8 @@ read the same data.
 from __future__ import annotations
 
 import functools
+import secrets
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -17,9 +19,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from ..content import article_url
 from ..errors import NotFoundError
 from ..metrics import SEARCHES, ZERO_RESULTS
-from ..search import MAX_PAGE, NotFound
+from ..search import MAX_PAGE, NotFound, SearchResult
 from .params import filter_param, int_param, request_locale, text_param
-from .render import api, page, ui_locale
+from .render import api, api_bytes, json_bytes, page, ui_locale
 
 
 @functools.lru_cache(maxsize=16384)
@@ -61,7 +63,21 @@ async def home_api(request: Request) -> Response:
 # ---------------------------------------------------------------- search
 
 
-def search_data(request: Request) -> dict[str, Any]:
+@dataclass
+class _Searched:
+    result: SearchResult
+    search_id: str | None
+    org: str
+    locale: str | None
+    first_rank: int
+
+
+# Stands in for the search id in a response serialised once and reused: same length and
+# alphabet as a real id, and unguessable, so no snippet text can contain it.
+_ID_PLACEHOLDER = secrets.token_hex(8)
+
+
+def _run_search(request: Request) -> _Searched:
     services = _services(request)
     services.guard(request, "search")
     settings = services.settings
@@ -78,15 +94,25 @@ def search_data(request: Request) -> dict[str, Any]:
             ZERO_RESULTS.inc()
     org = services.org_of(request)
     search_id = services.record_search(request, result, org) if result.query else None
-    data = result.as_json()
+    return _Searched(result, search_id, org, locale, (page_number - 1) * per_page + 1)
+
+
+def _search_json(services: Any, searched: _Searched, search_id: str | None) -> dict[str, Any]:
+    data = searched.result.as_json()
     data["search_id"] = search_id
     if search_id:
         # The org travels on the result link, so the article it leads to keeps the org's policy.
+        org = searched.org
         carried = f"&org={quote(org)}" if org else ""
-        for rank, hit in enumerate(data["hits"], start=(page_number - 1) * per_page + 1):
+        for rank, hit in enumerate(data["hits"], start=searched.first_rank):
             hit["click_url"] = f"/go/{search_id}?a={_quoted_id(hit['id'])}&r={rank}&locale={hit['locale']}{carried}"
-    data["popular"] = services.popular(locale) if result.total == 0 else []
+    data["popular"] = services.popular(searched.locale) if searched.result.total == 0 else []
     return data
+
+
+def search_data(request: Request) -> dict[str, Any]:
+    searched = _run_search(request)
+    return _search_json(_services(request), searched, searched.search_id)
 
 
 async def search_page(request: Request) -> Response:
@@ -99,7 +125,22 @@ async def search_page(request: Request) -> Response:
 
 
 async def search_api(request: Request) -> Response:
-    return api(search_data(request))
+    """Search results as JSON; a result with hits is serialised once per organisation.
+
+    Popular queries come back from the result cache as the same object, so its
+    JSON is kept on it with a placeholder where this search's id goes (in the
+    body and in every click link), and each response fills in its own id.
+    """
+    services = _services(request)
+    searched = _run_search(request)
+    if not searched.search_id or not searched.result.total:
+        return api(_search_json(services, searched, searched.search_id))
+    serialised = searched.result.serialised
+    body = serialised.get(searched.org)
+    if body is None:
+        body = json_bytes(_search_json(services, searched, _ID_PLACEHOLDER))
+        serialised[searched.org] = body
+    return api_bytes(body.replace(_ID_PLACEHOLDER.encode("ascii"), searched.search_id.encode("ascii")))
 
 
 # ---------------------------------------------------------------- articles
