@@ -3,8 +3,15 @@
 Whoosh's stored fields load a document's fields all at once, so keeping the
 HTML there made every search hit pay for reading a whole article. Instead each
 build folder has ``docs.sqlite``: the HTML for article pages and the text cut
-into passages, each with its analysed terms, so a snippet is chosen by set
-overlap and only the chosen passages are highlighted.
+into passages with the analysed words in each, so a snippet is chosen by how
+many query words a passage holds and only the chosen passages are highlighted.
+
+A snippet is made for every hit shown, so choosing passages must be cheap: a
+document's passages are stored as one text (one passage a line) beside a word
+index, a line per word listing the passages that hold it. Choosing the best
+two is then a few substring searches, with no parsing and no objects for the
+passages not chosen. Builds made before the index existed keep their JSON rows
+and are read as before.
 """
 
 from __future__ import annotations
@@ -13,8 +20,10 @@ import json
 import re
 import sqlite3
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 from whoosh.analysis.analyzers import Analyzer
@@ -44,10 +53,96 @@ def passages_of(text: str) -> list[str]:
     return found
 
 
-@dataclass(frozen=True)
 class Passage:
-    text: str
-    terms: frozenset[str]
+    """A passage's text and the analysed words in it, decoded only if they are asked for."""
+
+    __slots__ = ("text", "_terms", "_decode")
+
+    def __init__(self, text: str, terms: frozenset[str] | None = None,
+                 decode: Callable[[], frozenset[str]] | None = None) -> None:
+        self.text = text
+        self._terms = terms
+        self._decode = decode
+
+    @property
+    def terms(self) -> frozenset[str]:
+        if self._terms is None:
+            self._terms = self._decode() if self._decode is not None else frozenset()
+        return self._terms
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Passage) and (self.text, self.terms) == (other.text, other.terms)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Passage({self.text!r})"
+
+
+def word_index(passages: list[list[str]]) -> str:
+    """A line per word, "word n n …", naming the passages that hold it; with a newline at both ends.
+
+    Words are analyser tokens (letters, digits and inner dots, see index.WORD_PATTERN),
+    never spaces or newlines, so "\nword " finds exactly one line.
+    """
+    holders: dict[str, list[str]] = {}
+    for number, words in enumerate(passages):
+        for word in words:
+            holders.setdefault(word, []).append(str(number))
+    return "\n" + "".join(f"{word} {' '.join(numbers)}\n" for word, numbers in sorted(holders.items()))
+
+
+class Passages(Sequence[Passage]):
+    """One document's passages as stored: the texts, and the word index."""
+
+    def __init__(self, texts: str, words: str) -> None:
+        self._texts = texts.split("\n") if texts else []
+        self._words = words
+        self._forward: list[frozenset[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @overload
+    def __getitem__(self, index: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Passage]: ...
+
+    def __getitem__(self, index: int | slice) -> Passage | list[Passage]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        number = range(len(self))[index]  # negative indexes, and IndexError past the end
+        return Passage(self._texts[number], decode=lambda: self._terms_of(number))
+
+    def __iter__(self) -> Iterator[Passage]:
+        return (self[i] for i in range(len(self)))
+
+    def best(self, terms: set[str], top: int = 2) -> list[Passage]:
+        """What best_passages chooses, found by searching the word index as text."""
+        words = self._words
+        holders: list[str] = []
+        for term in terms:
+            at = words.find(f"\n{term} ")
+            if at >= 0:
+                holders.append(words[at + len(term) + 2: words.find("\n", at + 1)])
+        if not holders:
+            return []
+        # How many of the words each passage holds; most first, then the earliest passage.
+        counts = Counter(" ".join(holders).split(" "))
+        chosen = sorted(counts.items(), key=lambda item: (-item[1], int(item[0])))[:top]
+        return [self[number] for number in sorted(int(n) for n, _ in chosen)]
+
+    def _terms_of(self, number: int) -> frozenset[str]:
+        if self._forward is None:
+            forward: list[set[str]] = [set() for _ in self._texts]
+            for line in self._words.strip("\n").split("\n") if self._words.strip("\n") else []:
+                word, *numbers = line.split(" ")
+                for n in numbers:
+                    forward[int(n)].add(word)
+            self._forward = [frozenset(words) for words in forward]
+        return self._forward[number]
 
 
 class DocStoreWriter:
@@ -58,19 +153,20 @@ class DocStoreWriter:
         existed = path.exists()
         self.conn = sqlite3.connect(path)
         if not existed:
-            self.conn.execute(
-                "CREATE TABLE docs (key TEXT PRIMARY KEY, html TEXT NOT NULL, passages TEXT NOT NULL, signature BLOB NOT NULL)"
-            )
+            self.conn.execute("CREATE TABLE docs (key TEXT PRIMARY KEY, html TEXT NOT NULL, signature BLOB NOT NULL)")
+            self.conn.execute("CREATE TABLE passages (key TEXT PRIMARY KEY, texts TEXT NOT NULL, words TEXT NOT NULL)")
 
     def add(self, key: str, html: str, text: str, analyzer: Analyzer, signature: np.ndarray) -> None:
-        rows = [[p, sorted({t.text for t in analyzer(p)})] for p in passages_of(text)]
+        texts = passages_of(text)
+        words = [sorted({t.text for t in analyzer(p)}) for p in texts]
         self.conn.execute(
-            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)",
-            (key, html, json.dumps(rows, ensure_ascii=False), signature.astype(np.uint64).tobytes()),
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?)", (key, html, signature.astype(np.uint64).tobytes())
         )
+        self.conn.execute("INSERT OR REPLACE INTO passages VALUES (?, ?, ?)", (key, "\n".join(texts), word_index(words)))
 
     def remove(self, key: str) -> None:
         self.conn.execute("DELETE FROM docs WHERE key = ?", (key,))
+        self.conn.execute("DELETE FROM passages WHERE key = ?", (key,))
 
     def signatures(self) -> dict[str, np.ndarray]:
         return {key: np.frombuffer(blob, dtype=np.uint64) for key, blob in self.conn.execute("SELECT key, signature FROM docs")}
@@ -89,13 +185,19 @@ class DocStore:
             raise FileNotFoundError(f"{path} is missing")
         self._conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
+        tables = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        self._indexed = "passages" in tables  # builds before the word index keep JSON in docs.passages
 
     def html(self, key: str) -> str:
         with self._lock:
             row = self._conn.execute("SELECT html FROM docs WHERE key = ?", (key,)).fetchone()
         return row[0] if row else ""
 
-    def passages(self, key: str) -> list[Passage]:
+    def passages(self, key: str) -> Sequence[Passage]:
+        if self._indexed:
+            with self._lock:
+                row = self._conn.execute("SELECT texts, words FROM passages WHERE key = ?", (key,)).fetchone()
+            return Passages(row[0], row[1]) if row else []
         with self._lock:
             row = self._conn.execute("SELECT passages FROM docs WHERE key = ?", (key,)).fetchone()
         return [Passage(text, frozenset(terms)) for text, terms in json.loads(row[0])] if row else []
@@ -104,8 +206,10 @@ class DocStore:
         self._conn.close()
 
 
-def best_passages(passages: list[Passage], terms: set[str], top: int = 2) -> list[Passage]:
+def best_passages(passages: Sequence[Passage], terms: set[str], top: int = 2) -> list[Passage]:
     """The passages matching the most distinct query terms, in document order."""
+    if isinstance(passages, Passages):
+        return passages.best(terms, top)
     scored = [(len(p.terms & terms), -i, p) for i, p in enumerate(passages)]
     chosen = sorted((s for s in scored if s[0] > 0), key=lambda s: (s[0], s[1]), reverse=True)[:top]
     return [p for _, _, p in sorted(chosen, key=lambda s: -s[1])]

@@ -43,7 +43,7 @@ CURRENT = "CURRENT"
 BUILDS = "builds"
 KEEP_BUILDS = 3
 # Bump when the schema or the build's files change: an update is then a full build.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each supported language gets its own text fields, analysed the way that
 # language is written: a German query is stemmed as German, an English one as

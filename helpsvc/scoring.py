@@ -170,7 +170,7 @@ class ScoreCache:
         parts: Iterable[Query] = query.subqueries if isinstance(query, Or) else [query]
         for part in parts:
             if isinstance(part, DisjunctionMax):
-                total += self._dismax(part)
+                self._add_dismax(total, part)
                 continue
             docs, values = self.vector(part)
             if len(docs):
@@ -178,16 +178,21 @@ class ScoreCache:
                 total[docs] += values * np.float32(part.boost)
         return total
 
-    def _dismax(self, query: DisjunctionMax) -> np.ndarray:
-        """Best field's score plus `tiebreak` times the rest, as Whoosh's DisjunctionMax scores it."""
-        best = np.zeros(self.size, dtype=np.float32)
-        summed = np.zeros(self.size, dtype=np.float32)
-        for sub in query.subqueries:
-            docs, values = self.vector(sub)
-            if len(docs):
+    def _add_dismax(self, total: np.ndarray, query: DisjunctionMax) -> None:
+        """Adds best field's score plus `tiebreak` times the rest, as Whoosh's DisjunctionMax scores it."""
+        vectors = [v for v in (self.vector(sub) for sub in query.subqueries) if len(v[0])]
+        if len(vectors) == 1:
+            # One field matched: the rest add exactly nothing, so skip the whole-corpus arrays.
+            docs, values = vectors[0]
+            total[docs] += values * np.float32(query.boost)
+        elif vectors:
+            best = np.zeros(self.size, dtype=np.float32)
+            summed = np.zeros(self.size, dtype=np.float32)
+            for docs, values in vectors:
                 summed[docs] += values
-                np.maximum.at(best, docs, values)
-        return (best + np.float32(query.tiebreak) * (summed - best)) * np.float32(query.boost)
+                # Documents are unique within a vector, so this equals np.maximum.at, only faster.
+                best[docs] = np.maximum(best[docs], values)
+            total += (best + np.float32(query.tiebreak) * (summed - best)) * np.float32(query.boost)
 
 
 def top_documents(scores: np.ndarray, allowed: np.ndarray, limit: int) -> tuple[list[tuple[int, float]], np.ndarray]:

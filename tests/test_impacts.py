@@ -151,3 +151,24 @@ def test_the_shared_corpus_impacts_match_for_sampled_words(tmp_path: Path) -> No
         found = cache.impacts.vector(field, text.encode("utf-8"))
         docs, scores = cache._bm25_vector(field, text)
         assert found is not None and np.array_equal(found[0], docs) and np.array_equal(found[1], scores), (field, text)
+
+
+def test_query_scores_follow_the_best_field_rule(content_index: Path) -> None:
+    """Each word: its best field's score plus `tiebreak` times the others', times its boost; words add up."""
+    from helpsvc.query import build_query
+
+    service = SearchService(content_index)
+    cache = service.state().scores
+    reader = cache.searcher.reader()
+    for text in ["sign in error", "meeting lobby audio", "headset", "besprechung planen", "voicemail greeting phone"]:
+        query = build_query(text, ["en", "de"], reader).query
+        assert query is not None
+        expected = np.zeros(cache.size, dtype=np.float64)
+        for word in query.subqueries:
+            per_field = np.zeros((len(word.subqueries), cache.size))
+            for row, sub in enumerate(word.subqueries):
+                docs, values = cache.vector(sub)
+                per_field[row, docs] = values
+            best = per_field.max(axis=0)
+            expected += (best + word.tiebreak * (per_field.sum(axis=0) - best)) * word.boost
+        assert np.allclose(cache.scores(query), expected, rtol=1e-5, atol=1e-6), text
