@@ -30,22 +30,23 @@ log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
+# Starlette tries routes in order, so the ones readers hit most come first.
 ROUTES = [
-    Route("/", reader.home, name="home"),
-    Route("/search", reader.search_page, name="search"),
-    Route("/articles/{article_id:path}", reader.article_page, name="article"),
-    Route("/help/context/{context_id:path}", reader.context_redirect, name="context"),
-    Route("/privacy", reader.privacy_page, name="privacy"),
-    Route("/feedback", feedback.feedback_form, methods=["POST"], name="feedback_form"),
-    Route("/go/{search_id}", feedback.click, name="click"),
-    # JSON twins
-    Route("/api/v1/home", reader.home_api, name="home_api"),
     Route("/api/v1/search", reader.search_api, name="search_api"),
+    Route("/articles/{article_id:path}", reader.article_page, name="article"),
     Route("/api/v1/suggest", assist.suggest_api, name="suggest_api"),
+    Route("/search", reader.search_page, name="search"),
+    Route("/", reader.home, name="home"),
+    Route("/help/context/{context_id:path}", reader.context_redirect, name="context"),
+    Route("/go/{search_id}", feedback.click, name="click"),
+    Route("/feedback", feedback.feedback_form, methods=["POST"], name="feedback_form"),
+    Route("/privacy", reader.privacy_page, name="privacy"),
+    # JSON twins
     Route("/api/v1/articles/{article_id:path}", reader.article_api, name="article_api"),
-    Route("/api/v1/contexts/{context_id:path}", reader.context_api, name="context_api"),
-    Route("/api/v1/privacy", reader.privacy_api, name="privacy_api"),
     Route("/api/v1/feedback", feedback.feedback_api, methods=["POST"], name="feedback_api"),
+    Route("/api/v1/contexts/{context_id:path}", reader.context_api, name="context_api"),
+    Route("/api/v1/home", reader.home_api, name="home_api"),
+    Route("/api/v1/privacy", reader.privacy_api, name="privacy_api"),
     Route("/openapi.json", openapi, name="openapi"),
     # operations
     Route("/healthz", ops.healthz, name="healthz"),
