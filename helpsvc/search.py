@@ -374,7 +374,7 @@ class SearchService:
         self._cache: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
         self.last_error: str | None = None
         self._failed: set[str] = set()
-        self._related: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        self._related: OrderedDict[tuple[Any, ...], tuple[str, ...]] = OrderedDict()
 
     # -- index lifecycle
 
@@ -718,15 +718,22 @@ class SearchService:
         if key is None:
             return []
         cache_key = (state.build_id, key, limit)
-        cached = self._related.get(cache_key)
-        if cached is not None:
-            return cached
+        # Only catalog keys are kept (a few bytes each); the summaries are built per call.
+        chosen = self._related.get(cache_key)
+        if chosen is None:
+            chosen = self._related_keys(state, key, locale, limit)
+            self._related[cache_key] = chosen
+            if len(self._related) > RELATED_CACHE_SIZE:
+                self._related.popitem(last=False)
+        return [self.summary_of(state, other) for other in chosen]
+
+    def _related_keys(self, state: IndexState, key: str, locale: str, limit: int) -> tuple[str, ...]:
         docnum = state.docnum[key]
         allowed = state.mask(state.visible([locale])).copy()
         allowed &= state.locale_mask(locale)
         allowed[docnum] = False
         query = state.key_terms_query(key, locale)
-        related: list[dict[str, Any]] = []
+        chosen: list[str] = []
         if query is not None:
             top, _ = top_documents(state.scores.scores(query), allowed, limit * 4)
             seen_groups = {state.group_of.get(docnum)} - {None}
@@ -739,10 +746,7 @@ class SearchService:
                     continue
                 seen_groups.add(group)
                 titles.add(title)
-                related.append(self.summary_of(state, other))
-                if len(related) >= limit:
+                chosen.append(other)
+                if len(chosen) >= limit:
                     break
-        self._related[cache_key] = related
-        if len(self._related) > RELATED_CACHE_SIZE:
-            self._related.popitem(last=False)
-        return related
+        return tuple(chosen)
