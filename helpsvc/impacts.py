@@ -153,7 +153,10 @@ class SegmentPostings:
 
     segment_id: str
     doc_count: int
-    names: list[bytes]  # field NUL word
+    fields: list[str]  # what key_fields numbers refer to
+    names: np.ndarray  # uint8, the keys (field NUL word) one after another
+    name_offsets: np.ndarray  # int64, where each key starts in names (one more than there are keys)
+    key_fields: np.ndarray  # int16, each key's field as a position in `fields`
     hashes: np.ndarray  # uint64 hash_of(name), one per key
     counts: np.ndarray  # int64 postings per key
     docs: np.ndarray  # int32 docnums within the segment
@@ -161,25 +164,21 @@ class SegmentPostings:
     lengths: np.ndarray  # float32 the document's field length, as Whoosh's BM25F reads it
 
     def save(self, path: Path) -> None:
-        blob = b"".join(self.names)
-        offsets = np.zeros(len(self.names) + 1, dtype=np.int64)
-        np.cumsum([len(n) for n in self.names], out=offsets[1:])
         with path.open("wb") as handle:
             np.savez(
                 handle, segment=np.array(self.segment_id), doc_count=np.array(self.doc_count),
-                names=np.frombuffer(blob, dtype=np.uint8), name_offsets=offsets, hashes=self.hashes, counts=self.counts,
-                docs=self.docs, tf=self.tf, lengths=self.lengths,
+                fields=np.array(json.dumps(self.fields)), names=self.names, name_offsets=self.name_offsets,
+                key_fields=self.key_fields, hashes=self.hashes, counts=self.counts, docs=self.docs, tf=self.tf,
+                lengths=self.lengths,
             )
 
     @classmethod
     def load(cls, path: Path) -> SegmentPostings:
         with np.load(path) as data:
-            blob = data["names"].tobytes()
-            offsets = data["name_offsets"].tolist()
             return cls(
-                segment_id=str(data["segment"]), doc_count=int(data["doc_count"]),
-                names=[blob[a:b] for a, b in zip(offsets, offsets[1:])], hashes=data["hashes"], counts=data["counts"],
-                docs=data["docs"], tf=data["tf"], lengths=data["lengths"],
+                segment_id=str(data["segment"]), doc_count=int(data["doc_count"]), fields=json.loads(str(data["fields"])),
+                names=data["names"], name_offsets=data["name_offsets"], key_fields=data["key_fields"],
+                hashes=data["hashes"], counts=data["counts"], docs=data["docs"], tf=data["tf"], lengths=data["lengths"],
             )
 
 
@@ -215,6 +214,7 @@ def extract_segment(leaf: IndexReader, fields: list[str], advance: Callable[[int
     terms = leaf._terms
     raw = type(terms).__name__ == "W3TermsReader"
     names: list[bytes] = []
+    key_fields: list[int] = []
     counts: list[int] = []
     deltas: list[int] = []  # docnum gaps; the running sum restarts at every block
     block_sizes: list[int] = []
@@ -244,6 +244,7 @@ def extract_segment(leaf: IndexReader, fields: list[str], advance: Callable[[int
                     matcher = terms.matcher(fieldname, text, leaf.schema[fieldname].format)
                     block_sizes.append(_matcher_postings(matcher, deltas, tf))
             field_sizes.append(len(tf) - before)
+            key_fields.extend([done - 1] * (len(names) - len(key_fields)))
         if advance is not None:
             advance(doc_count * done // len(fields) - doc_count * (done - 1) // len(fields))
     counts_array = np.asarray(counts, dtype=np.int64)
@@ -252,8 +253,12 @@ def extract_segment(leaf: IndexReader, fields: list[str], advance: Callable[[int
     docs = _undelta(np.asarray(deltas, dtype=np.int64), np.asarray(block_sizes, dtype=np.int64))
     which = np.repeat(np.arange(len(field_sizes)), field_sizes)
     table = np.stack(lengths) if lengths else np.zeros((0, doc_count), dtype=np.float32)
+    name_offsets = np.zeros(len(names) + 1, dtype=np.int64)
+    np.cumsum([len(n) for n in names], out=name_offsets[1:])
     return SegmentPostings(
-        segment_id=leaf.segment().segment_id(), doc_count=doc_count, names=names,
+        segment_id=leaf.segment().segment_id(), doc_count=doc_count, fields=list(fields),
+        names=np.frombuffer(b"".join(names), dtype=np.uint8), name_offsets=name_offsets,
+        key_fields=np.asarray(key_fields, dtype=np.int16),
         hashes=np.fromiter((hash_of(n) for n in names), dtype=np.uint64, count=len(names)), counts=counts_array,
         docs=docs.astype(np.int32), tf=np.asarray(tf, dtype=np.float32), lengths=table[which, docs],
     )
@@ -312,7 +317,7 @@ def write_impacts(build: Path, weighting: BM25F, fields: list[str], progress: Pr
     ix = whoosh_index.open_dir(str(build))
     with ix.searcher(weighting=weighting) as searcher:
         leaves = list(searcher.reader().leaf_readers())
-        cached = [_cached_postings(folder, leaf) for leaf, _ in leaves]
+        cached = [_cached_postings(folder, leaf, fields) for leaf, _ in leaves]
         unread = sum(leaf.doc_count_all() for (leaf, _), found in zip(leaves, cached) if found is None)
         bar = progress(unread, "scoring words") if progress and unread else None
         segments: list[tuple[int, SegmentPostings]] = []
@@ -342,7 +347,7 @@ def write_impacts(build: Path, weighting: BM25F, fields: list[str], progress: Pr
     return meta
 
 
-def _cached_postings(folder: Path, leaf: IndexReader) -> SegmentPostings | None:
+def _cached_postings(folder: Path, leaf: IndexReader, fields: list[str]) -> SegmentPostings | None:
     segment_id = leaf.segment().segment_id()
     path = folder / f"segment-{segment_id}.npz"
     if not path.is_file():
@@ -352,7 +357,7 @@ def _cached_postings(folder: Path, leaf: IndexReader) -> SegmentPostings | None:
     except (OSError, ValueError, KeyError) as exc:
         log.warning("re-reading segment %s: its cached postings are unreadable (%s)", segment_id, exc)
         return None
-    if postings.segment_id != segment_id or postings.doc_count != leaf.doc_count_all():
+    if postings.segment_id != segment_id or postings.doc_count != leaf.doc_count_all() or postings.fields != fields:
         return None
     return postings
 
@@ -362,67 +367,82 @@ def score_postings(searcher: Searcher, segments: list[tuple[int, SegmentPostings
 
     The arithmetic is ScoreCache's, term for term and in the same order, over
     float64 arrays, so each score is the same float32 it computes from postings.
+    Everything is whole-array numpy work except keys that share a hash, which
+    are compared by name: a word found in several segments (an update's new
+    segment repeats most of its words), and true collisions.
     """
     weighting = searcher.weighting
     k1 = weighting.K1
-    field_number = {name: n for n, name in enumerate(fields)}
     field_b = np.array([weighting._field_B.get(name, weighting.B) for name in fields], dtype=np.float64)
     field_avg = np.array([searcher.avg_field_length(name) or 1 for name in fields], dtype=np.float64)
     doc_count = searcher.doc_count_all()
 
-    # Keys of all segments: a word in several segments is one key whose postings are gathered together.
-    numbers: dict[bytes, int] = {}
-    key_ids = [np.fromiter((numbers.setdefault(n, len(numbers)) for n in p.names), dtype=np.int64, count=len(p.names))
-               for _, p in segments]
-    names = list(numbers)
-    hashes = np.zeros(len(names), dtype=np.uint64)
-    for ids, (_, postings) in zip(key_ids, segments):
-        hashes[ids] = postings.hashes
-    ids_all = np.concatenate(key_ids) if key_ids else np.zeros(0, dtype=np.int64)
-    counts_all = np.concatenate([p.counts for _, p in segments]) if segments else np.zeros(0, dtype=np.int64)
-    df = np.zeros(len(names), dtype=np.int64)
-    np.add.at(df, ids_all, counts_all)
+    # Every segment's keys ("entries") side by side, in segment order.
+    blob = np.concatenate([p.names for _, p in segments])
+    blob_base = np.cumsum([0] + [len(p.names) for _, p in segments])
+    name_start = np.concatenate([p.name_offsets[:-1] + base for (_, p), base in zip(segments, blob_base)])
+    name_end = np.concatenate([p.name_offsets[1:] + base for (_, p), base in zip(segments, blob_base)])
+    hashes = np.concatenate([p.hashes for _, p in segments])
+    counts = np.concatenate([p.counts for _, p in segments]).astype(np.int64)
+    entry_field = np.concatenate([p.key_fields for _, p in segments]).astype(np.int64)
 
-    # Where each segment's run of a key goes: keys in hash order, segments in docnum order within a key.
+    def name(entry: int) -> bytes:
+        return blob[name_start[entry]:name_end[entry]].tobytes()
+
+    # Entries in hash order; one key per distinct name. Stable, so a key's entries stay in segment order.
     order = np.argsort(hashes, kind="stable")
-    key_start = np.zeros(len(names) + 1, dtype=np.int64)
-    np.cumsum(df[order], out=key_start[1:])
-    first = np.empty(len(names), dtype=np.int64)
-    first[order] = key_start[:-1]
-    filled = np.zeros(len(names), dtype=np.int64)
-    destination = []
-    for ids, (_, postings) in zip(key_ids, segments):
-        destination.append(first[ids] + filled[ids])  # a key appears once per segment
-        filled[ids] += postings.counts
-    run_dest = np.concatenate(destination) if destination else np.zeros(0, dtype=np.int64)
-    run_src = np.zeros(len(counts_all), dtype=np.int64)
-    np.cumsum(counts_all[:-1], out=run_src[1:])
-    total = int(counts_all.sum())
-    position = np.repeat(run_dest - run_src, counts_all) + np.arange(total)
+    sorted_hashes = hashes[order]
+    new_key = np.ones(len(order), dtype=bool)
+    new_key[1:] = sorted_hashes[1:] != sorted_hashes[:-1]
+    bounds = np.flatnonzero(np.r_[True, sorted_hashes[1:] != sorted_hashes[:-1], True]) if len(order) else np.zeros(1, np.int64)
+    for run in np.flatnonzero(np.diff(bounds) > 1).tolist():
+        first, last = int(bounds[run]), int(bounds[run + 1])
+        members = sorted(order[first:last].tolist(), key=lambda entry: (name(entry), entry))
+        order[first:last] = members
+        for i in range(first + 1, last):
+            new_key[i] = name(members[i - first]) != name(members[i - first - 1])
 
-    key_field = np.array([field_number[n.split(b"\0", 1)[0].decode("utf-8")] for n in names], dtype=np.int64)
+    # Laid out in that order, each entry's postings land right after the previous entry's.
+    sorted_counts = counts[order]
+    entry_start = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(sorted_counts, out=entry_start[1:])
+    key_start = np.r_[entry_start[:-1][new_key], entry_start[-1]]
+    key_number = np.cumsum(new_key) - 1  # of each entry, in sorted position
+    df = np.diff(key_start)
+    destination = np.empty(len(order), dtype=np.int64)
+    destination[order] = entry_start[:-1]
+    source = np.zeros(len(order), dtype=np.int64)
+    np.cumsum(counts[:-1], out=source[1:])
+    total = int(entry_start[-1])
+    position = np.repeat(destination - source, counts) + np.arange(total)
+
     # Whoosh's idf, with Python's own log for each distinct document frequency (a few hundred of them).
     distinct, which = np.unique(df, return_inverse=True)
     key_idf = np.array([math.log(doc_count / (int(n) + 1)) + 1 for n in distinct], dtype=np.float64)[which]
-    posting_key = np.repeat(ids_all, counts_all)
-    posting_field = key_field[posting_key]
-    docs = np.concatenate([p.docs.astype(np.int64) + base for base, p in segments]) if segments else np.zeros(0, dtype=np.int64)
-    tf = np.concatenate([p.tf for _, p in segments]).astype(np.float64) if segments else np.zeros(0)
-    lengths = np.concatenate([p.lengths for _, p in segments]).astype(np.float64) if segments else np.zeros(0)
+    entry_idf = np.empty(len(order), dtype=np.float64)
+    entry_idf[order] = key_idf[key_number]
+    idf = np.repeat(entry_idf, counts)
+    posting_field = np.repeat(entry_field, counts)
+    docs = np.concatenate([p.docs.astype(np.int64) + base for base, p in segments])
+    tf = np.concatenate([p.tf for _, p in segments]).astype(np.float64)
+    lengths = np.concatenate([p.lengths for _, p in segments]).astype(np.float64)
     b = field_b[posting_field]
     avgfl = field_avg[posting_field]
-    scores = key_idf[posting_key] * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avgfl))
+    scores = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avgfl))
 
     out_docs = np.empty(total, dtype=np.int32)
     out_scores = np.empty(total, dtype=np.float32)
     out_docs[position] = docs
     out_scores[position] = scores
-    ordered_names = [names[i] for i in order.tolist()]
-    name_offsets = np.zeros(len(names) + 1, dtype=np.int64)
-    np.cumsum([len(n) for n in ordered_names], out=name_offsets[1:])
+    # Each key's name, gathered from its first entry without a Python object per key.
+    named = order[new_key]
+    sizes = name_end[named] - name_start[named]
+    name_offsets = np.zeros(len(named) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=name_offsets[1:])
+    gather = np.repeat(name_start[named] - name_offsets[:-1], sizes) + np.arange(int(name_offsets[-1]))
     return {
-        "hashes": hashes[order],
-        "names": np.frombuffer(b"".join(ordered_names), dtype=np.uint8),
+        "hashes": sorted_hashes[new_key],
+        "names": blob[gather],
         "name_offsets": name_offsets,
         "spans": np.stack([key_start[:-1], key_start[1:]], axis=1),
         "docs": out_docs,
