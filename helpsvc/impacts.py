@@ -2,10 +2,11 @@
 
 A word's BM25F score in a document depends only on the build: the word's
 frequency there, the document's field length and the corpus statistics. So
-instead of each worker reading Whoosh's compressed postings the first time a
-query uses a word (about a millisecond per word and field), the build scores
-every word of the text fields in one vectorised pass and stores the result in
-``impacts/`` inside the build folder:
+instead of each worker decoding Whoosh's compressed postings the first time a
+query uses a word (from tens of microseconds for a rare word to milliseconds
+for a common one, per field), the build scores every word of the text fields
+in one vectorised pass and stores the result in ``impacts/`` inside the build
+folder:
 
     meta.json         what the arrays were computed from: segments, weighting, fields
     hashes.npy        uint64, one per (field, word), sorted: a word is found with searchsorted
