@@ -82,6 +82,7 @@ def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | 
     import logging.config
     import os
     import shutil
+    import signal
     import tempfile
 
     import uvicorn
@@ -102,11 +103,18 @@ def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | 
         metrics_dir = None
     log_config = logs.config(settings.log_json)
     logging.config.dictConfig(log_config)
-    sidecar = None if inline_scrubber else _start_scrubber()
-    # Set either way, so a socket inherited from the caller's environment never decides.
-    os.environ["HELPSVC_SCRUBBER_SOCKET"] = "" if sidecar is None else str(sidecar.socket_path)
-    click.echo(f"Serving {settings.site_name} on http://{settings.host}:{settings.port}/", err=True)
+    from .privacy.supervisor import ScrubberSidecar
+
+    sidecar = None if inline_scrubber else ScrubberSidecar()
+    # With one worker uvicorn ends a SIGTERM'd process by raising the signal again; as an
+    # exception instead, it lets the clean-up below run (the scrubber's folder, metrics).
+    signal.signal(signal.SIGTERM, _exit_quietly)
     try:
+        if sidecar is not None:
+            _start_scrubber(sidecar)
+        # Set either way, so a socket inherited from the caller's environment never decides.
+        os.environ["HELPSVC_SCRUBBER_SOCKET"] = "" if sidecar is None else str(sidecar.socket_path)
+        click.echo(f"Serving {settings.site_name} on http://{settings.host}:{settings.port}/", err=True)
         uvicorn.run(
             "helpsvc.web.asgi:app",
             factory=False,
@@ -129,16 +137,18 @@ def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | 
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
-def _start_scrubber() -> Any:
-    """The node's scrubber process, answering before any worker starts."""
-    from .privacy.supervisor import ScrubberSidecar, SidecarError
+def _exit_quietly(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
 
-    sidecar = ScrubberSidecar()
+
+def _start_scrubber(sidecar: Any) -> None:
+    """Starts the node's scrubber process and returns once it answers, before any worker starts."""
+    from .privacy.supervisor import SidecarError
+
     try:
         sidecar.start()
     except SidecarError as exc:
         raise click.ClickException(f"{exc} (helpsvc serve --inline-scrubber runs without it)") from None
-    return sidecar
 
 
 @cli.command()

@@ -186,17 +186,19 @@ def test_the_scrubber_process_exits_when_its_parent_is_killed(tmp_path: Path) ->
         from helpsvc.privacy.supervisor import ScrubberSidecar
         sidecar = ScrubberSidecar()
         sidecar.start()
-        print(sidecar.pid, flush=True)
+        print(sidecar.pid, sidecar.folder, flush=True)
         time.sleep(120)
     """)
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp_path)
     try:
         assert parent.stdout is not None
-        child = int(parent.stdout.readline())
-        assert _alive(child)
+        pid, folder = parent.stdout.readline().decode().split()
+        child = int(pid)
+        assert _alive(child) and Path(folder).is_dir()
         parent.kill()  # SIGKILL: no clean-up code runs in the parent
         parent.wait()
         _wait_until(lambda: not _alive(child), 10, "the orphaned scrubber process should exit")
+        _wait_until(lambda: not Path(folder).exists(), 5, "the orphaned scrubber process should remove its socket folder")
     finally:
         if parent.poll() is None:
             parent.kill()
@@ -271,6 +273,11 @@ def _scrubber_pids(server_pid: int) -> list[int]:
     return [pid for pid in _children(server_pid) if "helpsvc.privacy.sidecar" in _cmdline(pid)]
 
 
+def _socket_folder(scrubber_pid: int) -> Path:
+    args = _cmdline(scrubber_pid).split()
+    return Path(args[args.index("--socket") + 1]).parent
+
+
 def _get(port: int, path: str) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -337,8 +344,11 @@ def test_serve_scrubs_in_one_shared_process_and_drops_comments_while_it_is_down(
     _assert_scrubbed(_stored(server.db_path)[later])
 
     (restarted,) = _scrubber_pids(server.proc.pid)
+    folder = _socket_folder(restarted)
+    assert folder.is_dir()
     server.stop()
     assert not _alive(restarted)
+    assert not folder.exists()  # serve removed the socket and its key
     raw = b"".join(Path(f"{server.db_path}{suffix}").read_bytes() for suffix in ("", "-wal") if Path(f"{server.db_path}{suffix}").exists())
     assert b"fernandez" not in raw.lower()
     log = server.log_path.read_text(errors="replace")
@@ -374,10 +384,12 @@ def test_a_signal_to_the_whole_group_stops_serve_and_its_scrubber_cleanly(
     try:
         assert server.proc is not None
         (scrubber,) = _scrubber_pids(server.proc.pid)
+        folder = _socket_folder(scrubber)
         _wait_until(lambda: _scrubber_state(server.port) == "ok", 30, "/readyz should report the scrubber")
         os.killpg(server.proc.pid, sig)
         server.proc.wait(30)
         _wait_until(lambda: not _alive(scrubber), 10, "the scrubber process should exit with serve")
+        assert not folder.exists()
     finally:
         server.stop()
     log = server.log_path.read_text(errors="replace")

@@ -115,7 +115,7 @@ def listen(socket_path: Path) -> socket.socket:
     return server
 
 
-def follow_supervisor() -> None:
+def follow_supervisor(socket_path: Path) -> None:
     """Ties this process to ``helpsvc serve``, whose pipe is our stdin.
 
     The pipe closes when serve stops it or exits in any way, even killed with
@@ -126,8 +126,16 @@ def follow_supervisor() -> None:
     """
 
     def wait_for_eof() -> None:
-        while sys.stdin.buffer.read(4096):
+        # os.read, not sys.stdin: a thread blocked in a buffered read would hold its
+        # lock and stall the interpreter's shutdown when the main thread exits first.
+        while os.read(0, 4096):
             pass
+        # Serve removes its private folder when it stops; if it was killed, nobody else will.
+        for leftover in (socket_path, key_path(socket_path)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        with contextlib.suppress(OSError):
+            socket_path.parent.rmdir()
         os._exit(0)
 
     def on_term(signum: int, frame: Any) -> None:
@@ -179,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         log_json = False
     logging.config.dictConfig(logs.config(log_json))
     if args.supervised:
-        follow_supervisor()
+        follow_supervisor(args.socket)
     else:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

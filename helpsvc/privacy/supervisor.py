@@ -69,9 +69,13 @@ class ScrubberSidecar:
 
     def start(self) -> None:
         """Starts the scrubber process and returns once it answers; raises SidecarError if it does not."""
-        self.folder = Path(tempfile.mkdtemp(prefix="helpsvc-scrubber-"))  # mode 0700
-        write_key(key_path(self.socket_path))
-        self._proc = self._spawn()
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix="helpsvc-scrubber-"))  # mode 0700
+            write_key(key_path(self.socket_path))
+            self._proc = self._spawn()
+        except OSError as exc:
+            self.stop()
+            raise SidecarError(f"the scrubber process cannot be started: {exc}") from exc
         try:
             self._wait_ready(self._proc)
         except SidecarError:
