@@ -175,3 +175,15 @@ def test_query_scores_follow_the_best_field_rule(content_index: Path) -> None:
             best = per_field.max(axis=0)
             expected += (best + word.tiebreak * (per_field.sum(axis=0) - best)) * word.boost
         assert np.allclose(cache.scores(query), expected, rtol=1e-5, atol=1e-6), text
+
+
+def test_document_frequencies_match_whoosh_for_every_word_and_unknown_words(content_index: Path) -> None:
+    cache = SearchService(content_index).state().scores
+    assert cache.impacts is not None
+    reader = cache.searcher.reader()
+    for field in ("body", "title"):
+        words = [text for text in reader.lexicon(field)] + [b"zzqnosuchword"]
+        found = cache.impacts.doc_frequencies(field, words)
+        assert found is not None
+        assert found.tolist() == [reader.doc_frequency(field, w.decode("utf-8")) for w in words]
+    assert cache.impacts.doc_frequencies("words", [b"meeting"]) is None
