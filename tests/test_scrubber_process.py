@@ -395,3 +395,16 @@ def test_a_signal_to_the_whole_group_stops_serve_and_its_scrubber_cleanly(
     log = server.log_path.read_text(errors="replace")
     # The scrubber waited for serve instead of dying first and being restarted in the middle of the shutdown.
     assert "restarting it" not in log and "Traceback" not in log, log[-2000:]
+
+
+def test_a_scrubbing_failure_in_the_scrubber_process_is_an_answer_not_a_crash() -> None:
+    from helpsvc.privacy.remote import FAILED, OK
+    from helpsvc.privacy.sidecar import answer
+
+    def broken(text: str) -> str:
+        raise ScrubError("scrubbing did not settle")
+
+    assert answer(b"S" + "Maria".encode(), broken) == FAILED + b"scrubbing did not settle"
+    assert answer(b"S" + "Maria".encode(), lambda text: 1 / 0) == FAILED + b"scrubbing failed: ZeroDivisionError"  # type: ignore[arg-type,return-value]
+    assert answer(b"P", broken) == OK
+    assert answer(b"?", broken) == FAILED + b"unknown request"

@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection, answer_challenge, deliver_cha
 from pathlib import Path
 from typing import Any, Callable
 
+from .errors import ScrubError
 from .remote import ENCODING_ERRORS, FAILED, MAX_MESSAGE, OK, PING, SCRUB, key_path, read_key, set_io_timeouts, write_key
 
 log = logging.getLogger("helpsvc.scrubber")
@@ -74,6 +75,8 @@ def answer(request: bytes, scrub: Callable[[str], str]) -> bytes:
         return FAILED + b"unknown request"
     try:
         return OK + scrub(body.decode("utf-8", ENCODING_ERRORS)).encode("utf-8", ENCODING_ERRORS)
+    except ScrubError as exc:
+        return FAILED + str(exc).encode()  # our own messages, which never quote the text
     except Exception as exc:  # noqa: BLE001 - any failure is reported, and this process keeps serving
         return FAILED + f"scrubbing failed: {type(exc).__name__}".encode()
 
