@@ -119,6 +119,7 @@ class Services:
     def close(self) -> None:
         if self.maintenance is not None:
             self.maintenance.stop()
+        self.search.close()
         self.store.close()
 
     # -- which organisation a client belongs to, and what its policy allows
@@ -184,7 +185,9 @@ class Services:
             self._scrubbed.move_to_end(key)
             return self._scrubbed[key]
         # Scrub before lower-casing: case is a clue the detectors need (names, IBANs, postcodes).
-        scrubbed, _ = self.scrub_text(normalised)
+        scrubbed, dropped = self.scrub_text(normalised)
+        if dropped:
+            return None  # not cached: once the scrubber is back, the same query is logged again
         if scrubbed is not None:
             scrubbed = _lower_outside_placeholders(scrubbed)
         self._scrubbed[key] = scrubbed
