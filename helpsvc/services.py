@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import functools
 import datetime as dt
 import hmac
 import logging
@@ -10,6 +12,7 @@ import re
 import secrets
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ from .store import Event, SQLStore, hour_of, open_store
 log = logging.getLogger(__name__)
 
 SCRUB_CACHE_SIZE = 8192
+SCRUB_THREADS = 4
 _PLACEHOLDER_RE = re.compile(r"(\{\{[A-Z_]+\}\})")
 
 
@@ -82,6 +86,13 @@ class Services:
             learning=self.learning,
         )
         self.scrub = scrub or default_scrubber(settings)
+        # A scrub in the node's scrubber process is a wait on a socket: it runs in a thread
+        # so the event loop serves other requests meanwhile. The in-process scrubber is
+        # CPU work under the GIL, which a thread would only slow down.
+        self._scrub_waits = scrub is None and bool(settings.scrubber_socket)
+        # A few threads are enough: the scrubber process works on one text at a time, and
+        # each thread keeps its connection, so none is opened and authenticated per request.
+        self._scrub_threads = ThreadPoolExecutor(SCRUB_THREADS, thread_name_prefix="helpsvc-scrub") if self._scrub_waits else None
         self.visitors = VisitorHasher(self.store, site=settings.site_name)
         # Scrubbed queries are cached under a keyed hash of the raw text, so the
         # cache never holds what a reader typed, only what we would store anyway.
@@ -120,6 +131,8 @@ class Services:
         if self.maintenance is not None:
             self.maintenance.stop()
         self.search.close()
+        if self._scrub_threads is not None:
+            self._scrub_threads.shutdown(wait=True)
         self.store.close()
 
     # -- which organisation a client belongs to, and what its policy allows
@@ -249,7 +262,8 @@ class Services:
         if not self._within_daily_cap(visitor, view.id, dt.datetime.now(dt.timezone.utc).date().isoformat()):
             self.spam.count("daily_cap")
             raise TooManyRequests("you have sent feedback on many articles today; thank you, please try again tomorrow", retry_after=3600)
-        record = make_feedback(
+        record_of = functools.partial(
+            make_feedback,
             given,
             revision=view.revision,
             article_locale=view.locale,
@@ -257,6 +271,10 @@ class Services:
             client=self.client_of(request, given.client, given.locale or view.locale),
             scrub=self._counting_scrub,
         )
+        if self._scrub_threads is not None and given.comment:
+            record = await asyncio.get_running_loop().run_in_executor(self._scrub_threads, record_of)
+        else:
+            record = record_of()
         feedback_id = await self.store.add_feedback(record)
         return feedback_id, view
 
