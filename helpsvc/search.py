@@ -35,7 +35,7 @@ from .metrics import serving_build
 from .scoring import ScoreCache, top_documents, weighting
 from .index import LANGUAGES, analyzer_for, build_path, current_build_id, language_of, words_analyzer
 from .learning import Learning
-from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query, word_query
+from .query import QueryPlan, Vocabulary, build_query, corrections_for, make_snippet, normalise_query, word_query
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +260,7 @@ class IndexState:
         for n, group in self.group_of.items():
             self.group_array[n] = group_numbers.setdefault(group, len(group_numbers))
         self.scores = ScoreCache.for_build(self.searcher, folder)
+        self.vocabulary = Vocabulary(reader, "words")  # spelling: is a query word known?
         self._masks: dict[Any, np.ndarray] = {}  # keyed by a visible set, or ("locale", locale)
         self.title_words: dict[str, frozenset[str]] = {
             key: frozenset(t.text for t in words_analyzer()(entry["title"])) for key, entry in self.catalog.items()
@@ -482,7 +483,7 @@ class SearchService:
             if lang not in synonyms and "-" in loc:
                 synonyms[lang] = self.curation.synonyms(loc)
         reader = state.searcher.reader()
-        corrections, unknown_only = corrections_for(query_text, reader) if correct else ({}, False)
+        corrections, unknown_only = corrections_for(query_text, reader, state.vocabulary) if correct else ({}, False)
         plan = build_query(query_text, languages, reader, synonyms, corrections)
         plan.corrections, plan.unknown_only = corrections, unknown_only
         return plan

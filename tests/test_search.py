@@ -172,3 +172,24 @@ def test_german_queries_are_stemmed_as_german(content_index: Path) -> None:
     singular = {h.id for h in service.search("Besprechung", locale="de-DE").hits}
     plural = {h.id for h in service.search("Besprechungen", locale="de-DE").hits}
     assert singular and singular == plural
+
+
+def test_the_spelling_vocabulary_knows_every_indexed_word_and_no_other(content_index) -> None:
+    from helpsvc.query import Vocabulary
+
+    state = SearchService(content_index).state()
+    reader = state.searcher.reader()
+    words = list(reader.lexicon("words"))
+    vocabulary = Vocabulary(reader, "words")
+    assert len(words) > 1000 and all(word in vocabulary for word in words)
+    assert not any(w in vocabulary for w in (b"zzqnosuchword", b"voicemai", b"meetingz", "größe".encode()))
+
+
+def test_highlighting_marks_what_stemming_matches_in_english_and_german() -> None:
+    from helpsvc.query import make_snippet
+
+    assert make_snippet("Meetings were recorded; the recording stops.", {"meet", "record"}, "en") == (
+        '<mark class="hl">Meetings</mark> were <mark class="hl">recorded</mark>; the <mark class="hl">recording</mark> stops.'
+    )
+    html = make_snippet("Öffnen Sie die Einstellungen und überprüfen Sie das Häkchen.", {"offn", "uberpruf"}, "de")
+    assert '<mark class="hl">Öffnen</mark>' in html and '<mark class="hl">überprüfen</mark>' in html
