@@ -167,6 +167,21 @@ class DocStoreWriter:
     def remove(self, key: str) -> None:
         self.conn.execute("DELETE FROM docs WHERE key = ?", (key,))
         self.conn.execute("DELETE FROM passages WHERE key = ?", (key,))
+        if self._has_related():
+            self.conn.execute("DELETE FROM related WHERE key = ?", (key,))
+
+    def _has_related(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'related'").fetchone() is not None
+
+    def related(self) -> dict[str, tuple[str, ...]]:
+        """Every stored related-articles list (empty for a build that has none yet)."""
+        if not self._has_related():
+            return {}
+        return {key: tuple(keys.split("\n")) if keys else () for key, keys in self.conn.execute("SELECT key, keys FROM related")}
+
+    def set_related(self, lists: dict[str, tuple[str, ...]]) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS related (key TEXT PRIMARY KEY, keys TEXT NOT NULL)")
+        self.conn.executemany("INSERT OR REPLACE INTO related VALUES (?, ?)", [(k, "\n".join(v)) for k, v in lists.items()])
 
     def signatures(self) -> dict[str, np.ndarray]:
         return {key: np.frombuffer(blob, dtype=np.uint64) for key, blob in self.conn.execute("SELECT key, signature FROM docs")}
@@ -187,6 +202,7 @@ class DocStore:
         self._lock = threading.Lock()
         tables = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         self._indexed = "passages" in tables  # builds before the word index keep JSON in docs.passages
+        self._has_related = "related" in tables  # builds before stored related lists compute them when asked
 
     def html(self, key: str) -> str:
         with self._lock:
@@ -201,6 +217,16 @@ class DocStore:
         with self._lock:
             row = self._conn.execute("SELECT passages FROM docs WHERE key = ?", (key,)).fetchone()
         return [Passage(text, frozenset(terms)) for text, terms in json.loads(row[0])] if row else []
+
+    def related(self, key: str) -> tuple[str, ...] | None:
+        """The related articles the build chose for this article, or None if it stored none."""
+        if not self._has_related:
+            return None
+        with self._lock:
+            row = self._conn.execute("SELECT keys FROM related WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        return tuple(row[0].split("\n")) if row[0] else ()
 
     def close(self) -> None:
         self._conn.close()

@@ -279,7 +279,7 @@ def _full(
         bar.update(1)
     bar.close()
     writer.commit()
-    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress)
+    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress, None, default_locale)
 
 
 def _update(
@@ -328,7 +328,8 @@ def _update(
     writer.commit()
     if not catalog:
         raise IndexBuildError(f"no articles found under {content_dir}")
-    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress)
+    changed_keys = gone | {article.key for article in fresh}
+    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress, changed_keys, default_locale)
 
 
 def _load_one(content_dir: Path, rel: str, default_locale: str) -> Article | Skipped:
@@ -374,7 +375,14 @@ def _finish(
     sources: dict[str, str],
     started: float,
     progress: ProgressFactory | None,
+    changed_keys: set[str] | None,
+    default_locale: str,
 ) -> BuildReport:
+    """Impacts, near-duplicate groups, the catalog, related lists and build.json.
+
+    ``changed_keys``: what an update added, re-read or removed; None for a full build.
+    """
+    from .related import store_related
     from .similarity import near_duplicate_groups
 
     _impacts(target, progress)
@@ -385,6 +393,7 @@ def _finish(
         entry["dup_group"] = groups.get(key)
         entry["inlinks"] = inbound.get(entry["path"], 0)
     (target / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    store_related(target, changed_keys, default_locale, progress)
     report = BuildReport(
         build_id=target.name,
         indexed=len(catalog),

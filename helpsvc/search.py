@@ -35,6 +35,7 @@ from .metrics import serving_build
 from .scoring import ScoreCache, top_documents, weighting
 from .index import LANGUAGES, analyzer_for, build_path, current_build_id, language_of, words_analyzer
 from .learning import Learning
+from .related import LIMIT as RELATED_STORED
 from .query import QueryPlan, Vocabulary, build_query, corrections_for, make_snippet, normalise_query, word_query
 
 log = logging.getLogger(__name__)
@@ -260,11 +261,9 @@ class IndexState:
         for n, group in self.group_of.items():
             self.group_array[n] = group_numbers.setdefault(group, len(group_numbers))
         self.scores = ScoreCache.for_build(self.searcher, folder)
-        self.vocabulary = Vocabulary(reader, "words")  # spelling: is a query word known?
+        self._vocabulary: Vocabulary | None = None
         self._masks: dict[Any, np.ndarray] = {}  # keyed by a visible set, or ("locale", locale)
-        self.title_words: dict[str, frozenset[str]] = {
-            key: frozenset(t.text for t in words_analyzer()(entry["title"])) for key, entry in self.catalog.items()
-        }
+        self._title_words: dict[str, frozenset[str]] | None = None
         self.locales = sorted({e["locale"] for e in self.catalog.values()})
         self.by_id: dict[str, dict[str, str]] = {}
         for key, entry in self.catalog.items():
@@ -321,6 +320,51 @@ class IndexState:
                 weighted.append((counts[term] * math.log(total / df), term))
         chosen = [term for _, term in sorted(weighted, reverse=True)[:KEY_TERMS]]
         return Or([word_query(suffix, term) for term in chosen]) if chosen else None
+
+    @property
+    def title_words(self) -> dict[str, frozenset[str]]:
+        """Each article's title words, for suggestions (made on first use)."""
+        if self._title_words is None:
+            self._title_words = {
+                key: frozenset(t.text for t in words_analyzer()(entry["title"])) for key, entry in self.catalog.items()
+            }
+        return self._title_words
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The words field's vocabulary, for spelling (a quarter second to read: made on first use,
+        which for a server is before the build is swapped in)."""
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary(self.searcher.reader(), "words")
+        return self._vocabulary
+
+    def related_keys(self, key: str, limit: int = 5) -> tuple[str, ...]:
+        """The catalog keys of the articles most like this one: its most distinctive words
+        (passage frequency times rarity) scored like a query, same locale, searchable, and
+        no near-duplicates of the article or of each other."""
+        locale = self.catalog[key]["locale"]
+        docnum = self.docnum[key]
+        allowed = self.mask(self.visible([locale])).copy()
+        allowed &= self.locale_mask(locale)
+        allowed[docnum] = False
+        query = self.key_terms_query(key, locale)
+        chosen: list[str] = []
+        if query is not None:
+            top, _ = top_documents(self.scores.scores(query), allowed, limit * 4)
+            seen_groups = {self.group_of.get(docnum)} - {None}
+            titles = {self.catalog[key]["title"].lower()}
+            for other_doc, _score in top:
+                other = self.keys[other_doc]
+                group = self.group_of.get(other_doc)
+                title = self.catalog[other]["title"].lower()
+                if (group and group in seen_groups) or title in titles:
+                    continue
+                seen_groups.add(group)
+                titles.add(title)
+                chosen.append(other)
+                if len(chosen) >= limit:
+                    break
+        return tuple(chosen)
 
     def mask(self, docs: frozenset[int]) -> np.ndarray:
         """A boolean array over docnums for a visible set (cached: sets come from `visible`'s cache)."""
@@ -421,6 +465,7 @@ class SearchService:
                 return False
             try:
                 state = IndexState(build_path(self.index_dir, build_id), build_id, self.default_locale)
+                state.vocabulary, state.title_words  # made now, so no request after the swap waits for them
             except Exception as exc:  # a broken build must not take the server down
                 self._failed.add(build_id)
                 self.last_error = f"index build {build_id} cannot be opened: {exc}"
@@ -736,44 +781,24 @@ class SearchService:
     def related(self, article_id: str, locale: str, limit: int = 5) -> list[dict[str, Any]]:
         """More like this: same locale, searchable, no near-duplicates of the article or of each other.
 
-        The article's most distinctive words (passage frequency times rarity)
-        are scored like a query from the cached term vectors, so an article
-        page costs about what a search does.
+        Builds store each article's list (see ``related.py``); for builds made
+        before that, the list is worked out here and cached.
         """
         state = self.state()
         key = state.pick(article_id, [locale])
         if key is None:
             return []
+        stored = state.docs.related(key) if limit <= RELATED_STORED else None
+        if stored is not None:
+            # Chosen when the build was made; a key the catalog no longer has is skipped.
+            return [self.summary_of(state, other) for other in stored[:limit] if other in state.catalog]
         cache_key = (state.build_id, key, limit)
         # Only catalog keys are kept (a few bytes each); the summaries are built per call.
         chosen = self._related.get(cache_key)
         if chosen is None:
-            chosen = self._related_keys(state, key, locale, limit)
+            chosen = state.related_keys(key, limit)
             self._related[cache_key] = chosen
             if len(self._related) > RELATED_CACHE_SIZE:
                 self._related.popitem(last=False)
         return [self.summary_of(state, other) for other in chosen]
 
-    def _related_keys(self, state: IndexState, key: str, locale: str, limit: int) -> tuple[str, ...]:
-        docnum = state.docnum[key]
-        allowed = state.mask(state.visible([locale])).copy()
-        allowed &= state.locale_mask(locale)
-        allowed[docnum] = False
-        query = state.key_terms_query(key, locale)
-        chosen: list[str] = []
-        if query is not None:
-            top, _ = top_documents(state.scores.scores(query), allowed, limit * 4)
-            seen_groups = {state.group_of.get(docnum)} - {None}
-            titles = {state.catalog[key]["title"].lower()}
-            for other_doc, _score in top:
-                other = state.keys[other_doc]
-                group = state.group_of.get(other_doc)
-                title = state.catalog[other]["title"].lower()
-                if (group and group in seen_groups) or title in titles:
-                    continue
-                seen_groups.add(group)
-                titles.add(title)
-                chosen.append(other)
-                if len(chosen) >= limit:
-                    break
-        return tuple(chosen)

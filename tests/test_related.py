@@ -1,0 +1,80 @@
+"""Related articles chosen by the build: the same lists the server would choose, kept up to
+date by updates, and still worked out on the fly for builds that have none stored."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import copy_content, write_article
+
+from helpsvc.docstore import FILENAME
+from helpsvc.index import build_index, build_path, current_build_id
+from helpsvc.search import SearchService
+
+
+def _folder(index_dir: Path) -> Path:
+    build_id = current_build_id(index_dir)
+    assert build_id is not None
+    return build_path(index_dir, build_id)
+
+
+def _stored(index_dir: Path) -> dict[str, tuple[str, ...]]:
+    with sqlite3.connect(_folder(index_dir) / FILENAME) as conn:
+        return {k: tuple(v.split("\n")) if v else () for k, v in conn.execute("SELECT key, keys FROM related")}
+
+
+def test_a_build_stores_for_every_article_the_list_the_server_would_choose(content_index: Path) -> None:
+    stored = _stored(content_index)
+    state = SearchService(content_index).state()
+    assert set(stored) == set(state.catalog)
+    assert sum(1 for keys in stored.values() if keys) > len(stored) // 2
+    for key in list(state.catalog)[::3]:
+        assert stored[key] == state.related_keys(key, 5), key
+
+
+def test_pages_show_the_stored_list(content_index: Path) -> None:
+    service = SearchService(content_index)
+    state = service.state()
+    key = next(k for k, keys in _stored(content_index).items() if len(keys) >= 3)
+    entry = state.catalog[key]
+    shown = [r["id"] for r in service.related(entry["id"], entry["locale"])]
+    assert shown == [state.catalog[k]["id"] for k in _stored(content_index)[key]]
+
+
+def test_an_update_chooses_again_for_what_changed_and_for_lists_that_named_it(tmp_path: Path) -> None:
+    content = copy_content(tmp_path / "content")
+    index_dir = tmp_path / "ix"
+    build_index(content, index_dir)
+    before = _stored(index_dir)
+    # An article that some list names is removed: no list may name it afterwards.
+    named = next(k for keys in before.values() for k in keys)
+    state = SearchService(index_dir).state()
+    removed = state.catalog[named]["path"]
+    linking = {k for k, e in state.catalog.items() if removed in e.get("links", [])}  # re-read: their links change
+    (content / removed).unlink()
+    write_article(content, "en-US/zz-new.md", {"id": "zz-new", "title": "Voicemail greeting recording"},
+                  "Record a voicemail greeting. Change the voicemail greeting and the voicemail PIN.")
+    build_index(content, index_dir)
+    after = _stored(index_dir)
+    assert named not in after and not any(named in keys for keys in after.values())
+    fresh = SearchService(index_dir).state()
+    assert after["en-US/zz-new"] == fresh.related_keys("en-US/zz-new", 5) and after["en-US/zz-new"]
+    # Lists of articles that were not re-read, naming none that were, are kept as they were.
+    touched = linking | {named}
+    kept = [k for k, keys in before.items() if k in after and k not in touched and not touched & set(keys)]
+    assert kept and all(after[k] == before[k] for k in kept)
+
+
+def test_a_build_without_stored_lists_works_them_out_when_asked(tmp_path: Path) -> None:
+    content = copy_content(tmp_path / "content")
+    index_dir = tmp_path / "ix"
+    build_index(content, index_dir)
+    stored = _stored(index_dir)
+    with sqlite3.connect(_folder(index_dir) / FILENAME) as conn:
+        conn.execute("DROP TABLE related")
+    service = SearchService(index_dir)
+    state = service.state()
+    key = next(k for k, keys in stored.items() if keys)
+    entry = state.catalog[key]
+    assert [r["id"] for r in service.related(entry["id"], entry["locale"])] == [state.catalog[k]["id"] for k in stored[key]]
