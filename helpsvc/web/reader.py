@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import lz4.block
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -130,20 +129,17 @@ async def search_api(request: Request) -> Response:
 
     Popular queries come back from the result cache as the same object, so its
     JSON is kept on it with a placeholder where this search's id goes (in the
-    body and in every click link), and each response fills in its own id. It is
-    kept LZ4-compressed (a quarter of the size; a few microseconds to unpack).
+    body and in every click link), and each response fills in its own id.
     """
     services = _services(request)
     searched = _run_search(request)
     if not searched.search_id or not searched.result.total:
         return api(_search_json(services, searched, searched.search_id))
     serialised = searched.result.serialised
-    packed = serialised.get(searched.org)
-    if packed is None:
+    body = serialised.get(searched.org)
+    if body is None:
         body = json_bytes(_search_json(services, searched, _ID_PLACEHOLDER))
-        serialised[searched.org] = lz4.block.compress(body)
-    else:
-        body = lz4.block.decompress(packed)
+        serialised[searched.org] = body
     return api_bytes(body.replace(_ID_PLACEHOLDER.encode("ascii"), searched.search_id.encode("ascii")))
 
 
