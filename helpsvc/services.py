@@ -174,8 +174,8 @@ class Services:
 
     # -- who is asking, coarsely
 
-    def visitor(self, request: Request) -> str:
-        return self.visitors.visitor(self._address(request), request.headers.get("user-agent", ""))
+    def visitor(self, request: Request, day: str | None = None) -> str:
+        return self.visitors.visitor(self._address(request), request.headers.get("user-agent", ""), day=day)
 
     def client_of(self, request: Request, given: Any = None, locale: str | None = None) -> Any:
         return coarse_client(given, request.headers.get("user-agent", ""), locale)
@@ -214,7 +214,7 @@ class Services:
         day, hour = self._clock.now()
         return Event(
             kind=kind,
-            visitor=self.visitor(request),
+            visitor=self.visitor(request, day),
             day=day,
             hour=hour,
             client=self.client_of(request, None, fields.get("locale")),

@@ -48,9 +48,11 @@ class VisitorHasher:
                 self._cache[day] = salt
         return salt
 
-    def visitor(self, address: str, user_agent: str, now: dt.datetime | None = None) -> str:
-        """A pseudonymous id for one visitor on one UTC day; the inputs are not kept."""
-        day = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).date().isoformat()
+    def visitor(self, address: str, user_agent: str, now: dt.datetime | None = None, day: str | None = None) -> str:
+        """A pseudonymous id for one visitor on one UTC day (``day``, else the day of ``now``, else
+        today); the inputs are not kept."""
+        if day is None:
+            day = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).date().isoformat()
         message = b"\x1f".join([address.encode("utf-8", "replace"), user_agent.encode("utf-8", "replace"), self._site])
         return hmac.digest(self._salt(day), message, "sha256").hex()[:32]
 
