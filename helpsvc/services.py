@@ -10,6 +10,7 @@ import hmac
 import logging
 import re
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -98,6 +99,7 @@ class Services:
         # cache never holds what a reader typed, only what we would store anyway.
         self._scrub_key = secrets.token_bytes(32)
         self._scrubbed: OrderedDict[bytes, str | None] = OrderedDict()
+        self._scrubbed_lock = threading.Lock()  # the event loop and the scrub threads share it
         self.orgs = OrgPolicies(self.store, Path(settings.org_policy_file) if settings.org_policy_file else None)
         self.maintenance: Maintenance | None = None
         self.limits = RateLimits({
@@ -189,24 +191,40 @@ class Services:
             SCRUB_FAILURES.inc()
         return result, dropped
 
-    def scrub_query(self, query: str) -> str | None:
+    def _scrub_key_of(self, query: str) -> tuple[str, bytes] | None:
         normalised = normalise_query(query)[:500]
         if not normalised:
             return None
-        key = hmac.digest(self._scrub_key, normalised.encode("utf-8"), "sha256")
-        if key in self._scrubbed:
-            self._scrubbed.move_to_end(key)
-            return self._scrubbed[key]
+        return normalised, hmac.digest(self._scrub_key, normalised.encode("utf-8"), "sha256")
+
+    def _scrubbed_before(self, key: bytes) -> tuple[bool, str | None]:
+        """(True, scrubbed query) if this query was scrubbed before, else (False, None)."""
+        with self._scrubbed_lock:
+            if key in self._scrubbed:
+                self._scrubbed.move_to_end(key)
+                return True, self._scrubbed[key]
+        return False, None
+
+    def _scrub_new_query(self, normalised: str, key: bytes) -> str | None:
         # Scrub before lower-casing: case is a clue the detectors need (names, IBANs, postcodes).
         scrubbed, dropped = self.scrub_text(normalised)
         if dropped:
             return None  # not cached: once the scrubber is back, the same query is logged again
         if scrubbed is not None:
             scrubbed = _lower_outside_placeholders(scrubbed)
-        self._scrubbed[key] = scrubbed
-        if len(self._scrubbed) > SCRUB_CACHE_SIZE:
-            self._scrubbed.popitem(last=False)
+        with self._scrubbed_lock:
+            self._scrubbed[key] = scrubbed
+            if len(self._scrubbed) > SCRUB_CACHE_SIZE:
+                self._scrubbed.popitem(last=False)
         return scrubbed
+
+    def scrub_query(self, query: str) -> str | None:
+        """The query as it may be stored: normalised, scrubbed, lower-cased outside placeholders."""
+        found = self._scrub_key_of(query)
+        if found is None:
+            return None
+        known, scrubbed = self._scrubbed_before(found[1])
+        return scrubbed if known else self._scrub_new_query(*found)
 
     # -- events
 
@@ -228,21 +246,37 @@ class Services:
         if not self.orgs.policy(org).search_logging:
             return None
         search_id = secrets.token_hex(8)
-        self.store.add_event(
-            self._event(
-                request,
-                "search",
-                org,
-                locale=result.locale,
-                query=self.scrub_query(result.query),
-                product=result.product or "",
-                topic=result.topic or "",
-                results=result.total,
-                page=result.page,
-                search_id=search_id,
-            )
+        event = self._event(
+            request,
+            "search",
+            org,
+            locale=result.locale,
+            query=None,
+            product=result.product or "",
+            topic=result.topic or "",
+            results=result.total,
+            page=result.page,
+            search_id=search_id,
         )
+        found = self._scrub_key_of(result.query)
+        known, event.query = self._scrubbed_before(found[1]) if found else (True, None)
+        if known:
+            self.store.add_event(event)
+        elif self._scrub_threads is not None:
+            # A query not seen before waits for the scrubber process on a scrub thread, and is
+            # stored from there; until then it exists only in this process's memory.
+            self._scrub_threads.submit(self._log_scrubbed, event, *found)
+        else:
+            event.query = self._scrub_new_query(*found)
+            self.store.add_event(event)
         return search_id
+
+    def _log_scrubbed(self, event: Event, normalised: str, key: bytes) -> None:
+        try:
+            event.query = self._scrub_new_query(normalised, key)
+        except Exception:  # never the raw text: without a scrubbed query the event keeps none
+            event.query = None
+        self.store.add_event(event)
 
     def record_click(self, request: Request, search_id: str, article_id: str, rank: int, locale: str) -> None:
         self.store.add_event(self._event(request, "click", search_id=search_id, article_id=article_id, rank=rank, locale=locale))
