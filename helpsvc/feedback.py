@@ -127,9 +127,11 @@ def make_feedback(
     client: Client,
     scrub: Callable[[str], str],
     now: dt.datetime | None = None,
+    scrubbed: tuple[str | None, bool] | None = None,
 ) -> Feedback:
+    """``scrubbed``: the comment already scrubbed elsewhere, as (text, dropped); else ``scrub`` runs here."""
     now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
-    comment, dropped = scrub_or_drop(given.comment, scrub)
+    comment, dropped = scrubbed if scrubbed is not None else scrub_or_drop(given.comment, scrub)
     return Feedback(
         id=uuid.uuid4().hex,
         article_id=given.article_id,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import hmac
 import logging
 import re
@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +30,14 @@ from .orgs import ORG_HEADER, OrgPolicies, valid_org
 from .privacy.client import coarse_client
 from .privacy.visitor import VisitorHasher
 from .query import normalise_query
+from .pagecache import PageCache
 from .search import ArticleView, SearchResult, SearchService
 from .settings import Settings
-from .pagecache import PageCache
 from .store import Event, SQLStore, hour_of, open_store
 
 log = logging.getLogger(__name__)
 
 SCRUB_CACHE_SIZE = 8192
-SCRUB_THREADS = 4
 _PLACEHOLDER_RE = re.compile(r"(\{\{[A-Z_]+\}\})")
 
 
@@ -87,13 +86,13 @@ class Services:
             learning=self.learning,
         )
         self.scrub = scrub or default_scrubber(settings)
-        # A scrub in the node's scrubber process is a wait on a socket: it runs in a thread
-        # so the event loop serves other requests meanwhile. The in-process scrubber is
-        # CPU work under the GIL, which a thread would only slow down.
-        self._scrub_waits = scrub is None and bool(settings.scrubber_socket)
-        # A few threads are enough: the scrubber process works on one text at a time, and
-        # each thread keeps its connection, so none is opened and authenticated per request.
-        self._scrub_threads = ThreadPoolExecutor(SCRUB_THREADS, thread_name_prefix="helpsvc-scrub") if self._scrub_waits else None
+        # A scrub in the node's scrubber process is a wait on a socket: the event loop awaits
+        # it and serves other requests meanwhile. The in-process scrubber is CPU work, done
+        # where it is asked for.
+        self._scrub_async: Callable[[str], Awaitable[str]] | None = (
+            getattr(self.scrub, "scrub_async", None) if scrub is None and settings.scrubber_socket else None
+        )
+        self._pending: set[asyncio.Task[None]] = set()  # search events waiting for their scrubbed query
         self.visitors = VisitorHasher(self.store, site=settings.site_name)
         # Scrubbed queries are cached under a keyed hash of the raw text, so the
         # cache never holds what a reader typed, only what we would store anyway.
@@ -133,8 +132,6 @@ class Services:
         if self.maintenance is not None:
             self.maintenance.stop()
         self.search.close()
-        if self._scrub_threads is not None:
-            self._scrub_threads.shutdown(wait=True)
         self.store.close()
 
     # -- which organisation a client belongs to, and what its policy allows
@@ -210,6 +207,9 @@ class Services:
         scrubbed, dropped = self.scrub_text(normalised)
         if dropped:
             return None  # not cached: once the scrubber is back, the same query is logged again
+        return self._remember_scrubbed(key, scrubbed)
+
+    def _remember_scrubbed(self, key: bytes, scrubbed: str | None) -> str | None:
         if scrubbed is not None:
             scrubbed = _lower_outside_placeholders(scrubbed)
         with self._scrubbed_lock:
@@ -262,21 +262,34 @@ class Services:
         known, event.query = self._scrubbed_before(found[1]) if found else (True, None)
         if known:
             self.store.add_event(event)
-        elif self._scrub_threads is not None:
-            # A query not seen before waits for the scrubber process on a scrub thread, and is
-            # stored from there; until then it exists only in this process's memory.
-            self._scrub_threads.submit(self._log_scrubbed, event, *found)
+        elif self._scrub_async is not None:
+            # A query not seen before waits for the scrubber process in a task of its own, and
+            # the event is stored from there; until then the query exists only in memory.
+            task = asyncio.get_running_loop().create_task(self._log_scrubbed(event, *found))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
         else:
             event.query = self._scrub_new_query(*found)
             self.store.add_event(event)
         return search_id
 
-    def _log_scrubbed(self, event: Event, normalised: str, key: bytes) -> None:
+    async def _log_scrubbed(self, event: Event, normalised: str, key: bytes) -> None:
+        assert self._scrub_async is not None
         try:
-            event.query = self._scrub_new_query(normalised, key)
-        except Exception:  # never the raw text: without a scrubbed query the event keeps none
-            event.query = None
+            scrubbed: str | None = await self._scrub_async(normalised)
+        except Exception as exc:  # never the raw text: without a scrubbed query the event keeps none
+            SCRUB_FAILURES.inc()
+            log.warning("scrubbing failed (%s); the text was dropped", type(exc).__name__)
+            scrubbed = None
+        else:
+            scrubbed = self._remember_scrubbed(key, scrubbed)
+        event.query = scrubbed
         self.store.add_event(event)
+
+    async def drain(self) -> None:
+        """Waits for search events whose queries are still being scrubbed (at shutdown)."""
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
 
     def record_click(self, request: Request, search_id: str, article_id: str, rank: int, locale: str) -> None:
         self.store.add_event(self._event(request, "click", search_id=search_id, article_id=article_id, rank=rank, locale=locale))
@@ -305,8 +318,15 @@ class Services:
             client=self.client_of(request, given.client, given.locale or view.locale),
             scrub=self._counting_scrub,
         )
-        if self._scrub_threads is not None and given.comment:
-            record = await asyncio.get_running_loop().run_in_executor(self._scrub_threads, record_of)
+        if self._scrub_async is not None and given.comment:
+            try:
+                comment = await self._scrub_async(given.comment)
+            except Exception as exc:  # fail closed: the vote is kept, the comment is not
+                SCRUB_FAILURES.inc()
+                log.warning("scrubbing failed (%s); the text was dropped", type(exc).__name__)
+                record = record_of(scrubbed=(None, True))
+            else:
+                record = record_of(scrubbed=(comment, False))
         else:
             record = record_of()
         feedback_id = await self.store.add_feedback(record)

@@ -4,6 +4,7 @@ supervisor, and the reason web workers stay small (they never import scrubadub).
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import os
@@ -156,6 +157,39 @@ def test_a_stalled_scrubber_times_out_and_the_text_is_not_returned(sidecar: Scru
         os.kill(pid, signal.SIGCONT)
     assert client("write to a@example.com") == "write to {{EMAIL}}"
     assert client.state() == "ok"
+    client.close()
+
+
+def test_the_event_loop_client_answers_like_the_inline_scrubber(inline: Scrubber, remote: RemoteScrubber) -> None:
+    async def scrub_all() -> list[str]:
+        # Some at once, so several connections are opened and then reused.
+        first = await asyncio.gather(*(remote.scrub_async(text) for text in OWN_TEXTS))
+        return [*first, *[await remote.scrub_async(text) for text in OWN_TEXTS]]
+
+    assert asyncio.run(scrub_all()) == [inline.scrub(text) for text in OWN_TEXTS] * 2
+    with pytest.raises(ScrubError):
+        asyncio.run(remote.scrub_async(b"bytes"))  # type: ignore[arg-type]
+
+
+def test_the_event_loop_client_times_out_on_a_stalled_scrubber_and_recovers(sidecar: ScrubberSidecar) -> None:
+    client = RemoteScrubber(sidecar.socket_path, timeout=0.5)
+    pid = sidecar.pid
+    assert pid is not None
+
+    async def stalled() -> None:
+        assert await client.scrub_async("a@example.com") == "{{EMAIL}}"
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(ScrubError, match="timed out"):
+                await client.scrub_async("write to a@example.com")
+            assert time.monotonic() - started < 3
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        # The connection that timed out held a late answer: it was closed, not reused.
+        assert await client.scrub_async("write to b@example.com") == "write to {{EMAIL}}"
+
+    asyncio.run(stalled())
     client.close()
 
 

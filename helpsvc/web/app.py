@@ -90,7 +90,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         try:
             yield
         finally:
-            # Flush queued events before the process exits.
+            # Flush queued events, those still waiting for the scrubber included, before the process exits.
+            await services.drain()
             services.close()
 
     app = Starlette(
