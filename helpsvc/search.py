@@ -149,9 +149,9 @@ class SearchResult:
     product: str | None = None
     topic: str | None = None
     _hits_cache: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
-    # The API's JSON of this result per organisation, with a placeholder for the search id
-    # (filled in by the web layer): a cached result is serialised once, not per request.
-    serialised: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    # The API's JSON of this result per organisation, cut where the search id goes (filled in
+    # by the web layer): a cached result is serialised once, not per request.
+    serialised: dict[str, list[bytes]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def pages(self) -> int:
