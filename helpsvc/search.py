@@ -152,6 +152,8 @@ class SearchResult:
     # The API's JSON of this result per organisation, cut where the search id goes (filled in
     # by the web layer): a cached result is serialised once, not per request.
     serialised: dict[str, list[bytes]] = field(default_factory=dict, repr=False, compare=False)
+    # The query as search events store it (scrubbed), once known: (text,), where text may be None.
+    stored_query: tuple[str | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def pages(self) -> int:

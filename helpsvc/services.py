@@ -258,9 +258,15 @@ class Services:
             page=result.page,
             search_id=search_id,
         )
+        if result.stored_query is not None:
+            # A cached result remembers its query as stored: no normalising and hashing again.
+            event.query = result.stored_query[0]
+            self.store.add_event(event)
+            return search_id
         found = self._scrub_key_of(result.query)
         known, event.query = self._scrubbed_before(found[1]) if found else (True, None)
         if known:
+            result.stored_query = (event.query,)
             self.store.add_event(event)
         elif self._scrub_async is not None:
             # A query not seen before waits for the scrubber process in a task of its own, and
