@@ -132,6 +132,9 @@ class Services:
         if self.maintenance is not None:
             self.maintenance.stop()
         self.search.close()
+        closer = getattr(self.scrub, "close", None)
+        if callable(closer):
+            closer()  # the scrubber process's connections, when scrubbing happens there
         self.store.close()
 
     # -- which organisation a client belongs to, and what its policy allows
