@@ -10,7 +10,6 @@ import hmac
 import logging
 import re
 import secrets
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -96,9 +95,9 @@ class Services:
         self.visitors = VisitorHasher(self.store, site=settings.site_name)
         # Scrubbed queries are cached under a keyed hash of the raw text, so the
         # cache never holds what a reader typed, only what we would store anyway.
+        # Only the event loop's thread reads and writes it.
         self._scrub_key = secrets.token_bytes(32)
         self._scrubbed: OrderedDict[bytes, str | None] = OrderedDict()
-        self._scrubbed_lock = threading.Lock()  # the event loop and the scrub threads share it
         self.orgs = OrgPolicies(self.store, Path(settings.org_policy_file) if settings.org_policy_file else None)
         self.maintenance: Maintenance | None = None
         self.limits = RateLimits({
@@ -199,10 +198,9 @@ class Services:
 
     def _scrubbed_before(self, key: bytes) -> tuple[bool, str | None]:
         """(True, scrubbed query) if this query was scrubbed before, else (False, None)."""
-        with self._scrubbed_lock:
-            if key in self._scrubbed:
-                self._scrubbed.move_to_end(key)
-                return True, self._scrubbed[key]
+        if key in self._scrubbed:
+            self._scrubbed.move_to_end(key)
+            return True, self._scrubbed[key]
         return False, None
 
     def _scrub_new_query(self, normalised: str, key: bytes) -> str | None:
@@ -215,19 +213,10 @@ class Services:
     def _remember_scrubbed(self, key: bytes, scrubbed: str | None) -> str | None:
         if scrubbed is not None:
             scrubbed = _lower_outside_placeholders(scrubbed)
-        with self._scrubbed_lock:
-            self._scrubbed[key] = scrubbed
-            if len(self._scrubbed) > SCRUB_CACHE_SIZE:
-                self._scrubbed.popitem(last=False)
+        self._scrubbed[key] = scrubbed
+        if len(self._scrubbed) > SCRUB_CACHE_SIZE:
+            self._scrubbed.popitem(last=False)
         return scrubbed
-
-    def scrub_query(self, query: str) -> str | None:
-        """The query as it may be stored: normalised, scrubbed, lower-cased outside placeholders."""
-        found = self._scrub_key_of(query)
-        if found is None:
-            return None
-        known, scrubbed = self._scrubbed_before(found[1])
-        return scrubbed if known else self._scrub_new_query(*found)
 
     # -- events
 
