@@ -35,8 +35,8 @@ from .metrics import serving_build
 from .scoring import ScoreCache, top_documents, weighting
 from .index import LANGUAGES, analyzer_for, build_path, current_build_id, language_of, words_analyzer
 from .learning import Learning
-from .related import LIMIT as RELATED_STORED
 from .query import QueryPlan, Vocabulary, build_query, corrections_for, make_snippet, normalise_query, word_query
+from .related import LIMIT as RELATED_STORED
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +243,8 @@ class IndexState:
         # Read the segment through the file, not a memory map: Whoosh copies each mapped part
         # it opens into a private BytesIO (19 MB of postings and terms per worker on the shared
         # corpus), while file reads keep one copy in the OS page cache for every worker.
+        # Whoosh reads such a file by seeking and then reading one shared handle, so a state
+        # is read from one thread at a time: in a worker, the event loop's.
         storage = FileStorage(str(folder), supports_mmap=False, readonly=True)
         self.index = storage.open_index()
         self.searcher: Searcher = self.index.searcher(weighting=weighting())

@@ -148,13 +148,16 @@ async def search_api(request: Request) -> Response:
 # ---------------------------------------------------------------- articles
 
 
-def article_data(request: Request, stamp: str | None = None) -> dict[str, Any]:
-    services = _services(request)
-    article_id = request.path_params["article_id"]
+def _article_view(request: Request, with_html: bool = True) -> Any:
     try:
-        view = services.search.article(article_id, _locale(request))
+        return _services(request).search.article(request.path_params["article_id"], _locale(request), with_html=with_html)
     except NotFound as exc:
         raise NotFoundError(str(exc)) from None
+
+
+def article_data(request: Request, stamp: str | None = None) -> dict[str, Any]:
+    services = _services(request)
+    view = _article_view(request)
     org = services.org_of(request)
     services.record_view(request, view, org)
     data = view.as_json()
@@ -171,10 +174,7 @@ async def article_page(request: Request) -> Response:
     organisation. The view is still recorded on every request.
     """
     services = _services(request)
-    try:
-        view = services.search.article(request.path_params["article_id"], _locale(request), with_html=False)
-    except NotFound as exc:
-        raise NotFoundError(str(exc)) from None
+    view = _article_view(request, with_html=False)
     org = services.org_of(request)
     furniture = ui_locale(request, {"article": {"locale": view.locale}}, services.settings.default_locale)
     key = (view.build_id, view.id, view.locale, furniture, org)
