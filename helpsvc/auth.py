@@ -11,7 +11,9 @@
 * Failed logins are counted per account name (a keyed hash of it, because
   people sometimes type their password into the name box); after
   ``MAX_FAILURES`` the name is locked for a time that doubles with each
-  further failure, up to ``MAX_LOCK_SECONDS``.
+  further failure, up to ``MAX_LOCK_SECONDS``. An attempt is counted before
+  its password is checked, so guesses sent in parallel, to any number of
+  workers, get no more tries than guesses sent one by one.
 """
 
 from __future__ import annotations
@@ -49,6 +51,13 @@ MAX_LOCK_SECONDS = 900
 SESSION_COOKIE = "helpsvc_staff"
 LOGIN_COOKIE = "helpsvc_login"
 LOGIN_FORM_SECONDS = 3600
+
+
+def _lock_seconds(failures: int) -> int:
+    """How long the ``failures``-th failed attempt in a row locks a name for."""
+    if failures < MAX_FAILURES:
+        return 0
+    return int(min(MAX_LOCK_SECONDS, FIRST_LOCK_SECONDS * 2 ** min(failures - MAX_FAILURES, 32)))
 
 
 class AuthError(ValueError):
@@ -156,8 +165,8 @@ class Auth:
         if not name or not password or len(name) > 200 or len(password) > MAX_PASSWORD:
             raise Unauthorized("Wrong name or password.")
         key = self._name_key(name)
-        failures, locked_until = self.staff.failures(key)
-        if locked_until and locked_until > stamp(now):
+        allowed, locked_until = self.staff.begin_attempt(key, now, _lock_seconds)
+        if not allowed:
             wait = int((dt.datetime.strptime(locked_until, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc) - now).total_seconds()) + 1
             raise TooManyRequests(f"Too many failed logins for this name. Try again in {wait} seconds.", retry_after=max(1, wait))
         found = self.staff.password_hash(name)
@@ -167,16 +176,9 @@ class Auth:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if not ok or found is None:
-            failures += 1
-            lock = ""
-            if failures >= MAX_FAILURES:
-                seconds = min(MAX_LOCK_SECONDS, FIRST_LOCK_SECONDS * 2 ** (failures - MAX_FAILURES))
-                lock = stamp(now + dt.timedelta(seconds=seconds))
-            self.staff.record_failure(key, failures, lock)
-            raise Unauthorized("Wrong name or password.")
+            raise Unauthorized("Wrong name or password.")  # already counted by begin_attempt
         user, stored_hash = found
-        if failures:
-            self.staff.clear_failures(key)
+        self.staff.clear_failures(key)
         if self.hasher.check_needs_rehash(stored_hash):
             self.staff.set_password(user.name, self.hasher.hash(password), now)
         token = secrets.token_urlsafe(32)

@@ -133,6 +133,51 @@ def test_wrong_passwords_lock_the_name_out(site) -> None:
     assert login(client, "nobody", "whatever123").status_code == 429
 
 
+def test_parallel_guesses_from_several_workers_are_bounded_by_the_lockout(site, database_url: str) -> None:
+    """Guesses sent all at once, through two workers' own connections, get no more tries than one by one."""
+    import threading
+
+    from helpsvc.auth import Auth
+    from helpsvc.errors import TooManyRequests, Unauthorized
+    from helpsvc.store import open_store
+
+    _, services, _ = site
+    add_staff(services, "wendy", "writer")
+    stores = [open_store(database_url) for _ in range(2)]  # two workers, each with its own writer
+    workers = [Auth(store, services.settings) for store in stores]
+    guesses = 24
+    start = threading.Barrier(guesses)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def guess(n: int) -> None:
+        start.wait()
+        try:
+            workers[n % 2].login("wendy", f"wrong guess {n}")
+            outcome = "logged in"
+        except Unauthorized:
+            outcome = "checked"
+        except TooManyRequests:
+            outcome = "locked"
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert len(outcomes) == guesses and "logged in" not in outcomes
+        assert outcomes.count("checked") == MAX_FAILURES, outcomes  # exactly as many as one at a time
+        assert outcomes.count("locked") == guesses - MAX_FAILURES
+        with pytest.raises(TooManyRequests):  # the right password waits out the lock too
+            workers[0].login("wendy", PASSWORD)
+    finally:
+        for store in stores:
+            store.close()
+
+
 def test_one_good_login_resets_the_failure_count(site) -> None:
     _, services, client = site
     add_staff(services, "wendy", "writer")

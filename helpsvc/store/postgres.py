@@ -7,6 +7,7 @@ pool (psycopg_pool); the writer thread keeps one connection of its own.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -26,6 +27,9 @@ class PostgresStore(SQLStore):
         self.url = url
         self._pool: ConnectionPool | None = None
         self._pool_size = pool_size
+        # Reads come from several threads at once (Starlette's pool, staff jobs): without it,
+        # two first reads could each open a pool and leave one for the garbage collector.
+        self._pool_lock = threading.Lock()
         super().__init__()
 
     def _connect(self) -> psycopg.Connection[Any]:
@@ -45,9 +49,13 @@ class PostgresStore(SQLStore):
         return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
 
     def _pool_or_open(self) -> ConnectionPool:
-        if self._pool is None:
-            self._pool = ConnectionPool(self.url, min_size=1, max_size=self._pool_size, open=True, timeout=10)
-        return self._pool
+        pool = self._pool
+        if pool is None:
+            with self._pool_lock:
+                if self._pool is None:
+                    self._pool = ConnectionPool(self.url, min_size=1, max_size=self._pool_size, open=True, timeout=10)
+                pool = self._pool
+        return pool
 
     @contextmanager
     def read(self) -> Iterator[Any]:
@@ -63,6 +71,7 @@ class PostgresStore(SQLStore):
 
     def close(self) -> None:
         super().close()
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()

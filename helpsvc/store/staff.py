@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from .sql import EXPORT_FIELDS, SQLStore, StoreError
@@ -155,16 +156,39 @@ class StaffStore:
 
     # -- failed logins, keyed by a keyed hash of the name typed (which may be a mistyped password)
 
-    def failures(self, name_key: str) -> tuple[int, str]:
-        rows = self.store.query("SELECT failures, locked_until FROM login_failures WHERE name_key = ?", (name_key,))
-        return (int(rows[0][0]), str(rows[0][1])) if rows else (0, "")
+    def begin_attempt(self, name_key: str, now: dt.datetime, lock_for: Callable[[int], int]) -> tuple[bool, str]:
+        """Counts a login attempt as failed before its password is checked: (allowed, locked_until).
 
-    def record_failure(self, name_key: str, failures: int, locked_until: str) -> None:
-        self._exec(
-            "INSERT INTO login_failures (name_key, failures, locked_until) VALUES (?, ?, ?) "
-            "ON CONFLICT (name_key) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
-            (name_key, failures, locked_until),
+        Counting first, in one transaction with the lock, is what bounds parallel guesses:
+        if attempts only counted after the slow password check, many could read the same
+        count at once and all be checked. The upsert takes the row's write lock (SQLite's
+        database lock, PostgreSQL's row lock), so attempts from every worker and server
+        queue on it; one that finds the name locked changes nothing. ``lock_for(n)`` is how
+        many seconds the n-th counted attempt locks the name for (0: no lock); a right
+        password clears both with ``clear_failures``.
+        """
+        insert = self.store.sql(
+            "INSERT INTO login_failures (name_key, failures, locked_until) VALUES (?, 1, '') "
+            "ON CONFLICT (name_key) DO UPDATE SET failures = login_failures.failures + 1 "
+            "WHERE login_failures.locked_until <= ?"
         )
+        read = self.store.sql("SELECT failures, locked_until FROM login_failures WHERE name_key = ?")
+        lock = self.store.sql("UPDATE login_failures SET locked_until = ? WHERE name_key = ?")
+
+        def job(conn: Any) -> tuple[bool, str]:
+            cur = conn.cursor()
+            cur.execute(insert, (name_key, stamp(now)))
+            counted = cur.rowcount == 1
+            cur.execute(read, (name_key,))
+            failures, locked_until = cur.fetchone()
+            if not counted:
+                return False, str(locked_until)
+            seconds = lock_for(int(failures))
+            if seconds:
+                cur.execute(lock, (stamp(now + dt.timedelta(seconds=seconds)), name_key))
+            return True, ""
+
+        return tuple(self._write(job))  # type: ignore[return-value]
 
     def clear_failures(self, name_key: str) -> None:
         self._exec("DELETE FROM login_failures WHERE name_key = ?", (name_key,))
