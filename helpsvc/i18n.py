@@ -83,6 +83,36 @@ GERMAN: dict[str, str] = {
     "Your answer": "Ihre Antwort",
     "is saved.": "ist gespeichert.",
     "Feedback": "Feedback",
+    # privacy page, and the lists its JSON twin shares
+    "How we treat what you type": "Wie wir mit Ihren Eingaben umgehen",
+    "Before anything is stored, names, email addresses, phone numbers, addresses, account numbers and other personal details are replaced by placeholders.":
+        "Bevor etwas gespeichert wird, werden Namen, E-Mail-Adressen, Telefonnummern, Anschriften, Kontonummern und andere persönliche Angaben durch Platzhalter ersetzt.",
+    "For example, an email address becomes": "Eine E-Mail-Adresse wird zum Beispiel zu",
+    "What we keep": "Was wir speichern",
+    "What we never keep": "Was wir nie speichern",
+    "Your Yes/No vote, the reasons you chose and your comment, after personal data is removed":
+        "Ihre Ja/Nein-Bewertung, die gewählten Gründe und Ihren Kommentar, nachdem persönliche Daten entfernt wurden",
+    "Search words, after personal data is removed": "Suchbegriffe, nachdem persönliche Daten entfernt wurden",
+    "The client name, its major version, the operating system family and the language":
+        "Den Namen des Programms, seine Hauptversion, die Betriebssystemfamilie und die Sprache",
+    "The hour (not the minute) something happened": "Die Stunde (nicht die Minute), in der etwas geschah",
+    "IP addresses": "IP-Adressen",
+    "Full user-agent strings": "Vollständige Browserkennungen (User-Agent)",
+    "Cookies that identify you": "Cookies, die Sie identifizieren",
+    "Text you type, before personal data is removed from it": "Von Ihnen eingegebenen Text, bevor persönliche Daten daraus entfernt wurden",
+    "How we count visitors": "Wie wir Besucher zählen",
+    "To count one vote per person per day, we compute a code from your network address and browser with a secret that changes every day at midnight (UTC) and is deleted after 48 hours. The code cannot be turned back into your address, and yesterday's codes cannot be linked to today's.":
+        "Um pro Person und Tag eine Bewertung zu zählen, berechnen wir aus Ihrer Netzwerkadresse und Ihrem Browser einen Code, mit einem Geheimnis, das jeden Tag um Mitternacht (UTC) wechselt und nach 48 Stunden gelöscht wird. Aus dem Code lässt sich Ihre Adresse nicht zurückgewinnen, und die Codes von gestern lassen sich nicht mit denen von heute verknüpfen.",
+    "How long we keep it": "Wie lange wir Daten aufbewahren",
+    "Searches, clicks and page views: %(days)s days.": "Suchen, Klicks und Seitenaufrufe: %(days)s Tage.",
+    "Feedback comments: %(days)s days.": "Feedback-Kommentare: %(days)s Tage.",
+    "Daily totals (counts with no text of yours) are kept for reports.":
+        "Tagessummen (Zahlen ohne Text von Ihnen) werden für Berichte aufbewahrt.",
+    "Reports show a search phrase only when at least %(k)s different visitors used it on the same day.":
+        "Berichte zeigen einen Suchbegriff nur, wenn ihn mindestens %(k)s verschiedene Besucher am selben Tag verwendet haben.",
+    "Your organisation": "Ihre Organisation",
+    "Your organisation's IT admin may be able to collect the feedback sent from your organisation, after personal data has been removed, and can turn feedback off.":
+        "Die IT-Administration Ihrer Organisation kann das aus Ihrer Organisation gesendete Feedback möglicherweise erfassen, nachdem persönliche Daten entfernt wurden, und kann Feedback abschalten.",
     # errors
     "We couldn't find that page": "Diese Seite wurde nicht gefunden",
     "Something went wrong": "Etwas ist schiefgelaufen",

@@ -120,3 +120,47 @@ def test_german_readers_get_german_page_furniture(client) -> None:
     assert "Was this information helpful?" in english and "War diese" not in english
     missing = client.get("/nope", headers={"Accept-Language": "de"})
     assert missing.status_code == 404 and "Diese Seite wurde nicht gefunden" in missing.text
+
+
+def _template_strings() -> set[str]:
+    """Every literal the reader templates pass to _() (the staff report pages are English only)."""
+    import re
+
+    from helpsvc.web.render import TEMPLATE_DIR
+
+    found: set[str] = set()
+    for path in TEMPLATE_DIR.glob("*.html"):
+        found.update(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_reader_template_string_has_a_german_translation() -> None:
+    from helpsvc.i18n import GERMAN
+    from helpsvc.web.reader import PRIVACY_NEVER_STORED, PRIVACY_STORED
+
+    strings = _template_strings() | set(PRIVACY_STORED) | set(PRIVACY_NEVER_STORED)
+    assert len(strings) > 60  # the pattern still finds the strings
+    assert sorted(s for s in strings if s not in GERMAN) == []
+
+
+def test_the_privacy_page_and_its_twin_speak_the_readers_language(client) -> None:
+    import re
+
+    settings = client.app.state.services.settings
+    german = client.get("/privacy", headers={"Accept-Language": "de-DE"})
+    assert german.status_code == 200 and 'lang="de-DE"' in german.text
+    main = re.search(r"<main.*?</main>", german.text, re.S).group(0)  # type: ignore[union-attr]
+    for sentence in ("Wie wir mit Ihren Eingaben umgehen", "Was wir nie speichern", "IP-Adressen",
+                     f"Feedback-Kommentare: {settings.comment_retention_days} Tage.",
+                     f"mindestens {settings.k_threshold} verschiedene Besucher"):
+        assert sentence in main
+    for english in ("What we keep", "How we count visitors", " days.", "IP addresses"):
+        assert english not in main
+    twin = client.get("/api/v1/privacy", params={"locale": "de-DE"}).json()
+    assert twin["locale"] == "de-DE" and "IP-Adressen" in twin["never_stored"]
+    assert twin["stored"][1] == "Suchbegriffe, nachdem persönliche Daten entfernt wurden"
+    english_twin = client.get("/api/v1/privacy").json()
+    assert english_twin["locale"] == "en-US" and "IP addresses" in english_twin["never_stored"]
+    english_page = client.get("/privacy").text
+    assert "IP addresses" in english_page and "Ip addresses" not in english_page
+    assert f"Searches, clicks and page views: {settings.event_retention_days} days." in english_page

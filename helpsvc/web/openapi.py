@@ -152,7 +152,7 @@ SPEC: dict[str, Any] = {
         }},
         "/api/v1/home": {"get": {"summary": "Topics and popular articles", "parameters": [_LOCALE],
                                  "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": _error("Bad locale")}}},
-        "/api/v1/privacy": {"get": {"summary": "What is kept and for how long",
+        "/api/v1/privacy": {"get": {"summary": "What is kept and for how long, in the reader's language", "parameters": [_LOCALE],
                                     "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
         "/readyz": {"get": {"summary": "Readiness", "responses": {

@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..content import article_url
 from ..errors import NotFoundError
+from ..i18n import translator
 from ..metrics import SEARCHES, ZERO_RESULTS
 from ..search import MAX_PAGE, NotFound, SearchResult
 from .params import filter_param, int_param, request_locale, text_param
@@ -243,19 +244,28 @@ async def context_api(request: Request) -> Response:
 # ---------------------------------------------------------------- privacy
 
 
+PRIVACY_STORED = (
+    "Your Yes/No vote, the reasons you chose and your comment, after personal data is removed",
+    "Search words, after personal data is removed",
+    "The client name, its major version, the operating system family and the language",
+    "The hour (not the minute) something happened",
+)
+PRIVACY_NEVER_STORED = ("IP addresses", "Full user-agent strings", "Cookies that identify you",
+                        "Text you type, before personal data is removed from it")
+
+
 def privacy_data(request: Request) -> dict[str, Any]:
+    """What is kept and for how long, in the reader's language (the page and its twin say the same)."""
     settings = _services(request).settings
+    locale = ui_locale(request, {}, settings.default_locale)
+    _ = translator(locale)
     return {
+        "locale": locale,
         "event_retention_days": settings.event_retention_days,
         "comment_retention_days": settings.comment_retention_days,
         "k_threshold": settings.k_threshold,
-        "never_stored": ["IP addresses", "full user-agent strings", "cookies that identify you", "unscrubbed text you type"],
-        "stored": [
-            "your Yes/No vote, the reasons you chose and your comment, after personal data is removed",
-            "search words, after personal data is removed",
-            "the client name, its major version, the operating system family and the language",
-            "the hour (not the minute) something happened",
-        ],
+        "never_stored": [_(item) for item in PRIVACY_NEVER_STORED],
+        "stored": [_(item) for item in PRIVACY_STORED],
     }
 
 
