@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .sql import EXPORT_FIELDS, SQLStore, StoreError
