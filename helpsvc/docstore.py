@@ -12,6 +12,12 @@ index, a line per word listing the passages that hold it. Choosing the best
 two is then a few substring searches, with no parsing and no objects for the
 passages not chosen. Builds made before the index existed keep their JSON rows
 and are read as before.
+
+Where each word sits in its passage is stored too (a line per word, like the
+word index), so highlighting a chosen passage reads the query words' places
+instead of cutting the passage into words and stemming each one. Builds made
+before these places were stored, and articles an update has not re-read since,
+are highlighted by stemming as before.
 """
 
 from __future__ import annotations
@@ -53,16 +59,26 @@ def passages_of(text: str) -> list[str]:
     return found
 
 
+Span = tuple[int, int]
+
+
 class Passage:
     """A passage's text and the analysed words in it, decoded only if they are asked for."""
 
-    __slots__ = ("text", "_terms", "_decode")
+    __slots__ = ("text", "_terms", "_decode", "_spans")
 
     def __init__(self, text: str, terms: frozenset[str] | None = None,
-                 decode: Callable[[], frozenset[str]] | None = None) -> None:
+                 decode: Callable[[], frozenset[str]] | None = None,
+                 spans: Callable[[set[str]], list[Span] | None] | None = None) -> None:
         self.text = text
         self._terms = terms
         self._decode = decode
+        self._spans = spans
+
+    def spans(self, terms: set[str]) -> list[Span] | None:
+        """Where the passage's words that analyse to one of ``terms`` start and end, in order;
+        None when the build stored no places for it (the caller finds them by stemming)."""
+        return self._spans(terms) if self._spans is not None else None
 
     @property
     def terms(self) -> frozenset[str]:
@@ -93,12 +109,26 @@ def word_index(passages: list[list[str]]) -> str:
     return "\n" + "".join(f"{word} {' '.join(numbers)}\n" for word, numbers in sorted(holders.items()))
 
 
-class Passages(Sequence[Passage]):
-    """One document's passages as stored: the texts, and the word index."""
+def span_lines(passages: list[list[tuple[str, int, int]]]) -> str:
+    """A line per passage, " word:start-end,start-end word:…", giving where each word's tokens
+    sit in it: a query word's places in a chosen passage are one short substring search away."""
+    lines = []
+    for tokens in passages:
+        places: dict[str, list[str]] = {}
+        for word, start, end in tokens:
+            places.setdefault(word, []).append(f"{start}-{end}")
+        lines.append("".join(f" {word}:{','.join(spans)}" for word, spans in sorted(places.items())))
+    return "\n".join(lines)
 
-    def __init__(self, texts: str, words: str) -> None:
+
+class Passages(Sequence[Passage]):
+    """One document's passages as stored: the texts, the word index and, when stored, the places."""
+
+    def __init__(self, texts: str, words: str, spans: str | None = None) -> None:
         self._texts = texts.split("\n") if texts else []
         self._words = words
+        self._places = spans
+        self._place_lines: list[str] | None = None
         self._forward: list[frozenset[str]] | None = None
 
     def __len__(self) -> int:
@@ -114,10 +144,24 @@ class Passages(Sequence[Passage]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         number = range(len(self))[index]  # negative indexes, and IndexError past the end
-        return Passage(self._texts[number], decode=lambda: self._terms_of(number))
+        spans = None if self._places is None else (lambda terms: self._spans_of(number, terms))
+        return Passage(self._texts[number], decode=lambda: self._terms_of(number), spans=spans)
 
-    def __iter__(self) -> Iterator[Passage]:
-        return (self[i] for i in range(len(self)))
+    def _spans_of(self, number: int, terms: set[str]) -> list[Span]:
+        if self._place_lines is None:
+            self._place_lines = (self._places or "").split("\n")
+        line = self._place_lines[number] if number < len(self._place_lines) else ""
+        found: list[Span] = []
+        for term in terms:
+            at = line.find(f" {term}:")
+            if at < 0:
+                continue
+            stop = line.find(" ", at + 1)
+            for pair in line[at + len(term) + 2: stop if stop >= 0 else len(line)].split(","):
+                begin, _, end = pair.partition("-")
+                found.append((int(begin), int(end)))
+        found.sort()
+        return found
 
     def best(self, terms: set[str], top: int = 2) -> list[Passage]:
         """What best_passages chooses, found by searching the word index as text."""
@@ -154,15 +198,22 @@ class DocStoreWriter:
         self.conn = sqlite3.connect(path)
         if not existed:
             self.conn.execute("CREATE TABLE docs (key TEXT PRIMARY KEY, html TEXT NOT NULL, signature BLOB NOT NULL)")
-            self.conn.execute("CREATE TABLE passages (key TEXT PRIMARY KEY, texts TEXT NOT NULL, words TEXT NOT NULL)")
+            self.conn.execute("CREATE TABLE passages (key TEXT PRIMARY KEY, texts TEXT NOT NULL, words TEXT NOT NULL, spans TEXT)")
+        elif _has_column(self.conn, "passages", "words") and not _has_column(self.conn, "passages", "spans"):
+            # A build copied from one made before places were stored: its other articles keep none.
+            self.conn.execute("ALTER TABLE passages ADD COLUMN spans TEXT")
 
     def add(self, key: str, html: str, text: str, analyzer: Analyzer, signature: np.ndarray) -> None:
         texts = passages_of(text)
-        words = [sorted({t.text for t in analyzer(p)}) for p in texts]
+        tokens = [[(t.text, t.startchar, t.endchar) for t in analyzer(p, chars=True)] for p in texts]
+        words = [sorted({word for word, _, _ in passage}) for passage in tokens]
         self.conn.execute(
             "INSERT OR REPLACE INTO docs VALUES (?, ?, ?)", (key, html, signature.astype(np.uint64).tobytes())
         )
-        self.conn.execute("INSERT OR REPLACE INTO passages VALUES (?, ?, ?)", (key, "\n".join(texts), word_index(words)))
+        self.conn.execute(
+            "INSERT OR REPLACE INTO passages (key, texts, words, spans) VALUES (?, ?, ?, ?)",
+            (key, "\n".join(texts), word_index(words), span_lines(tokens)),
+        )
 
     def remove(self, key: str) -> None:
         self.conn.execute("DELETE FROM docs WHERE key = ?", (key,))
@@ -203,6 +254,11 @@ class DocStore:
         tables = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         self._indexed = "passages" in tables  # builds before the word index keep JSON in docs.passages
         self._has_related = "related" in tables  # builds before stored related lists compute them when asked
+        # Builds made before places were stored highlight by stemming.
+        self._passages_sql = (
+            "SELECT texts, words, spans FROM passages WHERE key = ?" if self._indexed and _has_column(self._conn, "passages", "spans")
+            else "SELECT texts, words, NULL FROM passages WHERE key = ?"
+        )
 
     def html(self, key: str) -> str:
         with self._lock:
@@ -212,8 +268,8 @@ class DocStore:
     def passages(self, key: str) -> Sequence[Passage]:
         if self._indexed:
             with self._lock:
-                row = self._conn.execute("SELECT texts, words FROM passages WHERE key = ?", (key,)).fetchone()
-            return Passages(row[0], row[1]) if row else []
+                row = self._conn.execute(self._passages_sql, (key,)).fetchone()
+            return Passages(row[0], row[1], row[2]) if row else []
         with self._lock:
             row = self._conn.execute("SELECT passages FROM docs WHERE key = ?", (key,)).fetchone()
         return [Passage(text, frozenset(terms)) for text, terms in json.loads(row[0])] if row else []
@@ -230,6 +286,10 @@ class DocStore:
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
 
 
 def best_passages(passages: Sequence[Passage], terms: set[str], top: int = 2) -> list[Passage]:

@@ -193,40 +193,50 @@ def _stem(lang: str, word: str) -> str | None:
     return tokens[0] if len(tokens) == 1 else None
 
 
-def make_snippet(text: str, terms: set[str], lang: str) -> str:
-    """One passage as HTML: escaped text, <mark> around the words that matched, cut near the first match.
+def matching_spans(text: str, terms: set[str], lang: str) -> list[tuple[int, int]]:
+    """Where the words of ``text`` that analyse to one of ``terms`` start and end.
 
-    Passages are a sentence or a line, and their words repeat across articles,
-    so each word's stem is looked up once per process instead of running the
-    analyzer over every passage of every hit.
+    For passages whose places the build did not store. Passages are a sentence or
+    a line, and their words repeat across articles, so each word's stem is looked
+    up once per process instead of running the analyzer over every passage.
     """
-    if not text or not terms:
-        return ""
     # Stemming only changes a word's ending (and, in German, folds umlauts), so a word whose
     # first two letters are plain ASCII can only match a term that starts with them: most
     # words of a passage are ruled out without running the analyzer (checked on the 42,933
     # distinct English words of the shared corpus and the German articles).
     heads = {term[:2] for term in terms}
-    matches = [
-        m for m in _WORD_RE.finditer(text)
+    return [
+        m.span() for m in _WORD_RE.finditer(text)
         if ((head := m.group()[:2].lower()) in heads or not head.isascii()) and _stem(lang, m.group()) in terms
     ]
+
+
+def make_snippet(text: str, terms: set[str], lang: str, spans: list[tuple[int, int]] | None = None) -> str:
+    """One passage as HTML: escaped text, <mark> around the words that matched, cut near the first match.
+
+    ``spans``: where the matching words are, as the build stored them; found by
+    stemming the passage's words when None.
+    """
+    if not text or not terms:
+        return ""
+    matches = matching_spans(text, terms, lang) if spans is None else spans
     if not matches:
         return ""
+    first_start, first_end = matches[0]
     start = 0
-    if len(text) > SNIPPET_CHARS and matches[0].start() > SNIPPET_CHARS // 3:
-        start = text.rfind(" ", 0, matches[0].start() - SNIPPET_CHARS // 4) + 1
+    if len(text) > SNIPPET_CHARS and first_start > SNIPPET_CHARS // 3:
+        start = text.rfind(" ", 0, first_start - SNIPPET_CHARS // 4) + 1
     end = min(len(text), start + SNIPPET_CHARS)
     if end < len(text):
-        end = max(text.rfind(" ", start, end), matches[0].end())
+        end = max(text.rfind(" ", start, end), first_end)
     out = ["… " if start else ""]
     position = start
-    for match in matches:
-        if match.start() < start or match.end() > end:
+    for match_start, match_end in matches:
+        if match_start < start or match_end > end:
             continue
-        out.append(html_lib.escape(text[position:match.start()]))
-        out.append(f'<mark class="hl">{html_lib.escape(match.group())}</mark>')
-        position = match.end()
+        out.append(html_lib.escape(text[position:match_start]))
+        out.append(f'<mark class="hl">{html_lib.escape(text[match_start:match_end])}</mark>')
+        position = match_end
     out.append(html_lib.escape(text[position:end]))
     if end < len(text):
         out.append(" …")

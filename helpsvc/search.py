@@ -643,8 +643,9 @@ class SearchService:
         entry = state.catalog[key]
         lang = language_of(entry["locale"])
         passages = state.docs.passages(key)
-        chosen = best_passages(passages, terms.get(lang, set()))
-        snippet_html = " … ".join(make_snippet(p.text, terms.get(lang, set()), lang) for p in chosen)
+        wanted = terms.get(lang, set())
+        chosen = best_passages(passages, wanted)
+        snippet_html = " … ".join(make_snippet(p.text, wanted, lang, p.spans(wanted)) for p in chosen)
         if not snippet_html:
             fallback = entry["summary"] or (passages[0].text if passages else "")
             snippet_html = html_lib.escape(fallback[:240])
