@@ -13,9 +13,9 @@ two is then a few substring searches, with no parsing and no objects for the
 passages not chosen. Builds made before the index existed keep their JSON rows
 and are read as before.
 
-Where each word sits in its passage is stored too (a line per word, like the
-word index), so highlighting a chosen passage reads the query words' places
-instead of cutting the passage into words and stemming each one. Builds made
+Where each word sits in its passage is stored too (a line per passage), so
+highlighting a chosen passage reads the query words' places instead of
+cutting the passage into words and stemming each one. Builds made
 before these places were stored, and articles an update has not re-read since,
 are highlighted by stemming as before.
 """
@@ -146,6 +146,9 @@ class Passages(Sequence[Passage]):
         number = range(len(self))[index]  # negative indexes, and IndexError past the end
         spans = None if self._places is None else (lambda terms: self._spans_of(number, terms))
         return Passage(self._texts[number], decode=lambda: self._terms_of(number), spans=spans)
+
+    def __iter__(self) -> Iterator[Passage]:
+        return (self[i] for i in range(len(self)))
 
     def _spans_of(self, number: int, terms: set[str]) -> list[Span]:
         if self._place_lines is None:
