@@ -13,6 +13,13 @@ the same queries:
 * **warm**: the same queries again on the same service (result cache emptied,
   term-score cache kept): what a distinct query costs once a worker has seen its
   words before.
+
+The cold pass and the two baselines run ``ROUNDS`` times, one after another, and
+each query's figure is the median of its rounds. A pass of 120 short queries
+takes helpsvc about 0.15 s, so a moment of load from another process on this
+shared machine could slow one system's whole pass and not the others'; the
+median sets such a round aside. Before each cold round the process-wide caches
+(stems, analyzers) are emptied too, so every round starts as a new worker does.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from .baselines import Fts5, NaiveWhoosh
 from .corpus import Corpus, KnownItem
 
 K = 10
+ROUNDS = 3
 HELPSVC = Path(sys.executable).parent / "helpsvc"
 REPO = Path(__file__).resolve().parent.parent
 
@@ -71,6 +79,21 @@ def timed(search: Callable[[str], list[str] | list[list[str]]], items: list[Know
         found = [n for n, hit in enumerate(hits, 1) if item.target == hit or (isinstance(hit, list) and item.target in hit)]
         ranks.append(found[0] if found else None)
     return ms, ranks
+
+
+def median_of_rounds(rounds: list[tuple[list[float], list[int | None]]]) -> tuple[list[float], list[int | None]]:
+    """Each query's median time over the rounds; ranks from the first round (searches are deterministic)."""
+    ms = [statistics.median(times) for times in zip(*(r[0] for r in rounds))]
+    return ms, rounds[0][1]
+
+
+def forget_process_caches() -> None:
+    """Empties what a worker process keeps across builds, so a new SearchService starts cold."""
+    from helpsvc import index, query
+
+    query._stem.cache_clear()
+    index.analyzer_for.cache_clear()  # each analyzer keeps its own cache of stems
+    index.words_analyzer.cache_clear()
 
 
 def eval_reference(items: list[KnownItem], kind: str) -> dict[str, Any] | None:
@@ -119,23 +142,38 @@ def search_latency(
     factory = NaiveWhoosh(naive_dir, group=OrGroup.factory(0.9))
     sub = known[:naive_n]
     for kind in ("short", "long"):
-        log(f"  {kind} queries: helpsvc cold pass ({len(known)} queries)")
-        service = SearchService(index_dir)
-        service.search("zzbenchwarmup")  # opens the index (one unknown word: warms no real term)
+        cold_rounds, fts_rounds, naive_rounds = [], [], []
+        for round_number in range(1, ROUNDS + 1):
+            log(f"  {kind} queries, round {round_number} of {ROUNDS}: helpsvc cold pass ({len(known)} queries), "
+                f"SQLite FTS5, naive Whoosh ({len(sub)} queries)")
+            forget_process_caches()
+            service = SearchService(index_dir)
+            service.search("zzbenchwarmup")  # opens the index (one unknown word: warms no real term)
 
-        def ours(text: str) -> list[list[str]]:
-            return [[h.path, *(d.get("path", "") for d in h.duplicates)] for h in service.search(text, per_page=K).hits]
+            def ours(text: str, service: SearchService = service) -> list[list[str]]:
+                return [[h.path, *(d.get("path", "") for d in h.duplicates)] for h in service.search(text, per_page=K).hits]
 
-        clear = service._cache.clear
-        cold_ms, cold_ranks = timed(ours, known, kind, clear)
+            clear = service._cache.clear
+            cold_rounds.append(timed(ours, known, kind, clear))
+            fts_rounds.append(timed(fts.search, known, kind))
+            naive_rounds.append(timed(naive.search, sub, kind))
+            if round_number < ROUNDS:
+                service.state().close()
+        cold_ms, cold_ranks = median_of_rounds(cold_rounds)
+        fts_ms, fts_ranks = median_of_rounds(fts_rounds)
+        naive_ms, naive_ranks = median_of_rounds(naive_rounds)
         log(f"  {kind} queries: helpsvc warm pass")
         warm_ms, warm_ranks = timed(ours, known, kind, clear)
-        log(f"  {kind} queries: SQLite FTS5")
-        fts_ms, fts_ranks = timed(fts.search, known, kind)
-        log(f"  {kind} queries: naive Whoosh ({len(sub)} queries)")
-        naive_ms, naive_ranks = timed(naive.search, sub, kind)
         m = len(sub)
         res: dict[str, Any] = {
+            "rounds": ROUNDS,
+            # Each round's median, to show how much the rounds differed.
+            "round_p50_ms": {
+                "ours_cold_on_naive_subset": [statistics.median(r[0][:m]) for r in cold_rounds],
+                "naive": [statistics.median(r[0]) for r in naive_rounds],
+                "ours_cold": [statistics.median(r[0]) for r in cold_rounds],
+                "fts5": [statistics.median(r[0]) for r in fts_rounds],
+            },
             "ours_cold": summarise(cold_ms, cold_ranks),
             "ours_warm": summarise(warm_ms, warm_ranks),
             "fts5": summarise(fts_ms, fts_ranks),
