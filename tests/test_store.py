@@ -108,7 +108,10 @@ def test_index_swaps_under_load_fail_no_request(server_factory, tmp_path: Path) 
         time.sleep(1.3)  # servers look for a new build every second
     assert server.proc is not None
     os.kill(server.proc.pid, signal.SIGHUP)  # and at once on SIGHUP
-    time.sleep(0.3)
+    deadline = time.monotonic() + 10  # a loaded CI machine may take a while; no timing is asserted
+    while made[-1] not in builds and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # requests keep flowing on the new build for a moment
     stop.set()
     for thread in threads:
         thread.join()
