@@ -6,9 +6,12 @@ every page slow. The lists depend only on the build, so the build works them
 out once and keeps them in ``docs.sqlite``; a page then reads five keys.
 
 A full build chooses every list. An update chooses lists again for the articles
-it re-read and for those whose list named an article that changed or went
-away; the others keep their lists, so an article added by an update joins
-older articles' lists at the next full build (``helpsvc index --full``).
+it re-read, for those whose list named an article that changed or went away,
+and for the articles the re-read ones' new lists name: relatedness is mostly
+mutual, so an added article joins the lists it most likely belongs in, for
+about five lists' work per article. Other lists are kept; one that would now
+name an added article it does not point back to gets it at the next full build
+(``helpsvc index --full``).
 """
 
 from __future__ import annotations
@@ -57,6 +60,11 @@ def store_related(
                 bar.update(1)
         if bar is not None:
             bar.close()
+        if changed is not None:
+            named_back = {other for key in changed if key in lists for other in lists[key]} - set(lists)
+            for key in sorted(named_back):
+                if key in state.docnum:
+                    lists[key] = state.related_keys(key, LIMIT)
     finally:
         state.close()
     writer = DocStoreWriter(folder)
