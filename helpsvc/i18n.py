@@ -83,6 +83,9 @@ GERMAN: dict[str, str] = {
     "Your answer": "Ihre Antwort",
     "is saved.": "ist gespeichert.",
     "Feedback": "Feedback",
+    "characters": "Zeichen",
+    "Your feedback could not be sent. Please try again later.":
+        "Ihr Feedback konnte nicht gesendet werden. Bitte versuchen Sie es später noch einmal.",
     # privacy page, and the lists its JSON twin shares
     "How we treat what you type": "Wie wir mit Ihren Eingaben umgehen",
     "Before anything is stored, names, email addresses, phone numbers, addresses, account numbers and other personal details are replaced by placeholders.":

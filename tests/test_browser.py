@@ -219,6 +219,29 @@ def test_feedback_flow_with_javascript(site: Any, new_context: Callable[..., Bro
     assert_email_never_stored(site)
 
 
+def test_the_feedback_widget_speaks_the_readers_language_even_when_refused(
+        server_factory: Callable[..., Any], content_index: Path, browser: Browser) -> None:
+    """A German reader gets the counter and, when the server refuses the post, the error in German."""
+    # One feedback post a minute: the vote is taken, the details post after it is refused (429).
+    site = server_factory(content_index, env={**SERVER_ENV, "HELPSVC_RATE_LIMIT_FEEDBACK": "1"})
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto(site.url + "/articles/screen-share")
+        feedback = page.locator("section#feedback")
+        expect(feedback.get_by_role("heading")).to_have_text("War diese Information hilfreich?")
+        feedback.get_by_role("button", name="Nein").click()
+        comment = "Zu viele Schritte."
+        feedback.locator("textarea[name=comment]").fill(comment)
+        expect(feedback.locator(".counter")).to_have_text(f"{len(comment)} / 2000 Zeichen")
+        feedback.get_by_role("button", name="Senden").click()
+        expect(feedback.locator(".thanks")).to_have_text(
+            "Ihr Feedback konnte nicht gesendet werden. Bitte versuchen Sie es später noch einmal.")
+    finally:
+        context.close()
+
+
 def test_feedback_flow_without_javascript(site: Any, new_context: Callable[..., BrowserContext]) -> None:
     add_writer(site)
     page = new_context(javascript=False).new_page()

@@ -21,7 +21,9 @@
     var counter = form.querySelector(".counter");
     if (!box || !counter) { return; }
     var max = parseInt(box.getAttribute("maxlength"), 10) || 2000;
-    function update() { counter.textContent = box.value.length + " / " + max + " characters"; }
+    // The words come from the page, which is in the reader's language.
+    var unit = counter.getAttribute("data-unit") || "characters";
+    function update() { counter.textContent = box.value.length + " / " + max + " " + unit; }
     box.addEventListener("input", update);
     update();
   }
@@ -73,7 +75,8 @@
           thanks.focus();
         })
         .catch(function (error) {
-          thanks.textContent = error.message;
+          // The API's messages are in English; the page says it in the reader's language.
+          thanks.textContent = thanks.getAttribute("data-failed") || error.message;
           thanks.hidden = false;
         });
     });
