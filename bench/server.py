@@ -20,6 +20,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from helpsvc import settings as helpsvc_settings
 
 HELPSVC = Path(sys.executable).parent / "helpsvc"
@@ -153,15 +155,14 @@ class Server:
         return {"pid": pid, "rss_mb": status.get("VmRSS", 0) / 1024, "peak_rss_mb": status.get("VmHWM", 0) / 1024}
 
     def cpu_seconds(self) -> dict[int, float]:
-        """CPU time (user + system) each worker has used so far, from /proc/PID/stat."""
-        tick = os.sysconf("SC_CLK_TCK")
+        """CPU time (user + system) each worker has used so far."""
         out = {}
         for pid in self.worker_pids():
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                out[pid] = (int(fields[11]) + int(fields[12])) / tick
-            except (OSError, IndexError, ValueError):
-                pass
+                times = psutil.Process(pid).cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            out[pid] = times.user + times.system
         return out
 
     def stop(self) -> None:
@@ -176,6 +177,7 @@ class Server:
 
 
 def _proc_status(pid: int) -> dict[str, int]:
+    """/proc/PID/status in kB: psutil gives the resident size but not its peak (VmHWM)."""
     values: dict[str, int] = {}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -199,23 +201,14 @@ def _is_scrubber(pid: int) -> bool:
 
 
 def _all_children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # Fields after the command name (which may hold spaces) start after the last ')'.
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid:
-            found.append(int(entry.name))
-    return found
+    try:
+        return [child.pid for child in psutil.Process(pid).children()]
+    except psutil.NoSuchProcess:
+        return []
 
 
 def _cmdline(pid: int) -> str:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
+        return " ".join(psutil.Process(pid).cmdline())
+    except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
         return ""

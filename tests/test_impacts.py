@@ -27,10 +27,10 @@ def _every_word(cache: ScoreCache) -> list[tuple[str, str]]:
     return [(field, text.decode("utf-8")) for field in SCORED_FIELDS for text in reader.lexicon(field)]
 
 
-def _assert_same_as_postings(cache: ScoreCache) -> int:
-    """Every word of every scored field: the mapped vector is the computed one, exactly."""
+def _assert_same_as_postings(cache: ScoreCache, step: int = 1) -> int:
+    """Every word of every scored field (or every step-th): the mapped vector is the computed one, exactly."""
     assert cache.impacts is not None
-    words = _every_word(cache)
+    words = _every_word(cache)[::step]
     for field, text in words:
         found = cache.impacts.vector(field, text.encode("utf-8"))
         assert found is not None, (field, text)
@@ -107,12 +107,8 @@ def test_words_sharing_a_hash_are_told_apart(tmp_path: Path, monkeypatch: pytest
     page.write_text(page.read_text(encoding="utf-8") + "\nThe quorbly headset is new.\n", encoding="utf-8")
     build_index(content, tmp_path / "ix")  # two segments: keys repeated across them, and colliding
     cache = SearchService(tmp_path / "ix").state().scores
-    assert cache.impacts is not None
-    for field, text in _every_word(cache)[::7]:
-        found = cache.impacts.vector(field, text.encode("utf-8"))
-        docs, scores = cache._bm25_vector(field, text)
-        assert found is not None and np.array_equal(found[0], docs) and np.array_equal(found[1], scores), (field, text)
-    assert len(cache.impacts.vector("body", b"zzqnosuchword")[0]) == 0  # type: ignore[index]
+    assert _assert_same_as_postings(cache, step=7) > 100
+    assert cache.impacts is not None and len(cache.impacts.vector("body", b"zzqnosuchword")[0]) == 0  # type: ignore[index]
 
 
 def test_a_build_without_impacts_ranks_the_same(tmp_path: Path, content_index: Path) -> None:
@@ -149,11 +145,7 @@ def test_the_shared_corpus_impacts_match_for_sampled_words(tmp_path: Path) -> No
     corpus = shared_or_skip("corpus")
     build_index(corpus, tmp_path / "ix")
     cache = SearchService(tmp_path / "ix").state().scores
-    assert cache.impacts is not None
-    for field, text in _every_word(cache)[::53]:
-        found = cache.impacts.vector(field, text.encode("utf-8"))
-        docs, scores = cache._bm25_vector(field, text)
-        assert found is not None and np.array_equal(found[0], docs) and np.array_equal(found[1], scores), (field, text)
+    assert _assert_same_as_postings(cache, step=53) > 300  # words of every field were compared
 
 
 def test_query_scores_follow_the_best_field_rule(content_index: Path) -> None:

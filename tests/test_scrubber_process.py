@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from conftest import CONTENT, Server, shared_or_skip
 
@@ -67,10 +68,9 @@ def remote(sidecar: ScrubberSidecar) -> Iterator[RemoteScrubber]:
 def _alive(pid: int) -> bool:
     """Running, and not a zombie waiting for its parent to reap it."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:
@@ -283,32 +283,23 @@ def test_a_worker_using_the_scrubber_process_never_imports_scrubadub(
 # ---------------------------------------------------------------- helpsvc serve, end to end
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
-
-
-def _cmdline(pid: int) -> str:
+def _cmdline(pid: int) -> list[str]:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
+        return psutil.Process(pid).cmdline()
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return []
 
 
 def _scrubber_pids(server_pid: int) -> list[int]:
-    return [pid for pid in _children(server_pid) if "helpsvc.privacy.sidecar" in _cmdline(pid)]
+    try:
+        children = psutil.Process(server_pid).children()
+    except psutil.NoSuchProcess:
+        return []
+    return [c.pid for c in children if _alive(c.pid) and "helpsvc.privacy.sidecar" in _cmdline(c.pid)]
 
 
 def _socket_folder(scrubber_pid: int) -> Path:
-    args = _cmdline(scrubber_pid).split()
+    args = _cmdline(scrubber_pid)
     return Path(args[args.index("--socket") + 1]).parent
 
 
