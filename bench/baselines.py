@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 
-from .corpus import REPO, Corpus
+from corpus import REPO, Corpus
 
 FIELDS = ["title", "headings", "body"]
 

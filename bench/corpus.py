@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from helpsvc.content import Article, article_url, load_collection, render
+from helpsvc.content.articles import Article, article_url, load_collection, render
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 6  # the issue number: every sample and shuffle below is seeded with it

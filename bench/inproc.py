@@ -36,8 +36,8 @@ from typing import Any, Callable
 
 from whoosh.qparser import OrGroup
 
-from .baselines import Fts5, NaiveWhoosh
-from .corpus import Corpus, KnownItem
+from baselines import Fts5, NaiveWhoosh
+from corpus import Corpus, KnownItem
 
 K = 10
 ROUNDS = 3
@@ -89,7 +89,7 @@ def median_of_rounds(rounds: list[tuple[list[float], list[int | None]]]) -> tupl
 
 def forget_process_caches() -> None:
     """Empties what a worker process keeps across builds, so a new SearchService starts cold."""
-    from helpsvc import index, query
+    from helpsvc.search import build as index, query
 
     query._stem.cache_clear()
     index.analyzer_for.cache_clear()  # each analyzer keeps its own cache of stems

@@ -28,10 +28,10 @@ from starlette.testclient import TestClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpsvc.auth import Auth  # noqa: E402
-from helpsvc.demo import demo_articles, traffic, write  # noqa: E402
-from helpsvc.index import build_index  # noqa: E402
-from helpsvc.services import Services  # noqa: E402
+from helpsvc.web.auth import Auth  # noqa: E402
+from helpsvc.cli.demo import demo_articles, traffic, write  # noqa: E402
+from helpsvc.search import build_index  # noqa: E402
+from helpsvc.web.site import Site  # noqa: E402
 from helpsvc.settings import Settings  # noqa: E402
 from helpsvc.store.records import Feedback  # noqa: E402
 from helpsvc.store.rollups import Rollups  # noqa: E402
@@ -73,7 +73,7 @@ def main() -> None:
     build_index(ROOT / "content", tmp / "index")
     settings = Settings.load(env={}, content_dir=ROOT / "content", index_dir=tmp / "index", database_url=f"sqlite:///{tmp}/bench.db",
                              secret_key="bench-secret-key", rollup_interval_seconds=0.0)
-    services = Services(settings)
+    services = Site(settings)
     services.start()
     catalog = services.search.state().catalog
     today = dt.datetime.now(dt.timezone.utc).date()
@@ -95,7 +95,7 @@ def main() -> None:
     print(f"raw events: {services.store.count('events'):,}  votes: {counts['feedback']:,}  "
           f"(loaded in {load_s:.1f} s; rollups for {args.days} days built in {rollup_s:.1f} s, "
           f"{rollup_s / args.days * 1000:.0f} ms a day)")
-    app = create_app(settings, Services(settings))
+    app = create_app(settings, Site(settings))
     with TestClient(app) as client:
         page = client.get("/login").text
         token = re.search(r'name="login_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]

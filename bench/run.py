@@ -141,7 +141,7 @@ def search_path(q: str) -> str:
 
 
 def feedback_bodies(sets: QuerySets) -> list[str]:
-    from helpsvc.feedback import NO_REASONS, YES_REASONS
+    from helpsvc.intake.feedback import NO_REASONS, YES_REASONS
 
     yes, no = list(YES_REASONS), list(NO_REASONS)
     bodies = []
@@ -513,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         "article_pages": len(sets.article_urls),
     }
 
-    from helpsvc.index import current_build_id
+    from helpsvc.search import current_build_id
 
     index_dir = args.index.resolve()
     need_index = wants_http or "search" in args.wanted or "traps" in args.wanted

@@ -197,7 +197,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _is_scrubber(pid: int) -> bool:
-    return "helpsvc.privacy.sidecar" in _cmdline(pid)
+    return "helpsvc.privacy.process.sidecar" in _cmdline(pid)
 
 
 def _all_children(pid: int) -> list[int]:

@@ -26,8 +26,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from helpsvc.content import Article, load_collection, render
-from helpsvc.index import build_index, current_build_id
+from helpsvc.content.articles import Article, load_collection, render
+from helpsvc.search import build_index, current_build_id
 from helpsvc.search import SearchService
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,3 +136,27 @@ class Settings:
 
     def replace(self, **changes: Any) -> "Settings":
         return dataclasses.replace(self, **changes)
+
+
+def secret_key(settings: Settings) -> str:
+    """HELPSVC_SECRET_KEY, or a key generated once and kept (mode 0600) in ``secret_key_file``.
+
+    Several servers sharing one database must share one key: set HELPSVC_SECRET_KEY on each.
+    """
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.secret_key_file)
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        # O_EXCL: when several workers start at once, one writes the key and the others read it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key

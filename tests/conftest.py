@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from helpsvc.index import build_index
-from helpsvc.services import Services
+from helpsvc.search import build_index
+from helpsvc.web.site import Site
 from helpsvc.settings import Settings
 from helpsvc.web import create_app
 
@@ -106,7 +106,7 @@ def make_app(tmp_path: Path, content_index: Path, database_url: str) -> Callable
             **overrides,
         }
         settings = Settings.load(env={}, **values)
-        services = Services(settings, scrub=scrub)
+        services = Site(settings, scrub=scrub)
         client = TestClient(create_app(settings, services), raise_server_exceptions=False)
         client.__enter__()
         clients.append(client)

@@ -14,9 +14,9 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from helpsvc.auth import Auth
-from helpsvc.index import build_index
-from helpsvc.services import Services
+from helpsvc.web.auth import Auth
+from helpsvc.search import build_index
+from helpsvc.web.site import Site
 from helpsvc.settings import Settings
 from helpsvc.store import Client, Event, Feedback
 from helpsvc.web import create_app
@@ -86,7 +86,7 @@ def scrubber() -> Any:
         return lambda text: re.sub(r"\S+@\S+", "{{EMAIL}}", text)
 
 
-def make_site(tmp: Path, **overrides: Any) -> tuple[Starlette, Services]:
+def make_site(tmp: Path, **overrides: Any) -> tuple[Starlette, Site]:
     content = tmp / "content"
     for rel, text in ARTICLES.items():
         path = content / rel
@@ -108,11 +108,11 @@ def make_site(tmp: Path, **overrides: Any) -> tuple[Starlette, Services]:
     }
     values.update(overrides)
     settings = Settings.load(env={}, **values)
-    services = Services(settings, scrub=scrubber())
+    services = Site(settings, scrub=scrubber())
     return create_app(settings, services), services
 
 
-def add_staff(services: Services, name: str, role: str, org: str = "") -> None:
+def add_staff(services: Site, name: str, role: str, org: str = "") -> None:
     services.store.migrate()
     Auth(services.store, services.settings).add_user(name, role, PASSWORD, org=org)
 
@@ -140,13 +140,13 @@ def day(n: int) -> str:
     return (TODAY - dt.timedelta(days=n)).isoformat()
 
 
-def event(services: Services, kind: str, visitor: str, on: str, hour: int = 10, **fields: Any) -> None:
+def event(services: Site, kind: str, visitor: str, on: str, hour: int = 10, **fields: Any) -> None:
     services.store.add_event(
         Event(kind=kind, visitor=visitor, day=on, hour=f"{on}T{hour:02d}:00Z", client=Client(name="relay"), **fields)
     )
 
 
-def vote(services: Services, article_id: str, helpful: bool, visitor: str, on: str, revision: str = "rev1",
+def vote(services: Site, article_id: str, helpful: bool, visitor: str, on: str, revision: str = "rev1",
          locale: str = "en-US", reasons: tuple[str, ...] = (), comment: str | None = None, org: str = "") -> None:
     services.store.add_feedback_sync(
         Feedback(

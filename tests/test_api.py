@@ -135,7 +135,7 @@ def _template_strings() -> set[str]:
 
 
 def test_every_reader_template_string_has_a_german_translation() -> None:
-    from helpsvc.i18n import GERMAN
+    from helpsvc.web.i18n import GERMAN
     from helpsvc.web.reader import PRIVACY_NEVER_STORED, PRIVACY_STORED
 
     strings = _template_strings() | set(PRIVACY_STORED) | set(PRIVACY_NEVER_STORED)
@@ -146,7 +146,7 @@ def test_every_reader_template_string_has_a_german_translation() -> None:
 def test_the_privacy_page_and_its_twin_speak_the_readers_language(client) -> None:
     import re
 
-    settings = client.app.state.services.settings
+    settings = client.app.state.site.settings
     german = client.get("/privacy", headers={"Accept-Language": "de-DE"})
     assert german.status_code == 200 and 'lang="de-DE"' in german.text
     main = re.search(r"<main.*?</main>", german.text, re.S).group(0)  # type: ignore[union-attr]

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from conftest_staff import PASSWORD, add_staff, csrf_of, login, login_token, make_site
-from helpsvc import cli as cli_module
-from helpsvc.auth import MAX_FAILURES, ROLES
+import helpsvc.cli as cli_module
+from helpsvc.web.auth import MAX_FAILURES, ROLES
 from helpsvc.reports import REPORTS
 
 # A query string each report needs to answer 200 for a role allowed to see it.
@@ -137,7 +137,7 @@ def test_parallel_guesses_from_several_workers_are_bounded_by_the_lockout(site, 
     """Guesses sent all at once, through two workers' own connections, get no more tries than one by one."""
     import threading
 
-    from helpsvc.auth import Auth
+    from helpsvc.web.auth import Auth
     from helpsvc.errors import TooManyRequests, Unauthorized
     from helpsvc.store import open_store
 
@@ -210,12 +210,12 @@ def test_forms_without_a_valid_csrf_token_are_refused(site) -> None:
     assert client.post("/api/v1/reports/orgs", json=body, headers={"X-CSRF-Token": "forged"}).status_code == 403
     synonym = {"locale": "en-US", "from_query": "screen share", "to_query": "share screen", "decision": "accept"}
     assert client.post("/reports/synonyms", data=synonym).status_code == 403
-    assert services.orgs.policy("contoso").feedback is True
+    assert services.intake.orgs.policy("contoso").feedback is True
     assert "screen share" not in (Path(services.settings.content_dir) / "synonyms" / "en-US.txt").read_text()
     # With the token, the same form works.
     csrf = csrf_of(client)
     assert client.post("/reports/orgs", data={**form, "feedback": "", "csrf_token": csrf}, follow_redirects=False).status_code == 303
-    assert services.orgs.policy("contoso").feedback is False
+    assert services.intake.orgs.policy("contoso").feedback is False
 
 
 def test_next_only_leads_to_local_report_pages(site) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import CONTENT, write_article
 
-from helpsvc.content import Article, LinkResolver, Skipped, load_collection, parse_article, render
+from helpsvc.content.articles import Article, LinkResolver, Skipped, load_collection, parse_article, render
 
 
 def test_our_front_matter_is_read_and_unknown_keys_are_ignored() -> None:
@@ -125,7 +125,7 @@ def test_a_leading_h1_that_repeats_the_title_is_not_rendered_twice() -> None:
 
 
 def test_long_lines_become_passages_cut_between_words() -> None:
-    from helpsvc.docstore import MAX_PASSAGE_CHARS, passages_of
+    from helpsvc.search.docstore import MAX_PASSAGE_CHARS, passages_of
 
     line = " ".join(f"word{n}" for n in range(300))
     passages = passages_of(line)

@@ -10,8 +10,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpsvc.docstore import FILENAME, DocStore, Passage, Passages, best_passages, word_index
-from helpsvc.index import analyzer_for, build_path, current_build_id
+from helpsvc.search.docstore import FILENAME, DocStore, Passage, Passages, best_passages, word_index
+from helpsvc.search import analyzer_for, build_path, current_build_id
 
 
 def _generic(passages: list[Passage], terms: set[str], top: int = 2) -> list[Passage]:
@@ -67,13 +67,13 @@ def test_a_store_written_before_the_word_index_is_still_read(tmp_path: Path) -> 
 
 def _snippets(passages, terms: set[str], lang: str) -> list[tuple[str, str]]:
     """Each passage highlighted from its stored places and by stemming its words."""
-    from helpsvc.query import make_snippet
+    from helpsvc.search.query import make_snippet
 
     return [(make_snippet(p.text, terms, lang, p.spans(terms)), make_snippet(p.text, terms, lang)) for p in passages]
 
 
 def test_stored_places_highlight_what_stemming_highlights(content_index: Path) -> None:
-    from helpsvc.index import language_of
+    from helpsvc.search import language_of
 
     build_id = current_build_id(content_index)
     assert build_id is not None
@@ -100,7 +100,7 @@ def test_an_update_of_an_older_build_stores_places_for_what_it_rereads(tmp_path:
     """A build made before places were stored is still highlighted, and an update adds them where it re-reads."""
     from conftest import copy_content
 
-    from helpsvc.index import build_index
+    from helpsvc.search import build_index
     from helpsvc.search import SearchService
 
     content = copy_content(tmp_path / "content")

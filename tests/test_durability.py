@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_content
 
-from helpsvc.index import BUILDS, build_index, current_build_id, switch_current
+from helpsvc.search import BUILDS, build_index, current_build_id, switch_current
 from helpsvc.store import Feedback, SQLiteStore
 
 NO_LIMITS = {"HELPSVC_RATE_LIMIT_FEEDBACK": "0", "HELPSVC_RATE_LIMIT_SEARCH": "0", "HELPSVC_FEEDBACK_DAILY_CAP": "0"}
@@ -134,7 +134,7 @@ def test_full_disk_gives_503_and_keeps_search_and_stored_data(make_app, small_di
     filler.unlink()
     again = client.post("/api/v1/feedback", json={"article_id": "calls-make", "helpful": False}, headers={"User-Agent": "after"})
     assert again.status_code == 201  # the writer recovers once there is room again
-    store = client.app.state.services.store
+    store = client.app.state.site.store
     assert store.feedback_by_id(first.json()["id"])["comment"] == "kept"
     assert store.integrity_check() == "ok"
 

@@ -27,7 +27,7 @@ def test_feedback_is_stored_scrubbed_and_exported_with_the_same_id(client, tmp_p
     })
     assert response.status_code == 201, response.text
     feedback_id = response.json()["id"]
-    services = client.app.state.services
+    services = client.app.state.site
     row = services.store.feedback_by_id(feedback_id)
     assert row is not None  # acknowledged means committed: readable at once from another connection
     assert "maria.keller" not in row["comment"] and "{{EMAIL}}" in row["comment"]
@@ -66,7 +66,7 @@ def test_bad_feedback_is_refused_with_a_message(client, body, status: int, messa
     response = _post(client, body)
     assert response.status_code == status
     assert message in response.json()["error"]["message"]
-    assert client.app.state.services.store.count("feedback") == 0
+    assert client.app.state.site.store.count("feedback") == 0
 
 
 def test_malformed_bodies_get_clear_errors(client) -> None:
@@ -87,7 +87,7 @@ def test_one_vote_per_visitor_per_article_per_day(client) -> None:
     second = _post(client, {"article_id": "calls-make", "helpful": False, "reasons": ["too-technical"]})
     other_article = _post(client, {"article_id": "calls-video", "helpful": True})
     assert first.status_code == second.status_code == other_article.status_code == 201
-    store = client.app.state.services.store
+    store = client.app.state.site.store
     assert store.count("feedback") == 2
     row = store.feedback_by_id(second.json()["id"])
     assert row["helpful"] == 0 and json.loads(row["reasons"]) == ["too-technical"]
@@ -111,7 +111,7 @@ def test_the_form_works_without_javascript_in_two_steps(make_app) -> None:
         "reasons": ["too-technical", "not-enough-pictures"], "comment": "Call me on +44 20 7946 0958",
     })
     assert details.status_code == 201 and "Thank you for your feedback!" in details.text
-    store = client.app.state.services.store
+    store = client.app.state.site.store
     assert store.count("feedback") == 1
     (row,) = list(store.export("feedback"))
     assert row["reasons"] == ["too-technical", "not-enough-pictures"]
@@ -136,11 +136,11 @@ def test_scrubbing_fails_closed(make_app) -> None:
     secret = "my card is 4111 1111 1111 1111"
     response = _post(client, {"article_id": "sign-in", "helpful": False, "comment": secret})
     assert response.status_code == 201
-    row = client.app.state.services.store.feedback_by_id(response.json()["id"])
+    row = client.app.state.site.store.feedback_by_id(response.json()["id"])
     assert row["comment"] is None and row["comment_dropped"] == 1  # the vote is kept, the text is not
     client.get("/api/v1/search", params={"q": secret})
-    client.app.state.services.store.flush()
-    (search,) = list(client.app.state.services.store.export("searches"))
+    client.app.state.site.store.flush()
+    (search,) = list(client.app.state.site.store.export("searches"))
     assert search["query"] is None
 
 
@@ -153,7 +153,7 @@ def test_searches_and_clicks_are_logged_anonymously(client) -> None:
     response = client.get(click_url, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == data["hits"][0]["url"]
     client.get("/api/v1/suggest", params={"q": "head"})  # autocomplete is never logged as a search
-    store = client.app.state.services.store
+    store = client.app.state.site.store
     store.flush()
     rows = store.query("SELECT kind, query, search_id, article_id, rank FROM events ORDER BY id")
     searches = [r for r in rows if r[0] == "search"]
@@ -171,7 +171,7 @@ def test_click_links_cannot_redirect_elsewhere(client) -> None:
 def test_article_views_are_counted(client) -> None:
     client.get("/articles/sign-in")
     client.get("/api/v1/articles/sign-in")
-    store = client.app.state.services.store
+    store = client.app.state.site.store
     store.flush()
     assert store.query("SELECT COUNT(*) FROM events WHERE kind = 'view' AND article_id = 'sign-in'")[0][0] == 2
 
@@ -226,13 +226,13 @@ def test_honeypot_and_too_fast_forms_are_counted_not_stored(make_app) -> None:
     assert hasty.status_code == 429 and "very quick" in hasty.text
     forged = client.post("/feedback", data={"article_id": "sign-in", "helpful": "no", "stamp": "1.deadbeef"})
     assert forged.status_code == 429
-    services = client.app.state.services
+    services = client.app.state.site
     assert services.store.count("feedback") == 0
-    assert services.spam.counts["honeypot"] == 1 and services.spam.counts["too_fast"] == 2
+    assert services.intake.spam.counts["honeypot"] == 1 and services.intake.spam.counts["too_fast"] == 2
 
 
 def test_form_stamps_age_and_cannot_be_forged() -> None:
-    from helpsvc.abuse import FormStamp
+    from helpsvc.intake.abuse import FormStamp
 
     stamp = FormStamp("k", min_seconds=3).make(now=1000.0)
     assert FormStamp("k", 3).too_fast(stamp, now=1001.0)
@@ -263,5 +263,5 @@ def test_daily_cap_per_visitor(make_app) -> None:
     assert statuses == [201, 201, 429]
     # Changing a vote already cast today is not a new article: still allowed.
     assert client.post("/api/v1/feedback", json={"article_id": "sign-in", "helpful": False}).status_code == 201
-    assert client.app.state.services.store.count("feedback") == 2
-    assert client.app.state.services.spam.counts["daily_cap"] == 1
+    assert client.app.state.site.store.count("feedback") == 2
+    assert client.app.state.site.intake.spam.counts["daily_cap"] == 1

@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 from starlette.testclient import TestClient
 
-from helpsvc.query import build_query, normalise_query
+from helpsvc.search.query import build_query, normalise_query
 from helpsvc.web.app import ROUTES
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>"\'><svg/onload=alert(2)>'
@@ -155,7 +155,7 @@ def test_query_building_never_fails_on_any_text(text: str) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_search_answers_any_text(client: TestClient, text: str) -> None:
-    services = client.app.state.services
+    services = client.app.state.site
     result = services.search.search(text, page=1, per_page=5)
     assert result.total >= 0 and len(result.hits) <= 5
 

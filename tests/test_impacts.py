@@ -10,9 +10,9 @@ import pytest
 from conftest import copy_content
 from whoosh.query import Term
 
-from helpsvc import impacts
-from helpsvc.index import SCORED_FIELDS, build_index, build_path, current_build_id
-from helpsvc.scoring import ScoreCache
+from helpsvc.search import impacts
+from helpsvc.search import SCORED_FIELDS, build_index, build_path, current_build_id
+from helpsvc.search.scoring import ScoreCache
 from helpsvc.search import SearchService
 
 
@@ -150,7 +150,7 @@ def test_the_shared_corpus_impacts_match_for_sampled_words(tmp_path: Path) -> No
 
 def test_query_scores_follow_the_best_field_rule(content_index: Path) -> None:
     """Each word: its best field's score plus `tiebreak` times the others', times its boost; words add up."""
-    from helpsvc.query import build_query
+    from helpsvc.search.query import build_query
 
     service = SearchService(content_index)
     cache = service.state().scores

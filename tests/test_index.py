@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import copy_content, shared_or_skip, write_article
 
 from helpsvc.cli import cli
-from helpsvc.index import BUILDS, IndexBuildError, build_index, current_build_id, prune_builds
+from helpsvc.search import BUILDS, IndexBuildError, build_index, current_build_id, prune_builds
 from helpsvc.search import SearchService
 
 

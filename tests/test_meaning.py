@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import write_article
 
-from helpsvc.curation import Synonyms, add_synonym_group
-from helpsvc.index import build_index
+from helpsvc.content.curation import Synonyms, add_synonym_group
+from helpsvc.search import build_index
 from helpsvc.search import SearchService
 
 LOREM = "Relay keeps your settings in sync across devices and updates itself in the background. "
@@ -89,8 +89,8 @@ def test_suggest_api_is_not_logged(client) -> None:
     data = client.get("/api/v1/suggest", params={"q": "voicem"}).json()
     assert {"text": "Set up your voicemail", "kind": "article", "url": "/articles/voicemail-setup"} in data["suggestions"]
     assert {"text": "voicemail", "kind": "query"} in data["suggestions"]
-    client.app.state.services.store.flush()
-    assert client.app.state.services.store.count("events") == 0
+    client.app.state.site.store.flush()
+    assert client.app.state.site.store.count("events") == 0
 
 
 def test_near_duplicates_fold_under_the_best_copy(small) -> None:
@@ -154,7 +154,7 @@ def _learned_rollups(store, query: str, clicks: dict[str, int], visitors: int = 
 
 
 def test_learning_lifts_within_bounds_and_never_invents_results(client) -> None:
-    services = client.app.state.services
+    services = client.app.state.site
     first = client.get("/api/v1/search", params={"q": "headset", "per_page": 50}).json()["hits"]
     before = [h["id"] for h in first]
     outsider = next(e["id"] for e in services.search.state().catalog.values() if e["id"] not in before)
@@ -175,7 +175,7 @@ def test_learning_lifts_within_bounds_and_never_invents_results(client) -> None:
 
 
 def test_rare_queries_teach_nothing(client) -> None:
-    services = client.app.state.services
+    services = client.app.state.site
     _learned_rollups(services.store, "headset", {"devices-headset": 90}, visitors=2)
     services.learning.refresh()
     assert services.learning.boosts("en-US", "headset") == {}
@@ -183,14 +183,14 @@ def test_rare_queries_teach_nothing(client) -> None:
 
 def test_learning_can_be_switched_off(make_app) -> None:
     client = make_app(learning=False)
-    services = client.app.state.services
+    services = client.app.state.site
     _learned_rollups(services.store, "headset", {"calls-make": 500})
     services.learning.refresh()
     assert services.learning.boosts("en-US", "headset") == {}
 
 
 def test_learning_without_click_data_changes_nothing(content_index: Path, tmp_path: Path) -> None:
-    from helpsvc.learning import Learning
+    from helpsvc.search.learning import Learning
     from helpsvc.store import open_store
 
     store = open_store(f"sqlite:///{tmp_path / 'empty.db'}")

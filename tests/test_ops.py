@@ -20,7 +20,7 @@ def test_health_and_readiness(client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"]["store"] == "ok"
-    assert ready.json()["checks"]["index"] == client.app.state.services.search.build_id
+    assert ready.json()["checks"]["index"] == client.app.state.site.search.build_id
 
 
 def test_metrics_count_what_happens_and_carry_no_user_text(client) -> None:
@@ -36,7 +36,7 @@ def test_metrics_count_what_happens_and_carry_no_user_text(client) -> None:
     assert _metric(after, "helpsvc_feedback_total", outcome="rejected") - _metric(before, "helpsvc_feedback_total", outcome="rejected") == 1
     assert _metric(after, "helpsvc_requests_total", route="search_api", status="200") >= 2
     assert "helpsvc_request_seconds_bucket" in after and "helpsvc_store_write_seconds_count" in after
-    build = client.app.state.services.search.build_id
+    build = client.app.state.site.search.build_id
     assert f'helpsvc_index_build_info{{build_id="{build}"}} 1.0' in after
     assert "secretword" not in after and "contoso" not in after and "testclient" not in after
     assert not re.search(r'route="/', after)  # route names, never raw paths

@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from conftest_staff import add_staff, csrf_of, login, make_site
-from helpsvc.orgs import OrgPolicyError, load_policy_file
+from helpsvc.intake.orgs import OrgPolicyError, load_policy_file
 
 POLICY = """
 [default]
@@ -77,7 +77,7 @@ def test_feedback_off_is_refused_with_a_clear_403_and_nothing_is_stored(site) ->
         send(client, "contoso"),
         send(client, headers={"X-Helpsvc-Org": "contoso"}),
         client.post("/feedback", data={"article_id": "share-screen", "helpful": "yes", "org": "contoso",
-                                       "stamp": services.stamp.make()}),
+                                       "stamp": services.intake.stamp.make()}),
     ):
         assert response.status_code == 403
         assert "Feedback is turned off for your organisation (contoso)" in response.text
@@ -104,12 +104,12 @@ def test_the_widget_is_not_shown_when_feedback_is_off(site) -> None:
 def test_the_org_survives_the_two_step_html_form(site) -> None:
     services, client = site
     first = client.post("/feedback", data={"article_id": "share-screen", "helpful": "no", "org": "fabrikam",
-                                           "stamp": services.stamp.make()})
+                                           "stamp": services.intake.stamp.make()})
     assert first.status_code == 200
     assert '<input type="hidden" name="org" value="fabrikam">' in first.text
     details = client.post("/feedback", data={"article_id": "share-screen", "helpful": "no", "org": "fabrikam",
                                              "step": "details", "reasons": "incorrect", "comment": "Step 2 is wrong",
-                                             "stamp": services.stamp.make()})
+                                             "stamp": services.intake.stamp.make()})
     assert details.status_code == 201
     rows = list(services.store.export("feedback"))
     assert [(r["org"], r["reasons"], r["comment"]) for r in rows] == [("fabrikam", ["incorrect"], "Step 2 is wrong")]

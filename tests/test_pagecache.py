@@ -12,8 +12,8 @@ from conftest import copy_content, write_article
 from starlette.testclient import TestClient
 
 from conftest_staff import make_site
-from helpsvc.index import build_index
-from helpsvc.pagecache import PageCache
+from helpsvc.search import build_index
+from helpsvc.web.pagecache import PageCache
 
 STAMP_RE = re.compile(r'name="stamp" value="([^"]+)"')
 
@@ -23,7 +23,7 @@ def _without_stamps(html: str) -> str:
 
 
 def test_a_cached_page_is_the_fresh_page_with_a_valid_fresh_stamp(client: TestClient) -> None:
-    services = client.app.state.services
+    services = client.app.state.site
     first = client.get("/articles/sign-in")
     misses = services.pages.misses
     time.sleep(1.05)  # stamps carry whole seconds: the second page must carry a later one
@@ -36,11 +36,11 @@ def test_a_cached_page_is_the_fresh_page_with_a_valid_fresh_stamp(client: TestCl
     assert services.pages.stamp_placeholder not in second.text
     assert STAMP_RE.findall(first.text)[0] != stamps[0]
     # The filled-in stamp is genuine: it passes the form check once the minimum time is over.
-    assert not services.stamp.too_fast(stamps[0], now=time.time() + 3600)
+    assert not services.intake.stamp.too_fast(stamps[0], now=time.time() + 3600)
 
 
 def test_every_request_for_a_cached_page_is_still_counted_as_a_view(client: TestClient) -> None:
-    services = client.app.state.services
+    services = client.app.state.site
     for _ in range(4):
         assert client.get("/articles/sign-in").status_code == 200
     services.store.flush()
@@ -103,7 +103,7 @@ def test_a_repeated_search_gets_its_own_id_in_the_body_and_every_click_link(clie
     # Apart from the id, the second answer is the first one.
     assert str(second).replace(second["search_id"], first["search_id"]) == str(first)
     # Each id was logged, so a click on either link is attributed to its own search.
-    services = client.app.state.services
+    services = client.app.state.site
     services.store.flush()
     logged = {row[0] for row in services.store.query("SELECT search_id FROM events WHERE kind = 'search'")}
     assert ids <= logged

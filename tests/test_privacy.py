@@ -116,7 +116,7 @@ def test_salt_rotation_makes_old_visitor_hashes_unrecomputable(tmp_path: Path) -
 
 def test_hour_truncation_and_no_address_columns(client) -> None:
     response = client.post("/api/v1/feedback", json={"article_id": "sign-in", "helpful": True})
-    row = client.app.state.services.store.feedback_by_id(response.json()["id"])
+    row = client.app.state.site.store.feedback_by_id(response.json()["id"])
     assert row["hour"].endswith(":00Z") and dt.datetime.strptime(row["hour"], "%Y-%m-%dT%H:00Z")
     columns = {c.lower() for c in row}
     assert not {"ip", "address", "user_agent", "useragent", "remote_addr"} & columns

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import copy_content, write_article
 
-from helpsvc.docstore import FILENAME
-from helpsvc.index import build_index, build_path, current_build_id
+from helpsvc.search.docstore import FILENAME
+from helpsvc.search import build_index, build_path, current_build_id
 from helpsvc.search import SearchService
 
 

@@ -15,9 +15,10 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from conftest_staff import TODAY, add_staff, csrf_of, day, event, login, make_site, vote
-from helpsvc import cli as cli_module
-from helpsvc.analytics import Maintenance, compare, update_rollups, wilson_interval, wilson_lower_bound, Helpfulness
-from helpsvc.charts import Series, bar_chart, line_chart, sparkline
+import helpsvc.cli as cli_module
+from helpsvc.reports.stats import compare, wilson_interval, wilson_lower_bound, Helpfulness
+from helpsvc.store.upkeep import Maintenance, update_rollups
+from helpsvc.reports.charts import Series, bar_chart, line_chart, sparkline
 
 ENV = {"HELPSVC_SECRET_KEY": "k" * 40, "HELPSVC_K_THRESHOLD": "3", "HELPSVC_ROLLUP_INTERVAL_SECONDS": "0"}
 

@@ -23,8 +23,8 @@ import pytest
 from conftest import CONTENT, Server, shared_or_skip
 
 from helpsvc.privacy import Scrubber, ScrubError
-from helpsvc.privacy.remote import RemoteScrubber, connect, key_path
-from helpsvc.privacy.supervisor import ScrubberSidecar
+from helpsvc.privacy.process.remote import RemoteScrubber, connect, key_path
+from helpsvc.privacy.process.supervisor import ScrubberSidecar
 from helpsvc.store import SQLiteStore
 
 HEAVY = ("scrubadub", "nltk", "faker", "scipy", "sklearn", "textblob", "dateparser", "phonenumbers", "gender_guesser")
@@ -295,7 +295,7 @@ def _scrubber_pids(server_pid: int) -> list[int]:
         children = psutil.Process(server_pid).children()
     except psutil.NoSuchProcess:
         return []
-    return [c.pid for c in children if _alive(c.pid) and "helpsvc.privacy.sidecar" in _cmdline(c.pid)]
+    return [c.pid for c in children if _alive(c.pid) and "helpsvc.privacy.process.sidecar" in _cmdline(c.pid)]
 
 
 def _socket_folder(scrubber_pid: int) -> Path:
@@ -423,8 +423,8 @@ def test_a_signal_to_the_whole_group_stops_serve_and_its_scrubber_cleanly(
 
 
 def test_a_scrubbing_failure_in_the_scrubber_process_is_an_answer_not_a_crash() -> None:
-    from helpsvc.privacy.remote import FAILED, OK
-    from helpsvc.privacy.sidecar import answer
+    from helpsvc.privacy.process.remote import FAILED, OK
+    from helpsvc.privacy.process.sidecar import answer
 
     def broken(text: str) -> str:
         raise ScrubError("scrubbing did not settle")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from whoosh.query import DisjunctionMax, Or, Term
 
-from helpsvc.index import LANGUAGES
-from helpsvc.query import MAX_TERMS, build_query
+from helpsvc.search import LANGUAGES
+from helpsvc.search.query import MAX_TERMS, build_query
 from helpsvc.search import SearchService, locale_chain, negotiate_locale
 
 HOSTILE_QUERIES = [
@@ -175,7 +175,7 @@ def test_german_queries_are_stemmed_as_german(content_index: Path) -> None:
 
 
 def test_the_spelling_vocabulary_knows_every_indexed_word_and_no_other(content_index) -> None:
-    from helpsvc.query import Vocabulary
+    from helpsvc.search.query import Vocabulary
 
     state = SearchService(content_index).state()
     reader = state.searcher.reader()
@@ -186,7 +186,7 @@ def test_the_spelling_vocabulary_knows_every_indexed_word_and_no_other(content_i
 
 
 def test_highlighting_marks_what_stemming_matches_in_english_and_german() -> None:
-    from helpsvc.query import make_snippet
+    from helpsvc.search.query import make_snippet
 
     assert make_snippet("Meetings were recorded; the recording stops.", {"meet", "record"}, "en") == (
         '<mark class="hl">Meetings</mark> were <mark class="hl">recorded</mark>; the <mark class="hl">recording</mark> stops.'

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import copy_content, write_article
 
 from helpsvc.cli import cli
-from helpsvc.index import BUILDS, IndexBuildError, archive_build, build_index, current_build_id, install_archive
+from helpsvc.search import BUILDS, IndexBuildError, archive_build, build_index, current_build_id, install_archive
 from helpsvc.store import open_store
 from helpsvc.store.migrations import MIGRATIONS
 

@@ -1,9 +1,14 @@
-"""Privacy layer: scrub personal data from reader-typed text before anything stores it.
+"""Privacy: scrub personal data from reader-typed text before anything stores it.
+
+Owns the scrubber (``scrubber``) and its detectors (``detectors``), the node's
+scrubber process (``process``), visitor hashing with daily salts (``visitor``) and
+client-info coarsening (``client``). May import: settings, logs, content (the locale
+pattern) and store (the client record). Nothing in store or content imports it.
 
 The names below load lazily: importing ``helpsvc.privacy.client`` or ``.visitor``
 (every web worker does) must not import the detectors, which pull in scrubadub,
 NLTK and Faker, about 170 MB a worker does not need when it scrubs through the
-scrubber process (``helpsvc.privacy.remote``).
+scrubber process (``helpsvc.privacy.process.remote``).
 """
 from __future__ import annotations
 
@@ -13,11 +18,11 @@ from .errors import ScrubError
 
 if TYPE_CHECKING:
     from .scrubber import Scrubber, scrub
-    from .span import Detector, Span
+    from .detectors.span import Detector, Span
 
 __all__ = ["Detector", "ScrubError", "Scrubber", "Span", "scrub"]
 
-_LAZY = {"Scrubber": ".scrubber", "scrub": ".scrubber", "Detector": ".span", "Span": ".span"}
+_LAZY = {"Scrubber": ".scrubber", "scrub": ".scrubber", "Detector": ".detectors.span", "Span": ".detectors.span"}
 
 
 def __getattr__(name: str) -> Any:

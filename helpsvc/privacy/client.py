@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Any
 
-from ..content import LOCALE_RE
+from ..content.articles import LOCALE_RE
 from ..store.records import Client
 
 _NAME_RE = re.compile(r"[^A-Za-z0-9 ._-]+")

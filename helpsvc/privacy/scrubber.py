@@ -12,16 +12,16 @@ import threading
 import unicodedata
 from typing import Iterable, Sequence
 
-from .address import AddressDetector
-from .contact import EmailDetector, HandleDetector, PhoneDetector, UrlDetector
+from .detectors.address import AddressDetector
+from .detectors.contact import EmailDetector, HandleDetector, PhoneDetector, UrlDetector
 from .errors import ScrubError
-from .identity import AccountDetector, BirthDateDetector, MeetingDetector, NationalIdDetector, PaymentDetector
-from .lexicon import LexiconError, fold, load_lexicon
-from .names import NameDetector
-from .network import HostnameDetector, IpMacDetector, UsernameDetector
-from .span import PRIORITY, Detector, Span
-from .stock import StockDetector
-from .vocabulary import PRODUCT_WORDS
+from .detectors.identity import AccountDetector, BirthDateDetector, MeetingDetector, NationalIdDetector, PaymentDetector
+from .detectors.lexicon import LexiconError, fold, load_lexicon
+from .detectors.names import NameDetector
+from .detectors.network import HostnameDetector, IpMacDetector, UsernameDetector
+from .detectors.span import PRIORITY, Detector, Span
+from .detectors.stock import StockDetector
+from .detectors.vocabulary import PRODUCT_WORDS
 
 PLACEHOLDER_RE = re.compile(r"\{\{[A-Z_]+\}\}")
 _MAX_PASSES = 8

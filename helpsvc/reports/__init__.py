@@ -1,5 +1,12 @@
 """Reports for staff: each one a small ``Report`` subclass with a slug, a title,
-the roles that may see it and ``tables()``."""
+the roles that may see it and ``tables()``.
+
+Owns the reports (``articles``, ``article``, ``search``, ``synonyms``, ``orgs``),
+what they share (``base``: filters, tables, the k-threshold), the statistics they
+rest on (``stats``: Wilson bounds, before/after verdicts) and the SVG charts
+(``charts``). Reads daily rollups, never raw events where a rollup will do.
+May import: settings, errors, content, store and intake's organisation policies.
+"""
 
 from .article import ArticleReport
 from .articles import ArticlesReport

@@ -8,8 +8,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..analytics import MIN_VOTES_TO_TELL, Helpfulness, bucket_of, buckets, compare
-from ..charts import Series, bar_chart, line_chart
+from .stats import MIN_VOTES_TO_TELL, Helpfulness, bucket_of, buckets, compare
+from .charts import Series, bar_chart, line_chart
 from ..errors import BadRequest, NotFoundError
 from .articles import reason_label
 from .base import Column, Report, Table

@@ -9,10 +9,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..analytics import ATTENTION_BELOW, ATTENTION_MIN_VOTES, Helpfulness, bucket_of, buckets
-from ..charts import sparkline
+from .stats import ATTENTION_BELOW, ATTENTION_MIN_VOTES, Helpfulness, bucket_of, buckets
+from .charts import sparkline
 from ..errors import BadRequest
-from ..feedback import NO_REASONS, YES_REASONS
+from ..intake.feedback import NO_REASONS, YES_REASONS
 from .base import Column, Report, Table, ratio
 
 SPARK_WEEKS = 8

@@ -20,9 +20,9 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from ..content import LOCALE_RE
+from ..content.articles import LOCALE_RE
 from ..errors import BadRequest
-from ..orgs import OrgPolicies
+from ..intake.orgs import OrgPolicies
 from ..settings import Settings
 from ..store.rollups import Rollups
 from ..store.sql import SQLStore

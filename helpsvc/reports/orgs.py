@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from ..errors import BadRequest, Forbidden
-from ..orgs import ORG_RE
+from ..intake.orgs import ORG_RE
 from ..store.sql import EXPORT_FIELDS
 from .base import Column, Report, Table
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..charts import Series, line_chart
+from .charts import Series, line_chart
 from .base import Column, Report, Table, ratio
 from .synonyms import suggestions
 

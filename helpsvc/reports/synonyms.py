@@ -13,8 +13,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ..content import LOCALE_RE
-from ..curation import add_synonym_group, synonym_terms, words
+from ..content.articles import LOCALE_RE
+from ..content.curation import add_synonym_group, synonym_terms, words
 from ..errors import BadRequest, ServiceUnavailable
 from .base import Column, Filters, Report, ReportContext, Table, ratio
 

@@ -1,7 +1,16 @@
-"""Where anonymised feedback and events are kept: SQLite by default, PostgreSQL for several servers."""
+"""The store: where anonymised feedback and events are kept, SQLite by default, PostgreSQL for several servers.
 
-from .records import Client, Event, Feedback, hour_of
-from .sql import SQLiteStore, SQLStore, StoreError, StoreUnavailable, database_url_for, open_store
+Owns the records (``records``), one ``SQLStore`` for both dialects (``sql``,
+``postgres``, ``opening``), the one writer thread (``writer``), migrations,
+daily rollups (``rollups``), staff data (``staff``) and the upkeep job that keeps
+rollups current and purges expired raw data (``upkeep``). May import: clock and
+metrics. Everything it is handed is already scrubbed and coarsened.
+"""
+
+from ..clock import hour_of
+from .records import Client, Event, Feedback
+from .opening import database_url_for, open_store
+from .sql import SQLiteStore, SQLStore, StoreError, StoreUnavailable
 
 __all__ = [
     "Client",

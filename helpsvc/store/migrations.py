@@ -78,8 +78,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         2,
         "staff accounts, organisation policies, daily rollups",
         (
-            f"""CREATE TABLE staff_users (
-                id {{id}},
+            """CREATE TABLE staff_users (
+                id {id},
                 name TEXT NOT NULL UNIQUE,
                 role TEXT NOT NULL,
                 org TEXT NOT NULL DEFAULT '',

@@ -8,14 +8,8 @@ salted hash whose salt is deleted after 48 hours.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
-
-def hour_of(moment: dt.datetime) -> str:
-    """A timestamp truncated to the hour, in UTC, as stored."""
-    moment = moment.astimezone(dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:00Z")
 
 
 @dataclass(frozen=True)

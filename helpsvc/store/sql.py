@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import os
 import secrets
 import sqlite3
 import threading
@@ -378,24 +377,4 @@ class SQLiteStore(SQLStore):
         return str(self.query("PRAGMA integrity_check")[0][0])
 
 
-def open_store(url: str) -> SQLStore:
-    """A store for HELPSVC_DATABASE_URL: sqlite:///relative/path, sqlite:////absolute/path or postgresql://."""
-    if url.startswith("sqlite:///"):
-        return SQLiteStore(Path(url[len("sqlite:///"):]))
-    if url.startswith(("postgresql://", "postgres://")):
-        from .postgres import PostgresStore  # imported only when asked for: psycopg is optional
-
-        return PostgresStore(url)
-    if "://" not in url:
-        return SQLiteStore(Path(url))
-    raise StoreError(f"unsupported database URL {url.split('://')[0]}://…: use sqlite:///PATH or postgresql://…")
-
-
-def database_url_for(path_or_url: str) -> str:
-    """--db takes a path or a URL."""
-    if "://" in path_or_url:
-        return path_or_url
-    return "sqlite:///" + os.fspath(path_or_url)
-
-
-__all__ = ["SQLStore", "SQLiteStore", "StoreError", "StoreUnavailable", "open_store", "database_url_for"]
+__all__ = ["SQLStore", "SQLiteStore", "StoreError", "StoreUnavailable"]

@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import HelpError
 from ..search import IndexUnavailable
-from ..services import Services
+from .site import Site
 from ..store import StoreUnavailable
 from ..settings import Settings
 from . import assist, feedback, ops, reader, staff
@@ -78,28 +78,28 @@ def _as_help_error(exc: Exception) -> Exception:
     return exc
 
 
-def create_app(settings: Settings, services: Services | None = None) -> Starlette:
-    services = services or Services(settings)
+def create_app(settings: Settings, site: Site | None = None) -> Starlette:
+    site = site or Site(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        services.start()
+        site.start()
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             # SIGHUP: look for a new index build now rather than within the next second.
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, services.search.refresh)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, site.search.refresh)
         try:
             yield
         finally:
             # Flush queued events, those still waiting for the scrubber included, before the process exits.
-            await services.drain()
-            services.close()
+            await site.drain()
+            site.close()
 
     app = Starlette(
         routes=ROUTES,
         lifespan=lifespan,
         exception_handlers={HelpError: _handle, IndexUnavailable: _handle, StoreUnavailable: _handle, HTTPException: _handle, Exception: _handle},
     )
-    app.state.services = services
+    app.state.site = site
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RequestMetrics)
     return app

@@ -10,10 +10,10 @@ from .render import api
 
 
 async def suggest_api(request: Request) -> Response:
-    services = request.app.state.services
-    services.guard(request, "suggest")
+    site = request.app.state.site
+    site.intake.guard(request, "suggest")
     query = text_param(request, "q", max_chars=100)
-    locale = request_locale(request, services.search.state().locales)
-    suggestions = services.search.suggest(query, locale)
+    locale = request_locale(request, site.search.state().locales)
+    suggestions = site.search.suggest(query, locale)
     # Completions depend only on the index build: let browsers and proxies reuse them briefly.
     return api({"query": query, "suggestions": suggestions}, headers={"Cache-Control": "public, max-age=60"})

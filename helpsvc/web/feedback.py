@@ -18,17 +18,9 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..content import article_url
-from ..errors import (
-    BadRequest,
-    HelpError,
-    NotFoundError,
-    PayloadTooLarge,
-    ServiceUnavailable,
-    TooManyRequests,
-    UnsupportedMediaType,
-)
-from ..feedback import parse_feedback, reasons_for
+from ..content.articles import article_url
+from ..errors import BadRequest, HelpError, NotFoundError, PayloadTooLarge, ServiceUnavailable, TooManyRequests, UnsupportedMediaType
+from ..intake.feedback import parse_feedback, reasons_for
 from ..metrics import FEEDBACK
 from ..search import NotFound
 from ..store import StoreUnavailable
@@ -58,7 +50,7 @@ async def read_json(request: Request) -> Any:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise UnsupportedMediaType("send the body as JSON with 'Content-Type: application/json'")
-    body = await read_body(request, request.app.state.services.settings.max_body_bytes)
+    body = await read_body(request, request.app.state.site.settings.max_body_bytes)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -70,11 +62,11 @@ async def read_json(request: Request) -> Any:
 
 
 async def _store_feedback(request: Request, data: Any) -> tuple[str, Any, Any]:
-    services = request.app.state.services
+    site = request.app.state.site
     try:
         given = parse_feedback(data)
         try:
-            feedback_id, view = await services.add_feedback(request, given)
+            feedback_id, view = await site.intake.add_feedback(request, given)
         except NotFound:
             raise BadRequest(f"unknown article {given.article_id[:80]!r}") from None
         except StoreUnavailable as exc:
@@ -87,7 +79,7 @@ async def _store_feedback(request: Request, data: Any) -> tuple[str, Any, Any]:
 
 
 async def feedback_api(request: Request) -> Response:
-    request.app.state.services.guard(request, "feedback")
+    request.app.state.site.intake.guard(request, "feedback")
     data = await read_json(request)
     feedback_id, view, given = await _store_feedback(request, data)
     return api(
@@ -100,19 +92,19 @@ async def feedback_form(request: Request) -> Response:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         raise UnsupportedMediaType("send the feedback form as a web form")
-    limit = request.app.state.services.settings.max_body_bytes
+    limit = request.app.state.site.settings.max_body_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the form is larger than {limit} bytes")
-    services = request.app.state.services
-    services.guard(request, "feedback")
+    site = request.app.state.site
+    site.intake.guard(request, "feedback")
     form = await request.form(max_files=0, max_fields=40)
     if str(form.get("website", "")):
         # The honeypot field is hidden from people; only bots fill it. Answer as usual, keep nothing.
-        services.spam.count("honeypot")
+        site.intake.spam.count("honeypot")
         return page(request, "feedback.html", {"done": True, "article": None, "query": ""}, status=201)
-    if services.stamp.too_fast(str(form.get("stamp", ""))):
-        services.spam.count("too_fast")
+    if site.intake.stamp.too_fast(str(form.get("stamp", ""))):
+        site.intake.spam.count("too_fast")
         raise TooManyRequests("that was very quick: please check your answer and send it again", retry_after=2)
     helpful_raw = str(form.get("helpful", "")).lower()
     if helpful_raw not in {"yes", "no"}:
@@ -138,7 +130,7 @@ async def feedback_form(request: Request) -> Response:
         "max_comment": 2000,
         "query": "",
         "org": given.org,
-        "stamp": services.stamp.make(),
+        "stamp": site.intake.stamp.make(),
     }
     return page(request, "feedback.html", context, status=201 if step == "details" else 200)
 
@@ -149,7 +141,7 @@ async def click(request: Request) -> Response:
     The link carries the search's random id, never the query, and the target is
     computed here from the article id, so this is not an open redirect.
     """
-    services = request.app.state.services
+    site = request.app.state.site
     search_id = request.path_params["search_id"]
     article_id = request.query_params.get("a", "")
     rank = int_param(request, "r", 0, 0, 10000)
@@ -157,12 +149,12 @@ async def click(request: Request) -> Response:
     if not _SEARCH_ID_RE.match(search_id):
         raise BadRequest("this result link is malformed")
     try:
-        view = services.search.article(article_id, locale, with_html=False)
+        view = site.search.article(article_id, locale, with_html=False)
     except NotFound:
         raise NotFoundError(f"no article with id {article_id[:80]!r}") from None
-    services.record_click(request, search_id, view.id, rank, view.locale)
-    target = article_url(view.id, view.locale, services.settings.default_locale)
-    org = services.org_of(request)
+    site.intake.record_click(request, search_id, view.id, rank, view.locale)
+    target = article_url(view.id, view.locale, site.settings.default_locale)
+    org = site.intake.org_of(request)
     if org:
         target += ("&" if "?" in target else "?") + urlencode({"org": org})
     return RedirectResponse(target, status_code=303)

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .. import __version__
-from ..feedback import MAX_COMMENT, NO_REASONS, YES_REASONS
+from ..intake.feedback import MAX_COMMENT, NO_REASONS, YES_REASONS
 
 
 def _error(description: str) -> dict[str, Any]:

@@ -14,20 +14,20 @@ async def healthz(request: Request) -> Response:
 
 async def readyz(request: Request) -> Response:
     """Ready to serve: an index build is loaded and the store answers; also says how text is scrubbed."""
-    services = request.app.state.services
+    site = request.app.state.site
     checks: dict[str, str] = {}
     try:
-        checks["index"] = services.search.state().build_id
+        checks["index"] = site.search.state().build_id
     except Exception as exc:
         checks["index"] = f"unavailable: {exc}"
     try:
-        services.store.ping()
+        site.store.ping()
         checks["store"] = "ok"
     except Exception as exc:
         checks["store"] = f"unavailable: {type(exc).__name__}"
     # Informative only: while the scrubber process is down (or restarting) comments and
     # queries are dropped, but reading and voting still work, so the node stays ready.
-    state = getattr(services.scrub, "state", None)
+    state = getattr(site.intake.scrub, "state", None)
     checks["scrubber"] = await run_in_threadpool(state) if callable(state) else "in-process"
     ready = not checks["index"].startswith("unavailable") and checks["store"] == "ok"
     return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)

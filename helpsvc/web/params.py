@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from ..content import LOCALE_RE
+from ..content.articles import LOCALE_RE
 from ..errors import BadRequest
 from ..search import negotiate_locale
 

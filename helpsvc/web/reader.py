@@ -16,11 +16,11 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from ..content import article_url
+from ..content.articles import article_url
 from ..errors import NotFoundError
-from ..i18n import translator
+from .i18n import translator
 from ..metrics import SEARCHES, ZERO_RESULTS
-from ..search import MAX_PAGE, NotFound, SearchResult
+from ..search.service import MAX_PAGE, NotFound, SearchResult
 from .params import filter_param, int_param, request_locale, text_param
 from .render import api, api_bytes, json_bytes, page, ui_locale
 
@@ -31,25 +31,25 @@ def _quoted_id(article_id: str) -> str:
     return quote(article_id, safe="/")
 
 
-def _services(request: Request) -> Any:
-    return request.app.state.services
+def _site(request: Request) -> Any:
+    return request.app.state.site
 
 
 def _locale(request: Request) -> str | None:
-    return request_locale(request, _services(request).search.state().locales)
+    return request_locale(request, _site(request).search.state().locales)
 
 
 # ---------------------------------------------------------------- home
 
 
 def home_data(request: Request) -> dict[str, Any]:
-    services = _services(request)
+    site = _site(request)
     locale = _locale(request)
     return {
-        "locale": locale or services.settings.default_locale,
-        "topics": [{"topic": t, "articles": n} for t, n in services.search.topics(locale)],
-        "products": services.search.products(locale),
-        "popular": services.popular(locale),
+        "locale": locale or site.settings.default_locale,
+        "topics": [{"topic": t, "articles": n} for t, n in site.search.topics(locale)],
+        "products": site.search.products(locale),
+        "popular": site.search.popular(locale),
     }
 
 
@@ -79,26 +79,26 @@ _ID_PLACEHOLDER = secrets.token_hex(8)
 
 
 def _run_search(request: Request) -> _Searched:
-    services = _services(request)
-    services.guard(request, "search")
-    settings = services.settings
+    site = _site(request)
+    site.intake.guard(request, "search")
+    settings = site.settings
     query = text_param(request, "q")
     locale = _locale(request)
     page_number = int_param(request, "page", 1, 1, MAX_PAGE)
     per_page = int_param(request, "per_page", settings.per_page, 1, settings.max_per_page)
     product = filter_param(request, "product")
     topic = filter_param(request, "topic")
-    result = services.search.search(query, locale, product, topic, page_number, per_page)
+    result = site.search.search(query, locale, product, topic, page_number, per_page)
     if result.query:
         SEARCHES.inc()
         if result.total == 0:
             ZERO_RESULTS.inc()
-    org = services.org_of(request)
-    search_id = services.record_search(request, result, org) if result.query else None
+    org = site.intake.org_of(request)
+    search_id = site.intake.record_search(request, result, org) if result.query else None
     return _Searched(result, search_id, org, locale, (page_number - 1) * per_page + 1)
 
 
-def _search_json(services: Any, searched: _Searched, search_id: str | None) -> dict[str, Any]:
+def _search_json(site: Any, searched: _Searched, search_id: str | None) -> dict[str, Any]:
     data = searched.result.as_json()
     data["search_id"] = search_id
     if search_id:
@@ -107,21 +107,21 @@ def _search_json(services: Any, searched: _Searched, search_id: str | None) -> d
         carried = f"&org={quote(org)}" if org else ""
         for rank, hit in enumerate(data["hits"], start=searched.first_rank):
             hit["click_url"] = f"/go/{search_id}?a={_quoted_id(hit['id'])}&r={rank}&locale={hit['locale']}{carried}"
-    data["popular"] = services.popular(searched.locale) if searched.result.total == 0 else []
+    data["popular"] = site.search.popular(searched.locale) if searched.result.total == 0 else []
     return data
 
 
 def search_data(request: Request) -> dict[str, Any]:
     searched = _run_search(request)
-    return _search_json(_services(request), searched, searched.search_id)
+    return _search_json(_site(request), searched, searched.search_id)
 
 
 async def search_page(request: Request) -> Response:
     data = search_data(request)
-    services = _services(request)
+    site = _site(request)
     locale = _locale(request)
-    data["topics_all"] = [t for t, _ in services.search.topics(locale)]
-    data["products_all"] = services.search.products(locale)
+    data["topics_all"] = [t for t, _ in site.search.topics(locale)]
+    data["products_all"] = site.search.products(locale)
     return page(request, "search.html", {"result": data, "query": data["query"]})
 
 
@@ -132,16 +132,16 @@ async def search_api(request: Request) -> Response:
     JSON is kept on it with a placeholder where this search's id goes (in the
     body and in every click link), and each response fills in its own id.
     """
-    services = _services(request)
+    site = _site(request)
     searched = _run_search(request)
     if not searched.search_id or not searched.result.total:
-        return api(_search_json(services, searched, searched.search_id))
+        return api(_search_json(site, searched, searched.search_id))
     serialised = searched.result.serialised
     pieces = serialised.get(searched.org)
     if pieces is None:
         # Kept cut at the placeholder, so each response joins the pieces around its own id
         # instead of searching the whole body for the placeholder again.
-        pieces = json_bytes(_search_json(services, searched, _ID_PLACEHOLDER)).split(_ID_PLACEHOLDER.encode("ascii"))
+        pieces = json_bytes(_search_json(site, searched, _ID_PLACEHOLDER)).split(_ID_PLACEHOLDER.encode("ascii"))
         serialised[searched.org] = pieces
     return api_bytes(searched.search_id.encode("ascii").join(pieces))
 
@@ -151,19 +151,19 @@ async def search_api(request: Request) -> Response:
 
 def _article_view(request: Request, with_html: bool = True) -> Any:
     try:
-        return _services(request).search.article(request.path_params["article_id"], _locale(request), with_html=with_html)
+        return _site(request).search.article(request.path_params["article_id"], _locale(request), with_html=with_html)
     except NotFound as exc:
         raise NotFoundError(str(exc)) from None
 
 
 def article_data(request: Request, stamp: str | None = None) -> dict[str, Any]:
-    services = _services(request)
+    site = _site(request)
     view = _article_view(request)
-    org = services.org_of(request)
-    services.record_view(request, view, org)
+    org = site.intake.org_of(request)
+    site.intake.record_view(request, view, org)
     data = view.as_json()
-    data["related"] = services.related(view)
-    data["feedback"] = services.feedback_form(view, org, stamp)
+    data["related"] = site.search.related(view.id, view.locale)
+    data["feedback"] = site.intake.feedback_form(view, org, stamp)
     return data
 
 
@@ -174,22 +174,22 @@ async def article_page(request: Request) -> Response:
     version the locale chain picked, the language of the page furniture and the
     organisation. The view is still recorded on every request.
     """
-    services = _services(request)
+    site = _site(request)
     view = _article_view(request, with_html=False)
-    org = services.org_of(request)
-    furniture = ui_locale(request, {"article": {"locale": view.locale}}, services.settings.default_locale)
+    org = site.intake.org_of(request)
+    furniture = ui_locale(request, {"article": {"locale": view.locale}}, site.settings.default_locale)
     key = (view.build_id, view.id, view.locale, furniture, org)
-    stamp = services.stamp.make()
-    cached = services.pages.get(key, stamp)
+    stamp = site.intake.stamp.make()
+    cached = site.pages.get(key, stamp)
     if cached is not None:
-        services.record_view(request, view, org)
+        site.intake.record_view(request, view, org)
         return HTMLResponse(cached)
 
     def render(placeholder: str) -> bytes:
         data = article_data(request, stamp=placeholder)
         return bytes(page(request, "article.html", {"article": data, "query": ""}).body)
 
-    return HTMLResponse(services.pages.get_or_render(key, stamp, render))
+    return HTMLResponse(site.pages.get_or_render(key, stamp, render))
 
 
 async def article_api(request: Request) -> Response:
@@ -200,18 +200,18 @@ async def article_api(request: Request) -> Response:
 
 
 def context_data(request: Request) -> dict[str, Any]:
-    services = _services(request)
+    site = _site(request)
     context_id = request.path_params["context_id"]
     locale = _locale(request)
     try:
-        article_id, article_locale = services.search.context(context_id, locale)
+        article_id, article_locale = site.search.context(context_id, locale)
     except NotFound as exc:
         raise NotFoundError(str(exc)) from None
     return {
         "context": context_id,
         "article_id": article_id,
         "locale": article_locale,
-        "url": article_url(article_id, article_locale, services.settings.default_locale),
+        "url": article_url(article_id, article_locale, site.settings.default_locale),
     }
 
 
@@ -220,9 +220,9 @@ async def context_redirect(request: Request) -> Response:
         data = context_data(request)
     except NotFoundError as exc:
         # A helpful 404: say so, and offer a search seeded with the context's words.
-        services = _services(request)
+        site = _site(request)
         words = " ".join(p for p in request.path_params["context_id"].replace("_", ".").split(".") if p.isalpha() and p not in {"client", "ms"})
-        result = services.search.search(words, _locale(request), per_page=5) if words else None
+        result = site.search.search(words, _locale(request), per_page=5) if words else None
         return page(
             request,
             "error.html",
@@ -256,7 +256,7 @@ PRIVACY_NEVER_STORED = ("IP addresses", "Full user-agent strings", "Cookies that
 
 def privacy_data(request: Request) -> dict[str, Any]:
     """What is kept and for how long, in the reader's language (the page and its twin say the same)."""
-    settings = _services(request).settings
+    settings = _site(request).settings
     locale = ui_locale(request, {}, settings.default_locale)
     _ = translator(locale)
     return {

@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from ..content import LOCALE_RE
+from ..content.articles import LOCALE_RE
 from ..errors import HelpError, TooManyRequests
-from ..i18n import UI_LOCALES, translator
+from .i18n import UI_LOCALES, translator
 from ..search import negotiate_locale
 
 log = logging.getLogger(__name__)
@@ -47,11 +47,11 @@ def ui_locale(request: Request, data: dict[str, Any], default: str) -> str:
 
 
 def page(request: Request, template: str, data: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    services = request.app.state.services
-    locale = ui_locale(request, data, services.settings.default_locale)
+    site = request.app.state.site
+    locale = ui_locale(request, data, site.settings.default_locale)
     context = {
-        "site_name": services.settings.site_name,
-        "locales": services.settings.locales,
+        "site_name": site.settings.site_name,
+        "locales": site.settings.locales,
         "ui_locale": locale,
         "_": translator(locale),
         **data,

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..auth import LOGIN_COOKIE, LOGIN_FORM_SECONDS, SESSION_COOKIE, Auth, Session, require, safe_next
+from .auth import LOGIN_COOKIE, LOGIN_FORM_SECONDS, SESSION_COOKIE, Auth, Session, require, safe_next
 from ..errors import BadRequest, PayloadTooLarge, TooManyRequests, Unauthorized
 from ..reports import REPORTS, Filters, Report, ReportContext, article_catalog, to_csv, visible_reports
 from ..reports.synonyms import decide
@@ -37,8 +37,8 @@ def auth_of(request: Request) -> Auth:
     if getattr(state, "staff_auth", None) is None:
         with _auth_lock:
             if getattr(state, "staff_auth", None) is None:
-                services = state.services
-                state.staff_auth = Auth(services.store, services.settings)
+                site = state.site
+                state.staff_auth = Auth(site.store, site.settings)
     return state.staff_auth
 
 
@@ -50,19 +50,19 @@ async def current_session(request: Request) -> Session | None:
 
 
 def _context(request: Request) -> ReportContext:
-    services = request.app.state.services
+    site = request.app.state.site
     state = request.app.state
     try:
-        index = services.search.state()
+        index = site.search.state()
     except IndexUnavailable:
         catalog: dict[str, Any] = {}
     else:
         cached = getattr(state, "report_catalog", None)
         if cached is None or cached[0] != index.build_id:
-            cached = (index.build_id, article_catalog(index.catalog, services.settings.default_locale))
+            cached = (index.build_id, article_catalog(index.catalog, site.settings.default_locale))
             state.report_catalog = cached
         catalog = cached[1]
-    return ReportContext(store=services.store, settings=services.settings, catalog=catalog, orgs=services.orgs)
+    return ReportContext(store=site.store, settings=site.settings, catalog=catalog, orgs=site.intake.orgs)
 
 
 def _secure(request: Request) -> bool:
@@ -238,8 +238,8 @@ def _org_action(as_json: bool) -> Any:
                 raise BadRequest("'feedback' and 'search_logging' must be true or false")
         else:
             feedback, logging_on = data.get("feedback") == "on", data.get("search_logging") == "on"
-        services = request.app.state.services
-        policy = await run_in_threadpool(services.orgs.set, org.strip(), feedback, logging_on, name, session.user.name)
+        site = request.app.state.site
+        policy = await run_in_threadpool(site.intake.orgs.set, org.strip(), feedback, logging_on, name, session.user.name)
         if as_json:
             return api({"org": org.strip(), **policy.as_json()}, headers=NO_STORE)
         return RedirectResponse("/reports/orgs", status_code=303, headers=NO_STORE)

@@ -1,6 +1,6 @@
 """Starting, watching and stopping the node's scrubber process, for ``helpsvc serve``.
 
-The scrubber process (``helpsvc.privacy.sidecar``) is started before uvicorn, in a
+The scrubber process (``helpsvc.privacy.process.sidecar``) is started before uvicorn, in a
 private folder (mode 0700) holding its socket and key, and restarted whenever it
 exits: while it is down, workers drop the text they would have scrubbed (fail
 closed), so it must come back on its own. It exits with ``helpsvc serve``, even
@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import ScrubError
+from ..errors import ScrubError
 from .remote import RemoteScrubber, key_path, write_key
 
 log = logging.getLogger("helpsvc.scrubber")
@@ -105,7 +105,7 @@ class ScrubberSidecar:
         # A fresh interpreter, not a fork: it shares no memory or threads with serve.
         self._spawned_at = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "helpsvc.privacy.sidecar", "--socket", str(self.socket_path), "--supervised"],
+            [sys.executable, "-m", "helpsvc.privacy.process.sidecar", "--socket", str(self.socket_path), "--supervised"],
             # Its lifeline: the pipe closes when serve stops it or dies, however it dies.
             stdin=subprocess.PIPE,
         )

@@ -8,7 +8,7 @@ Unix socket that only this user can open, one thread per connection.
 
 Run by hand for a deployment that starts uvicorn itself::
 
-    python -m helpsvc.privacy.sidecar --socket /run/helpsvc/scrubber.sock
+    python -m helpsvc.privacy.process.sidecar --socket /run/helpsvc/scrubber.sock
     HELPSVC_SCRUBBER_SOCKET=/run/helpsvc/scrubber.sock uvicorn helpsvc.web.asgi:app --workers 4
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection, answer_challenge, deliver_cha
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import ScrubError
+from ..errors import ScrubError
 from .remote import ENCODING_ERRORS, FAILED, MAX_MESSAGE, OK, PING, SCRUB, key_path, read_key, set_io_timeouts, write_key
 
 log = logging.getLogger("helpsvc.scrubber")
@@ -59,7 +59,7 @@ class _Refuse(importlib.abc.MetaPathFinder):
 def build_scrubber() -> Callable[[str], str]:
     """The node's scrubber, warmed up: the name lists load now, not on the first request."""
     sys.meta_path.insert(0, _Refuse())
-    from .scrubber import Scrubber
+    from ..scrubber import Scrubber
 
     scrubber = Scrubber()
     scrubber.scrub("warm-up: write to someone@example.com")
@@ -176,13 +176,13 @@ def run(socket_path: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m helpsvc.privacy.sidecar", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m helpsvc.privacy.process.sidecar", description=__doc__.splitlines()[0])
     parser.add_argument("--socket", required=True, type=Path, help="Unix socket to listen on; its key is SOCKET.key.")
     parser.add_argument("--supervised", action="store_true",
                         help="Started by helpsvc serve: exit when standard input (a pipe from serve) closes.")
     args = parser.parse_args(argv)
-    from .. import logs
-    from ..settings import Settings, SettingsError
+    from ... import logs
+    from ...settings import Settings, SettingsError
 
     try:
         log_json = Settings.load().log_json

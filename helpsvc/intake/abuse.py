@@ -19,7 +19,7 @@ from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from .errors import TooManyRequests
+from ..errors import TooManyRequests
 
 
 class RateLimits:
@@ -76,7 +76,7 @@ class SpamCounter:
         self._lock = threading.Lock()
 
     def count(self, reason: str) -> None:
-        from .metrics import SPAM
+        from ..metrics import SPAM
 
         with self._lock:
             self.counts[reason] += 1

@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BadRequest
-from .store.sql import SQLStore
-from .store.staff import StaffStore
+from ..errors import BadRequest
+from ..store.sql import SQLStore
+from ..store.staff import StaffStore
 
 ORG_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ORG_HEADER = "x-helpsvc-org"

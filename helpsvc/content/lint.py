@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import Article, LinkResolver, Skipped, load_collection, render
+from .articles import Article, LinkResolver, Skipped, load_collection, render
 
 
 @dataclass(frozen=True)

@@ -16,51 +16,7 @@ from typing import Any
 
 import click
 
-from .settings import Settings, SettingsError
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.load(**{k: v for k, v in overrides.items() if v is not None})
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _db_url(db: str | None) -> str | None:
-    from .store import database_url_for
-
-    return database_url_for(db) if db else None
-
-
-def _open_store(settings: Settings) -> Any:
-    from .store import StoreError, open_store
-
-    try:
-        store = open_store(settings.database_url)
-        store.migrate()
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
-    except Exception as exc:
-        raise click.ClickException(f"cannot open the database at {settings.database_url}: {exc}") from None
-    return store
-
-
-def _day(value: str | None, name: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"expected a date like 2026-01-31, got {value!r}", param_hint=name) from None
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="helpsvc")
-def cli() -> None:
-    """helpsvc: a self-hosted help site with search and anonymised feedback.
-
-    Example: helpsvc index && helpsvc serve
-    """
+from .common import cli, db_url, day_option, open_store, settings_from
 
 
 @cli.command()
@@ -87,11 +43,11 @@ def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | 
 
     import uvicorn
 
-    from . import logs
+    from .. import logs
 
     if workers < 1:
         raise click.BadParameter("must be 1 or more", param_hint="--workers")
-    settings = _settings(host=host, port=port, index_dir=index_dir, database_url=_db_url(db))
+    settings = settings_from(host=host, port=port, index_dir=index_dir, database_url=db_url(db))
     # Workers are separate processes: hand them the settings through the environment.
     os.environ["HELPSVC_INDEX_DIR"] = str(settings.index_dir)
     os.environ["HELPSVC_DATABASE_URL"] = settings.database_url
@@ -103,7 +59,7 @@ def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | 
         metrics_dir = None
     log_config = logs.config(settings.log_json)
     logging.config.dictConfig(log_config)
-    from .privacy.supervisor import ScrubberSidecar
+    from ..privacy.process.supervisor import ScrubberSidecar
 
     sidecar = None if inline_scrubber else ScrubberSidecar()
     # With one worker uvicorn ends a SIGTERM'd process by raising the signal again; as an
@@ -143,7 +99,7 @@ def _exit_quietly(signum: int, frame: Any) -> None:
 
 def _start_scrubber(sidecar: Any) -> None:
     """Starts the node's scrubber process and returns once it answers, before any worker starts."""
-    from .privacy.supervisor import SidecarError
+    from ..privacy.process.supervisor import SidecarError
 
     try:
         sidecar.start()
@@ -171,9 +127,9 @@ def index(content_dir: Path | None, index_dir: Path | None, quiet: bool, full: b
     """
     from tqdm import tqdm
 
-    from .index import IndexBuildError, archive_build, build_index, install_archive
+    from ..search import IndexBuildError, archive_build, build_index, install_archive
 
-    settings = _settings(content_dir=content_dir, index_dir=index_dir)
+    settings = settings_from(content_dir=content_dir, index_dir=index_dir)
     if install is not None:
         try:
             build_id = install_archive(install, settings.index_dir)
@@ -216,9 +172,9 @@ def check(content_dir: Path | None, max_shown: int) -> None:
 
     Example: helpsvc check --content content
     """
-    from .lint import check_content
+    from ..content.lint import check_content
 
-    settings = _settings(content_dir=content_dir)
+    settings = settings_from(content_dir=content_dir)
     if not settings.content_dir.is_dir():
         raise click.ClickException(f"content folder {settings.content_dir} does not exist: pass --content DIR")
     problems = check_content(settings.content_dir, settings.default_locale)
@@ -245,12 +201,12 @@ def export(kind: str, fmt: str, since: str | None, until: str | None, db: str | 
 
     Example: helpsvc export feedback --format csv --since 2026-11-01 -o feedback.csv
     """
-    from .store import StoreError
+    from ..store import StoreError
 
-    settings = _settings(database_url=_db_url(db))
-    store = _open_store(settings)
+    settings = settings_from(database_url=db_url(db))
+    store = open_store(settings)
     try:
-        rows = store.export(kind, _day(since, "--since"), _day(until, "--until"))
+        rows = store.export(kind, day_option(since, "--since"), day_option(until, "--until"))
         _write_rows(rows, fmt, output, kind)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
@@ -259,7 +215,7 @@ def export(kind: str, fmt: str, since: str | None, until: str | None, db: str | 
 
 
 def _write_rows(rows: Any, fmt: str, output: Any, kind: str) -> None:
-    from .store.sql import EXPORT_FIELDS
+    from ..store.sql import EXPORT_FIELDS
 
     if fmt == "jsonl":
         for row in rows:
@@ -284,21 +240,10 @@ def purge(db: str | None, events_days: int | None, comments_days: int | None) ->
 
     Example: helpsvc purge --events-days 30 --comments-days 90
     """
-    settings = _settings(database_url=_db_url(db), event_retention_days=events_days, comment_retention_days=comments_days)
-    store = _open_store(settings)
+    settings = settings_from(database_url=db_url(db), event_retention_days=events_days, comment_retention_days=comments_days)
+    store = open_store(settings)
     try:
         counts = store.purge(dt.datetime.now(dt.timezone.utc).date(), settings.event_retention_days, settings.comment_retention_days)
     finally:
         store.close()
     click.echo(f"Deleted {counts['events']} events, {counts['feedback']} feedback rows and {counts['salts']} salts.")
-
-
-from . import cli_staff  # noqa: E402,F401  (registers users, report, rollup and demo-data)
-
-
-def main() -> None:
-    cli(prog_name="helpsvc")
-
-
-if __name__ == "__main__":
-    main()

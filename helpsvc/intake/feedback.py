@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .content import LOCALE_RE
-from .errors import BadRequest
-from .store.records import Client, Feedback
-
-log = logging.getLogger(__name__)
+from ..clock import hour_of, utc_now
+from ..content.articles import LOCALE_RE
+from ..errors import BadRequest
+from ..store.records import Client, Feedback
 
 MAX_COMMENT = 2000
 YES_REASONS: dict[str, str] = {
@@ -34,10 +32,8 @@ NO_REASONS: dict[str, str] = {
 }
 ALLOWED_FIELDS = {"article_id", "helpful", "reasons", "comment", "locale", "client", "org"}
 
-
 def reasons_for(helpful: bool) -> dict[str, str]:
     return YES_REASONS if helpful else NO_REASONS
-
 
 @dataclass(frozen=True)
 class FeedbackInput:
@@ -48,7 +44,6 @@ class FeedbackInput:
     locale: str | None
     client: Mapping[str, Any] | None
     org: str
-
 
 def parse_feedback(data: Any) -> FeedbackInput:
     """Validates a feedback submission; raises BadRequest naming the first thing that is wrong."""
@@ -107,31 +102,18 @@ def parse_feedback(data: Any) -> FeedbackInput:
         org=org.strip(),
     )
 
-
-def scrub_or_drop(text: str, scrub: Callable[[str], str]) -> tuple[str | None, bool]:
-    """Scrubs text; if scrubbing fails for any reason the text is dropped, never kept raw."""
-    if not text:
-        return None, False
-    try:
-        return scrub(text), False
-    except Exception as exc:  # fail closed on anything, not only ScrubError
-        log.warning("scrubbing failed (%s); the text was dropped", type(exc).__name__)
-        return None, True
-
-
 def make_feedback(
     given: FeedbackInput,
     revision: str,
     article_locale: str,
     visitor: str,
     client: Client,
-    scrub: Callable[[str], str],
+    scrubbed: tuple[str | None, bool],
     now: dt.datetime | None = None,
-    scrubbed: tuple[str | None, bool] | None = None,
 ) -> Feedback:
-    """``scrubbed``: the comment already scrubbed elsewhere, as (text, dropped); else ``scrub`` runs here."""
-    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
-    comment, dropped = scrubbed if scrubbed is not None else scrub_or_drop(given.comment, scrub)
+    """The record to store. ``scrubbed`` is the comment already scrubbed, as (text, dropped)."""
+    now = (now or utc_now()).astimezone(dt.timezone.utc)
+    comment, dropped = scrubbed
     return Feedback(
         id=uuid.uuid4().hex,
         article_id=given.article_id,
@@ -143,7 +125,7 @@ def make_feedback(
         comment_dropped=dropped,
         visitor=visitor,
         day=now.date().isoformat(),
-        hour=now.strftime("%Y-%m-%dT%H:00Z"),
+        hour=hour_of(now),
         client=client,
         org=given.org,
     )

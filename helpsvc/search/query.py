@@ -24,8 +24,8 @@ from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
 
-from .curation import Synonyms
-from .index import LANGUAGES, TEXT_FIELDS, analyzer_for, words_analyzer
+from ..content.curation import Synonyms
+from .schema import LANGUAGES, TEXT_FIELDS, analyzer_for, words_analyzer
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from .docstore import DocStoreWriter
+from .state import RELATED_STORED as LIMIT, IndexState  # the build is read the way the server reads it
 
 ProgressFactory = Callable[[int, str], Any]
-LIMIT = 5
 
 
 def store_related(
@@ -37,7 +37,6 @@ def store_related(
     ``changed`` holds the keys an update added, re-read or removed; None means
     every article (a full build).
     """
-    from .search import IndexState  # the build is read the way the server reads it
 
     writer = DocStoreWriter(folder)
     try:

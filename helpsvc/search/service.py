@@ -5,17 +5,13 @@
 over the articles visible in the reader's locale chain, folds near-duplicates
 under their best-ranked copy and puts a writer's pinned answer first.
 """
-
 from __future__ import annotations
 
 import html as html_lib
-import json
 import logging
-import math
 import re
 import threading
 import time
-import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,207 +19,25 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-from whoosh.query import Or, Query
-from whoosh.searching import Searcher
 
-from .content import article_url
-from .curation import Curation, Synonyms
-from .docstore import DocStore, best_passages
-from .metrics import serving_build
-from .scoring import ScoreCache, top_documents, weighting
-from .index import LANGUAGES, analyzer_for, build_path, current_build_id, language_of, words_analyzer
+from ..content.articles import article_url
+from ..content.curation import Curation, Synonyms
+from .docstore import best_passages
+from ..metrics import serving_build
+from .scoring import top_documents
+from .schema import build_path, current_build_id, language_of, words_analyzer
 from .learning import Learning
-from .query import QueryPlan, Vocabulary, build_query, corrections_for, make_snippet, normalise_query, word_query
+from .results import ArticleView, Hit, IndexUnavailable, NotFound, SearchResult
+from .state import IndexState
+from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query
 from .related import LIMIT as RELATED_STORED
 
 log = logging.getLogger(__name__)
-
 MAX_PAGE = 100
 # A cached result with its hits and its API JSON takes about 25 KB: 512 of them hold the head of
 # the query distribution (where repeats are) in about 13 MB per worker; the long tail is cheap to recompute.
 CACHE_SIZE = 512
 RELATED_CACHE_SIZE = 8192
-KEY_TERMS = 12
-
-
-class NotFound(LookupError):
-    """No article (or context) matches what was asked for."""
-
-
-class IndexUnavailable(RuntimeError):
-    """No usable index build exists yet."""
-
-
-def locale_chain(requested: str | None, default: str, available: Iterable[str] = ()) -> list[str]:
-    """Locales to try, most wanted first: de-DE -> de -> other de-* -> the default."""
-    chain: list[str] = []
-    available = sorted(set(available))
-    if requested:
-        chain.append(requested)
-        base = requested.split("-", 1)[0].lower()
-        if "-" in requested:
-            chain.append(base)
-        chain.extend(loc for loc in available if loc.split("-", 1)[0].lower() == base)
-    chain.append(default)
-    return list(dict.fromkeys(chain))
-
-
-def negotiate_locale(accept_language: str | None, available: Iterable[str]) -> str | None:
-    """Best available locale for an Accept-Language header, or None."""
-    if not accept_language:
-        return None
-    available = list(available)
-    lowered = {loc.lower(): loc for loc in available}
-    choices: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept_language.split(",")[:20]):
-        piece = part.strip().split(";")
-        tag = piece[0].strip().lower()
-        quality = 1.0
-        for param in piece[1:]:
-            name, _, value = param.strip().partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if tag and quality > 0:
-            choices.append((-quality, position, tag))
-    for _, _, tag in sorted(choices):
-        if tag in lowered:
-            return lowered[tag]
-        base = tag.split("-", 1)[0]
-        for loc in available:
-            if loc.lower().split("-", 1)[0] == base:
-                return loc
-    return None
-
-
-@dataclass
-class Hit:
-    id: str
-    title: str
-    url: str
-    snippet: str
-    snippet_html: str
-    score: float
-    path: str
-    locale: str
-    product: str
-    topics: list[str]
-    summary: str
-    key: str = ""
-    pinned: bool = False
-    duplicates: list[dict[str, str]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "url": self.url,
-            "snippet": self.snippet,
-            "snippet_html": self.snippet_html,
-            "score": round(self.score, 4),
-            "path": self.path,
-            "locale": self.locale,
-            "product": self.product,
-            "topics": self.topics,
-            "summary": self.summary,
-            "pinned": self.pinned,
-            "duplicates": self.duplicates,
-        }
-
-
-@dataclass
-class SearchResult:
-    query: str
-    page: int
-    per_page: int
-    total: int
-    hits: list[Hit]
-    locale: str
-    build_id: str
-    suggestion: str | None = None  # "Did you mean …?"
-    corrected_from: str | None = None  # results shown are for `suggestion` instead of `query`
-    product: str | None = None
-    topic: str | None = None
-    _hits_cache: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
-    # The API's JSON of this result per organisation, cut where the search id goes (filled in
-    # by the web layer): a cached result is serialised once, not per request.
-    serialised: dict[str, list[bytes]] = field(default_factory=dict, repr=False, compare=False)
-    # The query as search events store it (scrubbed), once known: (text,), where text may be None.
-    stored_query: tuple[str | None] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "page": self.page,
-            "per_page": self.per_page,
-            "total": self.total,
-            "pages": self.pages,
-            "locale": self.locale,
-            "product": self.product,
-            "topic": self.topic,
-            "suggestion": self.suggestion,
-            "corrected_from": self.corrected_from,
-            "build_id": self.build_id,
-            # Hits are made into dicts once per (cached) result; each response gets its own copies.
-            "hits": [dict(h) for h in self._hits_json()],
-        }
-
-    def _hits_json(self) -> list[dict[str, Any]]:
-        if self._hits_cache is None:
-            self._hits_cache = [h.as_json() for h in self.hits]
-        return self._hits_cache
-
-
-@dataclass
-class ArticleView:
-    id: str
-    locale: str
-    title: str
-    summary: str
-    html: str
-    path: str
-    product: str
-    topics: list[str]
-    updated: str
-    revision: str
-    headings: list[dict[str, Any]]
-    contexts: list[str]
-    translations: list[str]
-    noindex: bool
-    build_id: str
-    related: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return article_url(self.id, self.locale)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "locale": self.locale,
-            "title": self.title,
-            "summary": self.summary,
-            "url": self.url,
-            "path": self.path,
-            "product": self.product,
-            "topics": self.topics,
-            "updated": self.updated,
-            "revision": self.revision,
-            "headings": self.headings,
-            "contexts": self.contexts,
-            "translations": self.translations,
-            "html": self.html,
-            "related": self.related,
-            "build_id": self.build_id,
-        }
 
 
 @dataclass
@@ -232,192 +46,6 @@ class _Ranked:
     score: float
     pinned: bool = False
     duplicates: list[int] = field(default_factory=list)
-
-
-class IndexState:
-    """One opened build: its searcher, catalog and lookup tables. Immutable once made."""
-
-    def __init__(self, folder: Path, build_id: str, default_locale: str) -> None:
-        self.build_id = build_id
-        self.default_locale = default_locale
-        # Read the segment through the file, not a memory map: Whoosh copies each mapped part
-        # it opens into a private BytesIO (19 MB of postings and terms per worker on the shared
-        # corpus), while file reads keep one copy in the OS page cache for every worker.
-        # Whoosh reads such a file by seeking and then reading one shared handle, so a state
-        # is read from one thread at a time: in a worker, the event loop's.
-        storage = FileStorage(str(folder), supports_mmap=False, readonly=True)
-        self.index = storage.open_index()
-        self.searcher: Searcher = self.index.searcher(weighting=weighting())
-        # The segment file stays open while the searcher lives: closed by close(), or once
-        # nothing uses the searcher any more (a failed open, a short-lived service), never leaked.
-        self._release = weakref.finalize(self.searcher, self.searcher.reader().close)
-        self.catalog: dict[str, dict[str, Any]] = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
-        self.docs = DocStore(folder)
-        reader = self.searcher.reader()
-        column = reader.column_reader("key")
-        self.keys: dict[int, str] = {n: column[n] for n in reader.all_doc_ids()}
-        self.docnum: dict[str, int] = {key: n for n, key in self.keys.items()}
-        self.group_of: dict[int, str] = {
-            n: self.catalog[key]["dup_group"] for n, key in self.keys.items() if self.catalog[key].get("dup_group")
-        }
-        group_numbers: dict[str, int] = {}
-        self.group_array = np.full(self.searcher.doc_count_all(), -1, dtype=np.int32)
-        for n, group in self.group_of.items():
-            self.group_array[n] = group_numbers.setdefault(group, len(group_numbers))
-        self.scores = ScoreCache.for_build(self.searcher, folder)
-        self._vocabulary: Vocabulary | None = None
-        self._masks: dict[Any, np.ndarray] = {}  # keyed by a visible set, or ("locale", locale)
-        self._title_words: dict[str, frozenset[str]] | None = None
-        self.locales = sorted({e["locale"] for e in self.catalog.values()})
-        self.by_id: dict[str, dict[str, str]] = {}
-        for key, entry in self.catalog.items():
-            self.by_id.setdefault(entry["id"], {})[entry["locale"]] = key
-        self.contexts: dict[str, dict[str, str]] = {}
-        for key in sorted(self.catalog, key=lambda k: self.catalog[k]["path"]):
-            entry = self.catalog[key]
-            for context in entry["contexts"]:
-                self.contexts.setdefault(context.lower(), {}).setdefault(entry["locale"], entry["id"])
-        self._visible: dict[tuple[Any, ...], frozenset[int]] = {}
-
-    def close(self) -> None:
-        self.scores.close()
-        self._release.detach()
-        self.searcher.close()
-        self.docs.close()
-
-    def folded_count(self, docnums: np.ndarray) -> int:
-        """How many results remain once near-duplicates are folded together."""
-        groups = self.group_array[docnums]
-        return int((groups < 0).sum()) + len(np.unique(groups[groups >= 0]))
-
-    def locale_mask(self, locale: str) -> np.ndarray:
-        found = self._masks.get(("locale", locale))
-        if found is None:
-            found = np.zeros(self.searcher.doc_count_all(), dtype=bool)
-            for n, key in self.keys.items():
-                found[n] = self.catalog[key]["locale"] == locale
-            self._masks[("locale", locale)] = found
-        return found
-
-    def key_terms_query(self, key: str, locale: str) -> Query | None:
-        """The article's most distinctive words, as a query over its language's fields."""
-        lang = language_of(locale)
-        suffix = LANGUAGES[lang]
-        counts: Counter[str] = Counter()
-        for passage in self.docs.passages(key):
-            counts.update(passage.terms)
-        for token in analyzer_for(lang)(self.catalog[key]["title"]):
-            counts[token.text] += 3  # the title says what the article is about
-        total = max(1, self.searcher.doc_count_all())
-        fieldname = "body" + suffix
-        terms = list(counts)
-        # Document frequencies in one vectorised lookup where the build has impacts
-        # (a hundred words cost tens of microseconds, not a Whoosh lookup each).
-        impacts = self.scores.impacts
-        to_bytes = self.searcher.schema[fieldname].to_bytes
-        found = impacts.doc_frequencies(fieldname, [to_bytes(t) for t in terms]) if impacts is not None else None
-        reader = self.searcher.reader()
-        frequencies = found.tolist() if found is not None else [reader.doc_frequency(fieldname, t) for t in terms]
-        weighted = []
-        for term, df in zip(terms, frequencies):
-            if 0 < df < total:  # rarity weighs it: a word in every article says nothing
-                weighted.append((counts[term] * math.log(total / df), term))
-        chosen = [term for _, term in sorted(weighted, reverse=True)[:KEY_TERMS]]
-        return Or([word_query(suffix, term) for term in chosen]) if chosen else None
-
-    @property
-    def title_words(self) -> dict[str, frozenset[str]]:
-        """Each article's title words, for suggestions (made on first use)."""
-        if self._title_words is None:
-            self._title_words = {
-                key: frozenset(t.text for t in words_analyzer()(entry["title"])) for key, entry in self.catalog.items()
-            }
-        return self._title_words
-
-    @property
-    def vocabulary(self) -> Vocabulary:
-        """The words field's vocabulary, for spelling (a quarter second to read: made on first use,
-        which for a server is before the build is swapped in)."""
-        if self._vocabulary is None:
-            self._vocabulary = Vocabulary(self.searcher.reader(), "words")
-        return self._vocabulary
-
-    def related_keys(self, key: str, limit: int = 5) -> tuple[str, ...]:
-        """The catalog keys of the articles most like this one: its most distinctive words
-        (passage frequency times rarity) scored like a query, same locale, searchable, and
-        no near-duplicates of the article or of each other."""
-        locale = self.catalog[key]["locale"]
-        docnum = self.docnum[key]
-        allowed = self.mask(self.visible([locale])).copy()
-        allowed &= self.locale_mask(locale)
-        allowed[docnum] = False
-        query = self.key_terms_query(key, locale)
-        chosen: list[str] = []
-        if query is not None:
-            top, _ = top_documents(self.scores.scores(query), allowed, limit * 4)
-            seen_groups = {self.group_of.get(docnum)} - {None}
-            titles = {self.catalog[key]["title"].lower()}
-            for other_doc, _score in top:
-                other = self.keys[other_doc]
-                group = self.group_of.get(other_doc)
-                title = self.catalog[other]["title"].lower()
-                if (group and group in seen_groups) or title in titles:
-                    continue
-                seen_groups.add(group)
-                titles.add(title)
-                chosen.append(other)
-                if len(chosen) >= limit:
-                    break
-        return tuple(chosen)
-
-    def mask(self, docs: frozenset[int]) -> np.ndarray:
-        """A boolean array over docnums for a visible set (cached: sets come from `visible`'s cache)."""
-        found = self._masks.get(docs)
-        if found is None:
-            found = np.zeros(self.searcher.doc_count_all(), dtype=bool)
-            if docs:
-                found[np.fromiter(docs, dtype=np.int64)] = True
-            if len(self._masks) > 256:
-                self._masks.clear()
-            self._masks[docs] = found
-        return found
-
-    def chain(self, locale: str | None) -> list[str]:
-        return locale_chain(locale, self.default_locale, self.locales)
-
-    def pick(self, article_id: str, chain: list[str]) -> str | None:
-        """The catalog key of an article in the first locale of the chain that has it."""
-        versions = self.by_id.get(article_id, {})
-        for loc in chain:
-            if loc in versions:
-                return versions[loc]
-        return None
-
-    def visible(self, chain: list[str], product: str | None = None, topic: str | None = None) -> frozenset[int]:
-        """Docnums search may return: one version per article, searchable, passing the filters."""
-        cache_key = (tuple(chain), (product or "").lower(), (topic or "").lower())
-        cached = self._visible.get(cache_key)
-        if cached is not None:
-            return cached
-        docs = set()
-        for article_id in self.by_id:
-            key = self.pick(article_id, chain)
-            if key is None:
-                continue
-            entry = self.catalog[key]
-            if entry["noindex"]:
-                continue
-            if product and entry["product"].lower() != product.lower():
-                continue
-            if topic and topic.lower() not in {t.lower() for t in entry["topics"]}:
-                continue
-            if key in self.docnum:
-                docs.add(self.docnum[key])
-        result = frozenset(docs)
-        if len(self._visible) > 256:
-            self._visible.clear()
-        self._visible[cache_key] = result
-        return result
 
 
 class SearchService:

@@ -18,9 +18,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .feedback import NO_REASONS, YES_REASONS
-from .store.records import Client, Event, Feedback
-from .store.sql import EVENT_COLUMNS, FEEDBACK_COLUMNS, SQLStore, _event_row, _feedback_row
+from ..intake.feedback import NO_REASONS, YES_REASONS
+from ..store.records import Client, Event, Feedback
+from ..store.sql import EVENT_COLUMNS, FEEDBACK_COLUMNS, SQLStore, _event_row, _feedback_row
 
 # Searches our content does not answer, each with what readers tried next.
 GAPS: dict[str, dict[str, str]] = {

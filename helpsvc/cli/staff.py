@@ -15,11 +15,11 @@ from typing import Any
 
 import click
 
-from .cli import _day, _db_url, _open_store, _settings, cli
+from .common import cli, db_url, day_option, open_store, settings_from
 
 
 def _auth(settings: Any, store: Any) -> Any:
-    from .auth import Auth
+    from ..web.auth import Auth
 
     return Auth(store, settings)
 
@@ -46,11 +46,11 @@ def users_add(name: str, role: str, org: str, db: str | None) -> None:
 
     Example: helpsvc users add it-contoso --role org-admin --org contoso
     """
-    from .auth import AuthError
-    from .store.staff import StaffStoreError
+    from ..web.auth import AuthError
+    from ..store.staff import StaffStoreError
 
-    settings = _settings(database_url=_db_url(db))
-    store = _open_store(settings)
+    settings = settings_from(database_url=db_url(db))
+    store = open_store(settings)
     try:
         auth = _auth(settings, store)
         user = auth.add_user(name, role, _password("Password"), org=org)
@@ -68,10 +68,10 @@ def users_list(db: str | None) -> None:
 
     Example: helpsvc users list
     """
-    from .store.staff import StaffStore
+    from ..store.staff import StaffStore
 
-    settings = _settings(database_url=_db_url(db))
-    store = _open_store(settings)
+    settings = settings_from(database_url=db_url(db))
+    store = open_store(settings)
     try:
         accounts = StaffStore(store).users()
     finally:
@@ -90,10 +90,10 @@ def users_remove(name: str, db: str | None) -> None:
 
     Example: helpsvc users remove maria
     """
-    from .store.staff import StaffStore
+    from ..store.staff import StaffStore
 
-    settings = _settings(database_url=_db_url(db))
-    store = _open_store(settings)
+    settings = settings_from(database_url=db_url(db))
+    store = open_store(settings)
     try:
         removed = StaffStore(store).remove_user(name)
     finally:
@@ -111,10 +111,10 @@ def users_passwd(name: str, db: str | None) -> None:
 
     Example: helpsvc users passwd maria
     """
-    from .auth import AuthError
+    from ..web.auth import AuthError
 
-    settings = _settings(database_url=_db_url(db))
-    store = _open_store(settings)
+    settings = settings_from(database_url=db_url(db))
+    store = open_store(settings)
     try:
         auth = _auth(settings, store)
         if not auth.staff.user(name):
@@ -129,7 +129,7 @@ def users_passwd(name: str, db: str | None) -> None:
 
 def _catalog(settings: Any) -> dict[str, Any]:
     """The article catalog of the current index build, or nothing when no index is built."""
-    from .search import IndexUnavailable, SearchService
+    from ..search import IndexUnavailable, SearchService
 
     try:
         state = SearchService(settings.index_dir, settings.default_locale).state()
@@ -165,17 +165,17 @@ def report(kind: str, article_id: str | None, since: str | None, until: str | No
 
     Example: helpsvc report article share-screen --since 2026-10-01 --format json
     """
-    from .errors import HelpError
-    from .orgs import OrgPolicies
-    from .reports import REPORTS, Filters, ReportContext, article_catalog, to_csv, to_text
+    from ..errors import HelpError
+    from ..intake.orgs import OrgPolicies
+    from ..reports import REPORTS, Filters, ReportContext, article_catalog, to_csv, to_text
 
     if kind == "article" and not article_id:
         raise click.UsageError("'report article' needs the article id: helpsvc report article ID")
-    settings = _settings(database_url=_db_url(db), index_dir=index_dir)
-    params = {"since": _day(since, "--since"), "until": _day(until, "--until"), "locale": locale, "product": product,
+    settings = settings_from(database_url=db_url(db), index_dir=index_dir)
+    params = {"since": day_option(since, "--since"), "until": day_option(until, "--until"), "locale": locale, "product": product,
               "topic": topic, "sort": sort, "org": org, "section": section, "id": article_id,
               "limit": str(limit) if limit else None}
-    store = _open_store(settings)
+    store = open_store(settings)
     try:
         orgs = OrgPolicies(store, Path(settings.org_policy_file) if settings.org_policy_file else None)
         ctx = ReportContext(store, settings, article_catalog(_catalog(settings), settings.default_locale), orgs)
@@ -211,11 +211,11 @@ def rollup(db: str | None, days: tuple[str, ...], everything: bool) -> None:
 
     Example: helpsvc rollup --day 2026-11-02
     """
-    from .analytics import update_rollups
-    from .store.rollups import Rollups
+    from ..store.upkeep import update_rollups
+    from ..store.rollups import Rollups
 
-    settings = _settings(database_url=_db_url(db))
-    store = _open_store(settings)
+    settings = settings_from(database_url=db_url(db))
+    store = open_store(settings)
     today = dt.datetime.now(dt.timezone.utc).date()
     cut = (today - dt.timedelta(days=settings.event_retention_days)).isoformat()
     try:
@@ -223,7 +223,7 @@ def rollup(db: str | None, days: tuple[str, ...], everything: bool) -> None:
         if everything:
             chosen = [d for d in Rollups(store).raw_days() if d >= cut]
         elif days:
-            chosen = [_day(d, "--day") or "" for d in days]
+            chosen = [day_option(d, "--day") or "" for d in days]
             old = [d for d in chosen if d < cut]
             if old:
                 raise click.ClickException(f"{old[0]} is older than the event retention ({settings.event_retention_days} days): its raw events are gone")
@@ -247,17 +247,17 @@ def demo_data(days: int, visitors: int, seed: int, admin_name: str | None, db: s
 
     Example: helpsvc index && helpsvc demo-data --admin demo && helpsvc serve
     """
-    from .analytics import is_final
+    from ..store.upkeep import is_final
     from .demo import demo_articles, traffic, write
-    from .store.rollups import Rollups
+    from ..store.rollups import Rollups
 
     if days < 1 or visitors < 1:
         raise click.BadParameter("--days and --visitors must be at least 1")
-    settings = _settings(database_url=_db_url(db), index_dir=index_dir)
+    settings = settings_from(database_url=db_url(db), index_dir=index_dir)
     catalog = _catalog(settings)
     if not catalog:
         raise click.ClickException(f"no index in {settings.index_dir}: run 'helpsvc index' first")
-    store = _open_store(settings)
+    store = open_store(settings)
     today = dt.datetime.now(dt.timezone.utc).date()
     try:
         counts = write(store, traffic(demo_articles(catalog, seed), days, visitors, today, seed))

@@ -21,20 +21,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .errors import Forbidden, TooManyRequests, Unauthorized
-from .settings import Settings
-from .store.sql import SQLStore
-from .store.staff import StaffStore, StaffUser, stamp
+from ..errors import Forbidden, TooManyRequests, Unauthorized
+from ..settings import Settings, secret_key
+from ..store.sql import SQLStore
+from ..store.staff import StaffStore, StaffUser
 
 ROLES: dict[str, str] = {
     "writer": "content writer: article and feedback reports",
@@ -73,30 +71,6 @@ class Session:
     @property
     def role(self) -> str:
         return self.user.role
-
-
-def secret_key(settings: Settings) -> str:
-    """HELPSVC_SECRET_KEY, or a key generated once and kept (mode 0600) in ``secret_key_file``.
-
-    Several servers sharing one database must share one key: set HELPSVC_SECRET_KEY on each.
-    """
-    if settings.secret_key:
-        return settings.secret_key
-    path = Path(settings.secret_key_file)
-    try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    try:
-        # O_EXCL: when several workers start at once, one writes the key and the others read it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    return key
 
 
 def check_name(name: str) -> str:
@@ -253,4 +227,4 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-__all__ = ["Auth", "AuthError", "ROLES", "Session", "require", "safe_next", "secret_key"]
+__all__ = ["Auth", "AuthError", "ROLES", "Session", "require", "safe_next"]

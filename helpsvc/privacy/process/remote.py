@@ -1,6 +1,6 @@
 """Scrubbing through the node's scrubber process, over a Unix domain socket.
 
-``helpsvc serve`` runs one scrubber process per node (``helpsvc.privacy.sidecar``)
+``helpsvc serve`` runs one scrubber process per node (``helpsvc.privacy.process.sidecar``)
 so that no web worker loads scrubadub, NLTK, Faker and the name lists (about
 170 MB each). A worker sends text and gets the scrubbed text back; if the
 scrubber cannot answer in time, ``RemoteScrubber`` raises ``ScrubError`` and the
@@ -22,7 +22,7 @@ import threading
 from multiprocessing.connection import Connection, answer_challenge, deliver_challenge
 from pathlib import Path
 
-from .errors import ScrubError
+from ..errors import ScrubError
 
 SCRUB = b"S"
 PING = b"P"

@@ -1,0 +1,10 @@
+"""The detectors: each finds one family of personal data in a text and reports typed spans.
+
+Owns every rule for what counts as personal data.
+
+``span`` is the unit they report; ``contact`` (e-mail, SIP, phones, URLs, handles),
+``network`` (addresses, host and user names), ``identity`` (cards, IBANs, national
+ids, dates of birth, passcodes), ``address`` (streets and postcodes), ``names``
+(person names, from ``lexicon`` and ``vocabulary``) and ``stock`` (scrubadub's own)
+are what ``privacy.scrubber`` runs. May import: nothing of ours outside privacy.
+"""

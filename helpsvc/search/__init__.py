@@ -1,0 +1,44 @@
+"""Search: from articles to a ranked, snippeted answer.
+
+Owns the index's schema and build folders (``schema``), atomic builds and updates
+(``build``), what pages and snippets show (``docstore``), every word's precomputed
+BM25F scores and the ranking over them (``impacts``, ``scoring``), query planning
+that never fails on user text (``query``), near-duplicates (``similarity``), related
+articles (``related``), bounded learning from anonymised use (``learning``), one
+opened build (``state``) and ``SearchService``, which follows CURRENT and answers
+searches and article lookups (``service``, ``results``).
+May import: content, metrics, and the store's rollups through ``learning``'s reader.
+Nothing in content imports it.
+"""
+
+from .build import BuildReport, IndexBuildError, archive_build, build_index, install_archive, prune_builds
+from .results import ArticleView, Hit, IndexUnavailable, NotFound, SearchResult
+from .schema import BUILDS, LANGUAGES, SCORED_FIELDS, analyzer_for, build_path, current_build_id, language_of, switch_current
+from .service import SearchService
+from .state import IndexState, locale_chain, negotiate_locale
+
+__all__ = [
+    "BUILDS",
+    "LANGUAGES",
+    "SCORED_FIELDS",
+    "ArticleView",
+    "BuildReport",
+    "Hit",
+    "IndexBuildError",
+    "IndexState",
+    "IndexUnavailable",
+    "NotFound",
+    "SearchResult",
+    "SearchService",
+    "analyzer_for",
+    "archive_build",
+    "build_index",
+    "build_path",
+    "current_build_id",
+    "install_archive",
+    "language_of",
+    "locale_chain",
+    "negotiate_locale",
+    "prune_builds",
+    "switch_current",
+]
