@@ -1,8 +1,11 @@
-"""Settings, declared as data and read once.
+"""Settings, declared once as a frozen dataclass and read once.
 
-Each setting has a name, a default and a help line. Values come from keyword
+Each field of ``Settings`` is one setting: its default, and in its metadata (see
+``about``) a help line and the cast that parses it from text. A secret has
+``repr=False``, so printing the settings never shows it. Values come from keyword
 overrides (the CLI), then ``HELPSVC_<NAME>`` environment variables, then the
-default. The result is one frozen ``Settings`` object handed to ``create_app``.
+default. The result is one frozen ``Settings`` object handed to ``create_app``;
+anything that lists the settings reads ``dataclasses.fields(Settings)``.
 """
 
 from __future__ import annotations
@@ -10,22 +13,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 class SettingsError(ValueError):
     """A setting has a value that cannot be used."""
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    help: str
-    cast: Callable[[str], Any] = str
 
 
 def _bool(value: str) -> bool:
@@ -41,100 +36,73 @@ def _locales(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("content_dir", "content", "Folder of Markdown articles (one sub-folder per locale).", Path),
-    Setting("index_dir", "indexes", "Folder holding index builds and the CURRENT pointer.", Path),
-    Setting("database_url", "sqlite:///var/helpsvc.db", "Where feedback and events are stored: sqlite:///PATH or postgresql://...", str),
-    Setting("host", "127.0.0.1", "Address the server listens on.", str),
-    Setting("port", 8000, "Port the server listens on.", int),
-    Setting("default_locale", "en-US", "Locale every article falls back to.", str),
-    Setting("locales", ("en-US", "de-DE"), "Locales offered to readers, comma-separated.", _locales),
-    Setting("site_name", "Relay Help", "Name shown in page titles.", str),
-    Setting("per_page", 10, "Search results per page unless the request asks otherwise.", int),
-    Setting("max_per_page", 50, "Largest page size a request may ask for.", int),
-    Setting("index_check_seconds", 1.0, "How often a server looks for a new index build.", float),
-    Setting("secret_key", "", "Key that signs staff sessions; generated and kept in var/ when empty.", str),
-    Setting("k_threshold", 10, "Distinct daily visitors a query needs before reports show it.", int),
-    Setting("event_retention_days", 30, "Days raw events are kept.", int),
-    Setting("comment_retention_days", 90, "Days feedback comments are kept.", int),
-    Setting("max_body_bytes", 65536, "Largest request body accepted.", int),
-    Setting("log_json", False, "Write logs as JSON lines.", _bool),
-    Setting("learning", True, "Let anonymised clicks and votes (from daily rollups) nudge search ranking.", _bool),
-    Setting("frame_ancestors", "'self'", "Who may show help pages in a frame (CSP frame-ancestors), e.g. \"'self' https://portal.example\".", str),
-    Setting("rate_limit_search", 120, "Searches per minute from one address; 0 turns the limit off.", int),
-    Setting("rate_limit_feedback", 30, "Feedback posts per minute from one address; 0 turns the limit off.", int),
-    Setting("rate_limit_suggest", 600, "Autocomplete requests per minute from one address; 0 turns the limit off.", int),
-    Setting("feedback_daily_cap", 50, "Articles one visitor may rate per day; 0 turns the cap off.", int),
-    Setting("feedback_min_seconds", 2.0, "Least time between showing the feedback form and its submission.", float),
-    Setting("secret_key_file", "var/secret_key", "Where a generated secret key is kept (mode 0600) when secret_key is empty.", str),
-    Setting("session_hours", 12.0, "Hours a staff login lasts.", float),
-    Setting("password_time_cost", 3, "Argon2id passes per staff password hash.", int),
-    Setting("password_memory_kib", 65536, "Argon2id memory per staff password hash, in KiB.", int),
-    Setting("org_policy_file", "", "TOML or JSON file of organisation policies (feedback, search logging); empty for none.", str),
-    Setting("rollup_interval_seconds", 300.0, "How often the server updates report rollups and purges expired data; 0 turns the job off.", float),
-    Setting("scrubber_socket", "", "Unix socket of the node's scrubber process (helpsvc serve starts one and sets this for its workers); empty scrubs inside each process.", str),
-    Setting("scrubber_timeout_seconds", 5.0, "How long a worker waits for the scrubber process before it drops the text it could not scrub.", float),
-)
+def about(help: str, cast: Callable[[str], Any] = str) -> dict[str, Any]:
+    """A setting's field metadata: its help line, and how to read it from text."""
+    return {"help": help, "cast": cast}
+
+
+def env_name(spec: dataclasses.Field[Any]) -> str:
+    """The environment variable that sets this field."""
+    return f"HELPSVC_{spec.name.upper()}"
 
 
 @dataclass(frozen=True)
 class Settings:
-    content_dir: Path = Path("content")
-    index_dir: Path = Path("indexes")
-    database_url: str = "sqlite:///var/helpsvc.db"
-    host: str = "127.0.0.1"
-    port: int = 8000
-    default_locale: str = "en-US"
-    locales: tuple[str, ...] = ("en-US", "de-DE")
-    site_name: str = "Relay Help"
-    per_page: int = 10
-    max_per_page: int = 50
-    index_check_seconds: float = 1.0
-    secret_key: str = ""
-    k_threshold: int = 10
-    event_retention_days: int = 30
-    comment_retention_days: int = 90
-    max_body_bytes: int = 65536
-    log_json: bool = False
-    learning: bool = True
-    frame_ancestors: str = "'self'"
-    rate_limit_search: int = 120
-    rate_limit_feedback: int = 30
-    rate_limit_suggest: int = 600
-    feedback_daily_cap: int = 50
-    feedback_min_seconds: float = 2.0
-    secret_key_file: str = "var/secret_key"
-    session_hours: float = 12.0
-    password_time_cost: int = 3
-    password_memory_kib: int = 65536
-    org_policy_file: str = ""
-    rollup_interval_seconds: float = 300.0
-    scrubber_socket: str = ""
-    scrubber_timeout_seconds: float = 5.0
+    content_dir: Path = field(default=Path("content"), metadata=about("Folder of Markdown articles (one sub-folder per locale).", Path))
+    index_dir: Path = field(default=Path("indexes"), metadata=about("Folder holding index builds and the CURRENT pointer.", Path))
+    # A PostgreSQL URL may carry a password, so it stays out of repr() like the key.
+    database_url: str = field(default="sqlite:///var/helpsvc.db", repr=False, metadata=about("Where feedback and events are stored: sqlite:///PATH or postgresql://..."))
+    host: str = field(default="127.0.0.1", metadata=about("Address the server listens on."))
+    port: int = field(default=8000, metadata=about("Port the server listens on.", int))
+    default_locale: str = field(default="en-US", metadata=about("Locale every article falls back to."))
+    locales: tuple[str, ...] = field(default=("en-US", "de-DE"), metadata=about("Locales offered to readers, comma-separated.", _locales))
+    site_name: str = field(default="Relay Help", metadata=about("Name shown in page titles."))
+    per_page: int = field(default=10, metadata=about("Search results per page unless the request asks otherwise.", int))
+    max_per_page: int = field(default=50, metadata=about("Largest page size a request may ask for.", int))
+    index_check_seconds: float = field(default=1.0, metadata=about("How often a server looks for a new index build.", float))
+    secret_key: str = field(default="", repr=False, metadata=about("Key that signs staff sessions; generated and kept in var/ when empty."))
+    k_threshold: int = field(default=10, metadata=about("Distinct daily visitors a query needs before reports show it.", int))
+    event_retention_days: int = field(default=30, metadata=about("Days raw events are kept.", int))
+    comment_retention_days: int = field(default=90, metadata=about("Days feedback comments are kept.", int))
+    max_body_bytes: int = field(default=65536, metadata=about("Largest request body accepted.", int))
+    log_json: bool = field(default=False, metadata=about("Write logs as JSON lines.", _bool))
+    learning: bool = field(default=True, metadata=about("Let anonymised clicks and votes (from daily rollups) nudge search ranking.", _bool))
+    frame_ancestors: str = field(default="'self'", metadata=about("Who may show help pages in a frame (CSP frame-ancestors), e.g. \"'self' https://portal.example\"."))
+    rate_limit_search: int = field(default=120, metadata=about("Searches per minute from one address; 0 turns the limit off.", int))
+    rate_limit_feedback: int = field(default=30, metadata=about("Feedback posts per minute from one address; 0 turns the limit off.", int))
+    rate_limit_suggest: int = field(default=600, metadata=about("Autocomplete requests per minute from one address; 0 turns the limit off.", int))
+    feedback_daily_cap: int = field(default=50, metadata=about("Articles one visitor may rate per day; 0 turns the cap off.", int))
+    feedback_min_seconds: float = field(default=2.0, metadata=about("Least time between showing the feedback form and its submission.", float))
+    secret_key_file: str = field(default="var/secret_key", metadata=about("Where a generated secret key is kept (mode 0600) when secret_key is empty."))
+    session_hours: float = field(default=12.0, metadata=about("Hours a staff login lasts.", float))
+    password_time_cost: int = field(default=3, metadata=about("Argon2id passes per staff password hash.", int))
+    password_memory_kib: int = field(default=65536, metadata=about("Argon2id memory per staff password hash, in KiB.", int))
+    org_policy_file: str = field(default="", metadata=about("TOML or JSON file of organisation policies (feedback, search logging); empty for none."))
+    rollup_interval_seconds: float = field(default=300.0, metadata=about("How often the server updates report rollups and purges expired data; 0 turns the job off.", float))
+    scrubber_socket: str = field(default="", metadata=about("Unix socket of the node's scrubber process (helpsvc serve starts one and sets this for its workers); empty scrubs inside each process."))
+    scrubber_timeout_seconds: float = field(default=5.0, metadata=about("How long a worker waits for the scrubber process before it drops the text it could not scrub.", float))
 
     @classmethod
-    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from overrides, then HELPSVC_* variables, then defaults."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
-        for setting in SETTINGS:
-            if overrides.get(setting.name) is not None:
-                raw: Any = overrides[setting.name]
-            elif f"HELPSVC_{setting.name.upper()}" in env:
-                raw = env[f"HELPSVC_{setting.name.upper()}"]
+        for spec in dataclasses.fields(cls):
+            variable = env_name(spec)
+            if overrides.get(spec.name) is not None:
+                raw: Any = overrides[spec.name]
+            elif variable in env:
+                raw = env[variable]
             else:
-                raw = setting.default
+                raw = spec.default
             try:
-                values[setting.name] = setting.cast(raw) if isinstance(raw, str) else raw
+                # Text (from the environment or a CLI option) is parsed; typed values are taken as given.
+                values[spec.name] = spec.metadata["cast"](raw) if isinstance(raw, str) else raw
             except ValueError as exc:
-                raise SettingsError(f"HELPSVC_{setting.name.upper()}: {exc}") from exc
-        if isinstance(values["content_dir"], str):
-            values["content_dir"] = Path(values["content_dir"])
-        if isinstance(values["index_dir"], str):
-            values["index_dir"] = Path(values["index_dir"])
+                raise SettingsError(f"{variable}: {exc}") from exc
         return cls(**values)
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
 
