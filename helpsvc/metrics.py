@@ -23,6 +23,10 @@ ZERO_RESULTS = Counter("helpsvc_zero_result_searches_total", "Searches that foun
 FEEDBACK = Counter("helpsvc_feedback_total", "Feedback submissions by outcome.", ["outcome"])
 SPAM = Counter("helpsvc_spam_rejected_total", "Submissions turned away as spam or abuse, by reason.", ["reason"])
 SCRUB_FAILURES = Counter("helpsvc_scrub_failures_total", "Texts dropped because scrubbing failed.")
+SCRUB_BACKLOG_FULL = Counter(
+    "helpsvc_scrub_backlog_full_total",
+    "Search events stored without their query because too many new queries were already waiting for the scrubber.",
+)
 STORE_WRITE = Histogram(
     "helpsvc_store_write_seconds", "Time to commit a batch of writes.",
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),

@@ -20,6 +20,7 @@ from starlette.requests import Request
 
 from ..clock import HourClock, today
 from ..errors import Forbidden, TooManyRequests
+from ..metrics import SCRUB_BACKLOG_FULL
 from ..privacy.client import coarse_client
 from ..privacy.visitor import VisitorHasher
 from ..settings import Settings, secret_key
@@ -30,6 +31,10 @@ from .orgs import ORG_HEADER, OrgPolicies, valid_org
 from .scrubbing import QueryCache, node_scrubber, scrub_or_drop, scrub_or_drop_async
 
 log = logging.getLogger(__name__)
+
+# New queries waiting in memory for the scrubber process, at most. Past it a search is
+# logged without its query: raw text must not pile up in memory under overload.
+MAX_WAITING_QUERIES = 1024
 
 
 class Article(Protocol):
@@ -62,6 +67,8 @@ class Intake:
         article: Callable[..., Article],
         scrub: Any = None,
         clock: HourClock | None = None,
+        scrub_async: Callable[[str], Awaitable[str]] | None = None,
+        max_waiting: int = MAX_WAITING_QUERIES,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -70,9 +77,10 @@ class Intake:
         # A scrub in the node's scrubber process is a wait on a socket: the event loop awaits
         # it and serves other requests meanwhile. The in-process scrubber is CPU work, done
         # where it is asked for.
-        self._scrub_async: Callable[[str], Awaitable[str]] | None = (
+        self._scrub_async: Callable[[str], Awaitable[str]] | None = scrub_async or (
             getattr(self.scrub, "scrub_async", None) if scrub is None and settings.scrubber_socket else None
         )
+        self._max_waiting = max_waiting
         self._pending: set[asyncio.Task[None]] = set()  # search events waiting for their scrubbed query
         self.queries = QueryCache()
         self.visitors = VisitorHasher(store, site=settings.site_name)
@@ -178,6 +186,9 @@ class Intake:
         if known:
             result.stored_query = (event.query,)
             self.store.add_event(event)
+        elif self._scrub_async is not None and len(self._pending) >= self._max_waiting:
+            SCRUB_BACKLOG_FULL.inc()
+            self.store.add_event(event)  # counted, without its query
         elif self._scrub_async is not None:
             # A query not seen before waits for the scrubber process in a task of its own, and
             # the event is stored from there; until then the query exists only in memory.

@@ -161,6 +161,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX events_click_search ON events (search_id) WHERE kind = 'click'",
         ),
     ),
+    Migration(
+        4,
+        "fold rare queries into per-day counts once raw events expire",
+        (
+            # What remains of the queries fewer than k visitors issued on a day, once that day's
+            # raw events are gone: how many there were and how they fared, never their text.
+            """CREATE TABLE rollup_other_queries (
+                day TEXT NOT NULL, locale TEXT NOT NULL, queries INTEGER NOT NULL, searches INTEGER NOT NULL,
+                zero_results INTEGER NOT NULL, clicked INTEGER NOT NULL, no_votes INTEGER NOT NULL,
+                PRIMARY KEY (day, locale)
+            )""",
+        ),
+    ),
 )
 
 

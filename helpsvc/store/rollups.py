@@ -24,7 +24,7 @@ from .staff import stamp
 
 ROLLUP_TABLES = (
     "rollup_views", "rollup_votes", "rollup_reasons", "rollup_searches",
-    "rollup_queries", "rollup_query_articles", "rollup_reformulations",
+    "rollup_queries", "rollup_query_articles", "rollup_reformulations", "rollup_other_queries",
 )
 
 # Clicks on day D+1 still belong to a search made late on day D.
@@ -142,6 +142,50 @@ class Rollups:
 
         self.store.writer.submit(job).result(timeout=600)
 
+    def fold_rare_queries(self, before: str, k: int) -> dict[str, int]:
+        """Forgets the text of every query fewer than k visitors issued on a day before ``before``.
+
+        Their counts move to one ``rollup_other_queries`` row per day and locale, so reports
+        still count them as "other queries"; the rows that named them (the query, the articles
+        it led to, the reformulations it took part in) are deleted. Idempotent: a second run
+        finds nothing left to fold.
+        """
+        sql = self.store.sql
+
+        def job(conn: Any) -> dict[str, int]:
+            cur = conn.cursor()
+            cur.execute(
+                sql("SELECT day, locale, COUNT(*), SUM(searches), SUM(zero_results), SUM(clicked), SUM(no_votes) "
+                    "FROM rollup_queries WHERE day < ? AND visitors < ? GROUP BY day, locale"),
+                (before, k),
+            )
+            folded = cur.fetchall()
+            upsert = sql(
+                "INSERT INTO rollup_other_queries (day, locale, queries, searches, zero_results, clicked, no_votes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, locale) DO UPDATE SET "
+                "queries = rollup_other_queries.queries + excluded.queries, "
+                "searches = rollup_other_queries.searches + excluded.searches, "
+                "zero_results = rollup_other_queries.zero_results + excluded.zero_results, "
+                "clicked = rollup_other_queries.clicked + excluded.clicked, "
+                "no_votes = rollup_other_queries.no_votes + excluded.no_votes"
+            )
+            for row in folded:
+                cur.execute(upsert, tuple(row[:2]) + tuple(int(n) for n in row[2:]))
+            cur.execute(
+                sql("DELETE FROM rollup_query_articles WHERE day < ? AND EXISTS (SELECT 1 FROM rollup_queries q "
+                    "WHERE q.day = rollup_query_articles.day AND q.locale = rollup_query_articles.locale "
+                    "AND q.query = rollup_query_articles.query AND q.visitors < ?)"),
+                (before, k),
+            )
+            articles = cur.rowcount
+            cur.execute(sql("DELETE FROM rollup_queries WHERE day < ? AND visitors < ?"), (before, k))
+            queries = cur.rowcount
+            # A pair k visitors made implies both of its queries reached k visitors that day.
+            cur.execute(sql("DELETE FROM rollup_reformulations WHERE day < ? AND visitors < ?"), (before, k))
+            return {"queries": queries, "query_articles": articles, "reformulations": cur.rowcount}
+
+        return self.store.writer.submit(job).result(timeout=600)
+
     def final_days(self, since: str) -> set[str]:
         return {r[0] for r in self.store.query("SELECT day FROM rollup_days WHERE final = 1 AND day >= ?", (since,))}
 
@@ -251,12 +295,19 @@ class Rollups:
         ]
 
     def hidden_queries(self, since: str, until: str, locale: str | None, k: int) -> dict[str, int]:
-        """What the k-threshold folds into "other queries": searches and (day, query) pairs."""
+        """What the k-threshold folds into "other queries": searches and (day, query) pairs.
+
+        Days whose raw events expired keep only these counts (``fold_rare_queries``); newer
+        days still have a row per query, shown to nobody.
+        """
         where, params = _period(since, until, locale)
         rows = self.store.query(
             f"SELECT COALESCE(SUM(searches), 0), COUNT(*) FROM rollup_queries WHERE {where} AND visitors < ?", params + (k,)
         )
-        return {"searches": int(rows[0][0]), "query_days": int(rows[0][1])}
+        folded = self.store.query(
+            f"SELECT COALESCE(SUM(searches), 0), COALESCE(SUM(queries), 0) FROM rollup_other_queries WHERE {where}", params
+        )
+        return {"searches": int(rows[0][0]) + int(folded[0][0]), "query_days": int(rows[0][1]) + int(folded[0][1])}
 
     def article_queries(self, article_id: str, since: str, until: str, locale: str | None, k: int, limit: int) -> list[dict[str, Any]]:
         """Shown queries whose results led readers to one article."""

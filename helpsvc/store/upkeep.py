@@ -38,6 +38,18 @@ def update_rollups(store: SQLStore, today: dt.date, event_days: int, days: list[
     return todo
 
 
+def expire(store: SQLStore, today: dt.date, event_days: int, comment_days: int, k: int) -> dict[str, int]:
+    """Retention: deletes raw data past its time, then forgets the text of rare queries on those days.
+
+    Once a day's raw events are gone, a query string stays in its rollups only if it
+    reached k distinct visitors that day; the others become that day's "other" counts.
+    """
+    counts = store.purge(today, event_days, comment_days)
+    cut = (today - dt.timedelta(days=event_days)).isoformat()
+    folded = Rollups(store).fold_rare_queries(cut, k)
+    return {**counts, "rare_queries": folded["queries"]}
+
+
 class Maintenance:
     """Keeps rollups current and purges expired raw data, in one background thread.
 
@@ -55,12 +67,14 @@ class Maintenance:
         event_days: int,
         comment_days: int,
         after_purge: Callable[[], None] | None = None,
+        k: int = 10,
     ) -> None:
         self.store = store
         self.staff = StaffStore(store)
         self.interval = interval
         self.event_days = event_days
         self.comment_days = comment_days
+        self.k = k
         self.after_purge = after_purge
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._stop = threading.Event()
@@ -81,7 +95,7 @@ class Maintenance:
             late = Rollups(self.store).unfinished_raw_days(cut)
             for day in late:
                 Rollups(self.store).build_day(day, final=True, now=now)
-            result["purged"] = self.store.purge(today, self.event_days, self.comment_days)
+            result["purged"] = expire(self.store, today, self.event_days, self.comment_days, self.k)
             self.staff.purge_sessions(now)
             self.staff.mark_done(self.LEASE, today.isoformat())
             if self.after_purge:

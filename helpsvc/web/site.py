@@ -51,6 +51,7 @@ class Site:
                 self.settings.event_retention_days,
                 self.settings.comment_retention_days,
                 after_purge=self.intake.visitors.forget,
+                k=self.settings.k_threshold,
             )
             self.maintenance.start()
 
