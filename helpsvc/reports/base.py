@@ -23,6 +23,7 @@ from markupsafe import Markup
 from ..content.articles import LOCALE_RE
 from ..errors import BadRequest
 from ..intake.orgs import OrgPolicies
+from ..params import int_value
 from ..settings import Settings
 from ..store.rollups import Rollups
 from ..store.sql import SQLStore
@@ -70,18 +71,6 @@ def _day(raw: str | None, name: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise BadRequest(f"'{name}' must be a date like 2026-01-31, not {raw[:40]!r}") from None
-
-
-def _int(raw: str | None, name: str, default: int, low: int, high: int) -> int:
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"'{name}' must be a whole number from {low} to {high}") from None
-    if not low <= value <= high:
-        raise BadRequest(f"'{name}' must be from {low} to {high}")
-    return value
 
 
 def _text(raw: str | None, name: str, limit: int = 300) -> str:
@@ -135,12 +124,12 @@ class Filters:
             topic=_text(params.get("topic"), "topic", 100),
             sort=_text(params.get("sort"), "sort", 30),
             order=order,
-            page=_int(params.get("page"), "page", 1, 1, MAX_PAGE),
+            page=int_value(params.get("page"), "page", 1, 1, MAX_PAGE),
             id=_text(params.get("id"), "id", 300),
             org=_text(params.get("org"), "org", 64),
             section=_text(params.get("section"), "section", 40),
             bucket=bucket,
-            limit=_int(params.get("limit"), "limit", 20, 1, 500),
+            limit=int_value(params.get("limit"), "limit", 20, 1, 500),
         )
 
     @property

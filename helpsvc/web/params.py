@@ -6,20 +6,12 @@ from starlette.requests import Request
 
 from ..content.articles import LOCALE_RE
 from ..errors import BadRequest
+from ..params import int_value
 from ..search import negotiate_locale
 
 
 def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"'{name}' must be a whole number from {low} to {high}, not {raw[:40]!r}") from None
-    if not low <= value <= high:
-        raise BadRequest(f"'{name}' must be from {low} to {high}, not {value}")
-    return value
+    return int_value(request.query_params.get(name), name, default, low, high)
 
 
 def text_param(request: Request, name: str, max_chars: int = 10000) -> str:
