@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .common import cli, db_url, day_option, open_store, settings_from
+from .common import cli, db_url, day_option, opened_store, settings_from
 
 
 @cli.command()
@@ -204,14 +204,12 @@ def export(kind: str, fmt: str, since: str | None, until: str | None, db: str | 
     from ..store import StoreError
 
     settings = settings_from(database_url=db_url(db))
-    store = open_store(settings)
-    try:
-        rows = store.export(kind, day_option(since, "--since"), day_option(until, "--until"))
-        _write_rows(rows, fmt, output, kind)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
+    with opened_store(settings) as store:
+        try:
+            rows = store.export(kind, day_option(since, "--since"), day_option(until, "--until"))
+            _write_rows(rows, fmt, output, kind)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 def _write_rows(rows: Any, fmt: str, output: Any, kind: str) -> None:
@@ -241,9 +239,6 @@ def purge(db: str | None, events_days: int | None, comments_days: int | None) ->
     Example: helpsvc purge --events-days 30 --comments-days 90
     """
     settings = settings_from(database_url=db_url(db), event_retention_days=events_days, comment_retention_days=comments_days)
-    store = open_store(settings)
-    try:
+    with opened_store(settings) as store:
         counts = store.purge(dt.datetime.now(dt.timezone.utc).date(), settings.event_retention_days, settings.comment_retention_days)
-    finally:
-        store.close()
     click.echo(f"Deleted {counts['events']} events, {counts['feedback']} feedback rows and {counts['salts']} salts.")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from ..store import SQLStore
 
 
 def settings_from(**overrides: Any) -> Settings:
@@ -23,7 +28,12 @@ def db_url(db: str | None) -> str | None:
     return database_url_for(db) if db else None
 
 
-def open_store(settings: Settings) -> Any:
+@contextlib.contextmanager
+def opened_store(settings: Settings) -> Iterator[SQLStore]:
+    """The command's store, migrated, and closed when the block ends however it ends.
+
+    A database that cannot be opened is a click error naming it, not a traceback.
+    """
     from ..store import StoreError, open_store
 
     try:
@@ -33,7 +43,10 @@ def open_store(settings: Settings) -> Any:
         raise click.ClickException(str(exc)) from None
     except Exception as exc:
         raise click.ClickException(f"cannot open the database at {settings.database_url}: {exc}") from None
-    return store
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def day_option(value: str | None, name: str) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .common import cli, db_url, day_option, open_store, settings_from
+from .common import cli, db_url, day_option, opened_store, settings_from
 
 
 def _auth(settings: Any, store: Any) -> Any:
@@ -50,14 +50,11 @@ def users_add(name: str, role: str, org: str, db: str | None) -> None:
     from ..store.staff import StaffStoreError
 
     settings = settings_from(database_url=db_url(db))
-    store = open_store(settings)
-    try:
-        auth = _auth(settings, store)
-        user = auth.add_user(name, role, _password("Password"), org=org)
-    except (AuthError, StaffStoreError) as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
+    with opened_store(settings) as store:
+        try:
+            user = _auth(settings, store).add_user(name, role, _password("Password"), org=org)
+        except (AuthError, StaffStoreError) as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo(f"Added {user.name} ({user.role}{', ' + user.org if user.org else ''}).")
 
 
@@ -71,11 +68,8 @@ def users_list(db: str | None) -> None:
     from ..store.staff import StaffStore
 
     settings = settings_from(database_url=db_url(db))
-    store = open_store(settings)
-    try:
+    with opened_store(settings) as store:
         accounts = StaffStore(store).users()
-    finally:
-        store.close()
     for user in accounts:
         click.echo(f"{user.name}\t{user.role}\t{user.org or '-'}\tcreated {user.created}")
     if not accounts:
@@ -93,11 +87,8 @@ def users_remove(name: str, db: str | None) -> None:
     from ..store.staff import StaffStore
 
     settings = settings_from(database_url=db_url(db))
-    store = open_store(settings)
-    try:
+    with opened_store(settings) as store:
         removed = StaffStore(store).remove_user(name)
-    finally:
-        store.close()
     if not removed:
         raise click.ClickException(f"no staff account named {name!r}")
     click.echo(f"Removed {name}.")
@@ -114,16 +105,14 @@ def users_passwd(name: str, db: str | None) -> None:
     from ..web.auth import AuthError
 
     settings = settings_from(database_url=db_url(db))
-    store = open_store(settings)
-    try:
-        auth = _auth(settings, store)
-        if not auth.staff.user(name):
-            raise click.ClickException(f"no staff account named {name!r}")
-        auth.set_password(name, _password("New password"))
-    except AuthError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        store.close()
+    with opened_store(settings) as store:
+        try:
+            auth = _auth(settings, store)
+            if not auth.staff.user(name):
+                raise click.ClickException(f"no staff account named {name!r}")
+            auth.set_password(name, _password("New password"))
+        except AuthError as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo(f"Changed the password of {name}.")
 
 
@@ -175,29 +164,27 @@ def report(kind: str, article_id: str | None, since: str | None, until: str | No
     params = {"since": day_option(since, "--since"), "until": day_option(until, "--until"), "locale": locale, "product": product,
               "topic": topic, "sort": sort, "org": org, "section": section, "id": article_id,
               "limit": str(limit) if limit else None}
-    store = open_store(settings)
-    try:
-        orgs = OrgPolicies(store, Path(settings.org_policy_file) if settings.org_policy_file else None)
-        ctx = ReportContext(store, settings, article_catalog(_catalog(settings), settings.default_locale), orgs)
-        chosen = REPORTS[kind](ctx, Filters.parse({k: v for k, v in params.items() if v}), page_size=1_000_000)
-        if fmt == "json":
-            click.echo(json.dumps(chosen.data(), ensure_ascii=False, indent=2))
-        elif fmt == "csv":
-            for line in to_csv(chosen.csv_rows()):
-                sys.stdout.write(line)
-        else:
-            data = chosen.data()
-            click.echo(f"{chosen.title}: {data['filters']['since']} to {data['filters']['until']} (k = {data['k_threshold']})")
-            for key, value in data["summary"].items():
-                if not isinstance(value, (dict, list)):
-                    click.echo(f"  {key}: {value}")
-            for table in chosen.tables():
-                click.echo("")
-                click.echo(to_text(table, list(chosen.all_rows(table))))
-    except HelpError as exc:
-        raise click.ClickException(exc.message) from None
-    finally:
-        store.close()
+    with opened_store(settings) as store:
+        try:
+            orgs = OrgPolicies(store, Path(settings.org_policy_file) if settings.org_policy_file else None)
+            ctx = ReportContext(store, settings, article_catalog(_catalog(settings), settings.default_locale), orgs)
+            chosen = REPORTS[kind](ctx, Filters.parse({k: v for k, v in params.items() if v}), page_size=1_000_000)
+            if fmt == "json":
+                click.echo(json.dumps(chosen.data(), ensure_ascii=False, indent=2))
+            elif fmt == "csv":
+                for line in to_csv(chosen.csv_rows()):
+                    sys.stdout.write(line)
+            else:
+                data = chosen.data()
+                click.echo(f"{chosen.title}: {data['filters']['since']} to {data['filters']['until']} (k = {data['k_threshold']})")
+                for key, value in data["summary"].items():
+                    if not isinstance(value, (dict, list)):
+                        click.echo(f"  {key}: {value}")
+                for table in chosen.tables():
+                    click.echo("")
+                    click.echo(to_text(table, list(chosen.all_rows(table))))
+        except HelpError as exc:
+            raise click.ClickException(exc.message) from None
 
 
 @cli.command()
@@ -215,10 +202,9 @@ def rollup(db: str | None, days: tuple[str, ...], everything: bool) -> None:
     from ..store.rollups import Rollups
 
     settings = settings_from(database_url=db_url(db))
-    store = open_store(settings)
     today = dt.datetime.now(dt.timezone.utc).date()
     cut = (today - dt.timedelta(days=settings.event_retention_days)).isoformat()
-    try:
+    with opened_store(settings) as store:
         chosen: list[str] | None = None
         if everything:
             chosen = [d for d in Rollups(store).raw_days() if d >= cut]
@@ -228,8 +214,6 @@ def rollup(db: str | None, days: tuple[str, ...], everything: bool) -> None:
             if old:
                 raise click.ClickException(f"{old[0]} is older than the event retention ({settings.event_retention_days} days): its raw events are gone")
         built = update_rollups(store, today, settings.event_retention_days, chosen)
-    finally:
-        store.close()
     click.echo(f"Built rollups for {len(built)} days" + (f" ({built[0]} to {built[-1]})." if built else "."))
 
 
@@ -257,9 +241,8 @@ def demo_data(days: int, visitors: int, seed: int, admin_name: str | None, db: s
     catalog = _catalog(settings)
     if not catalog:
         raise click.ClickException(f"no index in {settings.index_dir}: run 'helpsvc index' first")
-    store = open_store(settings)
     today = dt.datetime.now(dt.timezone.utc).date()
-    try:
+    with opened_store(settings) as store:
         counts = write(store, traffic(demo_articles(catalog, seed), days, visitors, today, seed))
         rollups = Rollups(store)
         for offset in range(days - 1, -1, -1):
@@ -268,8 +251,6 @@ def demo_data(days: int, visitors: int, seed: int, admin_name: str | None, db: s
         if admin_name:
             password = secrets.token_urlsafe(12)
             _auth(settings, store).add_user(admin_name, "admin", password)
-    finally:
-        store.close()
     click.echo(f"Added {counts['events']} events and {counts['feedback']} votes over {days} days, and built their rollups.")
     if admin_name:
         click.echo(f"Log in at /login as {admin_name} with password {password} (shown once; change it with 'helpsvc users passwd').")
