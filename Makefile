@@ -25,7 +25,7 @@ check: install
 	$(HELPSVC) check
 
 test: install node_modules/.installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --cov --cov-branch --cov-report=term
 
 # axe-core for the accessibility checks in the browser tests (skipped with a message without it).
 node_modules/.installed: package.json

@@ -138,6 +138,8 @@ class Server:
         self.db_path = tmp / "server.db"
         self.env = {
             "PATH": "/usr/bin:/bin",
+            # Under --cov the server measures itself too: coverage's settings travel in COVERAGE_*.
+            **{name: value for name, value in os.environ.items() if name.startswith("COVERAGE_")},
             "HELPSVC_INDEX_DIR": str(index_dir),
             "HELPSVC_DATABASE_URL": f"sqlite:///{self.db_path}",
             "HELPSVC_CONTENT_DIR": str(CONTENT),
