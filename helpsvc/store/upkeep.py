@@ -66,8 +66,9 @@ class Maintenance:
         interval: float,
         event_days: int,
         comment_days: int,
+        *,
+        k: int,
         after_purge: Callable[[], None] | None = None,
-        k: int = 10,
     ) -> None:
         self.store = store
         self.staff = StaffStore(store)
