@@ -8,7 +8,6 @@ thing everywhere.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -16,6 +15,8 @@ from typing import Any
 
 import click
 
+from ..clock import today
+from ..store.upkeep import expire
 from .common import cli, db_url, day_option, opened_store, settings_from
 
 
@@ -234,11 +235,14 @@ def _write_rows(rows: Any, fmt: str, output: Any, kind: str) -> None:
 def purge(db: str | None, events_days: int | None, comments_days: int | None) -> None:
     """Delete raw events and comments past their retention, and old visitor salts.
 
-    The server also runs this once a day.
+    Days about to expire are rolled up first; after that, a query string stays in the
+    rollups only if k distinct visitors issued it that day. The server also runs this
+    once a day.
 
     Example: helpsvc purge --events-days 30 --comments-days 90
     """
     settings = settings_from(database_url=db_url(db), event_retention_days=events_days, comment_retention_days=comments_days)
     with opened_store(settings) as store:
-        counts = store.purge(dt.datetime.now(dt.timezone.utc).date(), settings.event_retention_days, settings.comment_retention_days)
-    click.echo(f"Deleted {counts['events']} events, {counts['feedback']} feedback rows and {counts['salts']} salts.")
+        counts = expire(store, today(), settings.event_retention_days, settings.comment_retention_days, settings.k_threshold)
+    click.echo(f"Deleted {counts['events']} events, {counts['feedback']} feedback rows and {counts['salts']} salts; "
+               f"forgot the text of {counts['rare_queries']} rare queries.")

@@ -38,15 +38,21 @@ def update_rollups(store: SQLStore, today: dt.date, event_days: int, days: list[
     return todo
 
 
-def expire(store: SQLStore, today: dt.date, event_days: int, comment_days: int, k: int) -> dict[str, int]:
-    """Retention: deletes raw data past its time, then forgets the text of rare queries on those days.
+def expire(store: SQLStore, today: dt.date, event_days: int, comment_days: int, k: int,
+           now: dt.datetime | None = None) -> dict[str, int]:
+    """Retention: rolls up what is about to expire, deletes raw data past its time, then forgets
+    the text of rare queries on those days.
 
+    Raw rows about to expire must reach a final rollup first (after a long downtime, say).
     Once a day's raw events are gone, a query string stays in its rollups only if it
     reached k distinct visitors that day; the others become that day's "other" counts.
     """
-    counts = store.purge(today, event_days, comment_days)
     cut = (today - dt.timedelta(days=event_days)).isoformat()
-    folded = Rollups(store).fold_rare_queries(cut, k)
+    rollups = Rollups(store)
+    for day in rollups.unfinished_raw_days(cut):
+        rollups.build_day(day, final=True, now=now)
+    counts = store.purge(today, event_days, comment_days)
+    folded = rollups.fold_rare_queries(cut, k)
     return {**counts, "rare_queries": folded["queries"]}
 
 
@@ -91,12 +97,7 @@ class Maintenance:
         built = update_rollups(self.store, today, self.event_days)
         result: dict[str, Any] = {"ran": True, "built": built, "purged": None}
         if self.staff.lease_done(self.LEASE) != today.isoformat():
-            # Raw rows about to expire must reach a final rollup first (e.g. after a long downtime).
-            cut = (today - dt.timedelta(days=self.event_days)).isoformat()
-            late = Rollups(self.store).unfinished_raw_days(cut)
-            for day in late:
-                Rollups(self.store).build_day(day, final=True, now=now)
-            result["purged"] = expire(self.store, today, self.event_days, self.comment_days, self.k)
+            result["purged"] = expire(self.store, today, self.event_days, self.comment_days, self.k, now=now)
             self.staff.purge_sessions(now)
             self.staff.mark_done(self.LEASE, today.isoformat())
             if self.after_purge:
