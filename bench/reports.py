@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/reports.py [--events 1000000] [--days 30] [--runs 5]
 
 Builds an index of the bundled content, fills a fresh SQLite file with
-realistic synthetic traffic (helpsvc.demo) until it holds the asked number of
+realistic synthetic traffic (helpsvc.cli.demo) until it holds the asked number of
 raw events, builds the daily rollups, then times every report page, its JSON
 twin and its CSV download through the ASGI app (in-process, no network).
 Each figure is the median of --runs requests after one warm-up, and is also

@@ -217,7 +217,7 @@ def test_a_killed_scrubber_fails_closed_and_is_restarted() -> None:
 def test_the_scrubber_process_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
     script = textwrap.dedent("""
         import sys, time
-        from helpsvc.privacy.supervisor import ScrubberSidecar
+        from helpsvc.privacy.process.supervisor import ScrubberSidecar
         sidecar = ScrubberSidecar()
         sidecar.start()
         print(sidecar.pid, sidecar.folder, flush=True)

@@ -1,6 +1,6 @@
 """The scrubber process: one per node, shared by every web worker.
 
-``helpsvc serve`` starts it (``helpsvc.privacy.supervisor``) before uvicorn,
+``helpsvc serve`` starts it (``helpsvc.privacy.process.supervisor``) before uvicorn,
 restarts it if it dies, and stops it after uvicorn; its stdin is a pipe from
 serve, so it never outlives serve. It builds the one ``Scrubber`` of the node
 (scrubadub, the name lists), then answers requests from ``RemoteScrubber`` on a
