@@ -12,13 +12,14 @@ import logging
 import re
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 
 from ..content.articles import article_url
 from ..content.curation import Curation, Synonyms
@@ -67,10 +68,11 @@ class SearchService:
         self._state: IndexState | None = None
         self._checked = 0.0
         self._swap_lock = threading.Lock()
-        self._cache: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+        # Both caches are used only from the thread that answers requests (the event loop's): no lock.
+        self._cache: LRUCache[tuple[Any, ...], SearchResult] = LRUCache(maxsize=CACHE_SIZE)
         self.last_error: str | None = None
         self._failed: set[str] = set()
-        self._related: OrderedDict[tuple[Any, ...], tuple[str, ...]] = OrderedDict()
+        self._related: LRUCache[tuple[Any, ...], tuple[str, ...]] = LRUCache(maxsize=RELATED_CACHE_SIZE)
 
     # -- index lifecycle
 
@@ -142,14 +144,11 @@ class SearchService:
         # Writers' synonym and pin files change without a new build: their versions are part of the key.
         learned = self.learning.version if self.learning else 0
         cache_key = (state.build_id, self.curation.version(chain), learned, query_text.lower(), locale, product, topic, page, per_page, correct)
-        cached = self._cache.get(cache_key)
+        cached = self._cache.get(cache_key)  # a hit makes it the most recently used
         if cached is not None:
-            self._cache.move_to_end(cache_key)
             return cached
         result = self._search(state, query_text, chain, product, topic, page, per_page, correct)
         self._cache[cache_key] = result
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
         return result
 
     def plan(self, state: IndexState, query_text: str, chain: list[str], correct: bool = True) -> QueryPlan:
@@ -431,7 +430,5 @@ class SearchService:
         if chosen is None:
             chosen = state.related_keys(key, limit)
             self._related[cache_key] = chosen
-            if len(self._related) > RELATED_CACHE_SIZE:
-                self._related.popitem(last=False)
         return [self.summary_of(state, other) for other in chosen]
 
