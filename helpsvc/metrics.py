@@ -27,6 +27,12 @@ SCRUB_BACKLOG_FULL = Counter(
     "helpsvc_scrub_backlog_full_total",
     "Search events stored without their query because too many new queries were already waiting for the scrubber.",
 )
+SEARCH_SLOW_PATH = Counter(
+    "helpsvc_search_slow_path_total",
+    "Times search or a build took a slower path than precomputed or block-at-a-time scores, by fixed reason"
+    " (see helpsvc/search/whoosh_internals.py).",
+    ["reason"],
+)
 STORE_WRITE = Histogram(
     "helpsvc_store_write_seconds", "Time to commit a batch of writes.",
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),

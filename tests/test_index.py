@@ -188,3 +188,43 @@ def test_fast_term_scores_equal_whooshs_own_after_updates(tmp_path: Path) -> Non
         keep = np.array([d in live for d in fast_docs], dtype=bool)
         assert list(fast_docs[keep]) == list(slow_docs), (field, term)
         assert np.allclose(fast_scores[keep], slow_scores, rtol=1e-5), (field, term)
+
+
+def test_a_build_reports_progress_to_tqdm_bars(tmp_path: Path) -> None:
+    import io
+
+    from tqdm import tqdm
+
+    from helpsvc.progress import Progress
+
+    shown = io.StringIO()
+    bars: list[tuple[int, str]] = []
+
+    def factory(total: int, label: str) -> Progress:
+        bars.append((total, label))
+        return tqdm(total=total, desc=label, file=shown)
+
+    plain = tqdm(total=1, file=io.StringIO())
+    assert isinstance(plain, Progress)  # the bar the CLI passes plugs in as it is
+    plain.close()
+    build_index(copy_content(tmp_path / "content"), tmp_path / "ix", progress=factory)
+    labels = [label for _, label in bars]
+    assert labels == ["indexing", "scoring words"]  # related lists get a bar only past 100 articles
+    assert all(total > 0 for total, _ in bars)
+    assert "indexing: 100%" in shown.getvalue()
+
+
+def test_without_a_factory_or_with_few_steps_the_bar_shows_nothing() -> None:
+    from helpsvc.progress import NO_PROGRESS, Progress, bar
+
+    made: list[tuple[int, str]] = []
+
+    def factory(total: int, label: str) -> Progress:
+        made.append((total, label))
+        return NO_PROGRESS
+
+    assert bar(None, 500, "indexing") is NO_PROGRESS
+    assert bar(factory, 0, "scoring words") is NO_PROGRESS
+    assert bar(factory, 100, "related articles", more_than=100) is NO_PROGRESS
+    bar(factory, 101, "related articles", more_than=100)
+    assert made == [(101, "related articles")]

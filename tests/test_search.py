@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
-from whoosh.query import DisjunctionMax, Or, Term
+from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
+from whoosh.searching import Searcher
 
 from helpsvc.search import LANGUAGES
 from helpsvc.search.query import MAX_TERMS, build_query
@@ -193,3 +195,181 @@ def test_highlighting_marks_what_stemming_matches_in_english_and_german() -> Non
     )
     html = make_snippet("Öffnen Sie die Einstellungen und überprüfen Sie das Häkchen.", {"offn", "uberpruf"}, "de")
     assert '<mark class="hl">Öffnen</mark>' in html and '<mark class="hl">überprüfen</mark>' in html
+
+
+# ---------------------------------------------------------------- our ranking is Whoosh's own BM25F ranking
+
+CONTENT_QUERIES = [
+    "sign in error", "meeting lobby", "voicemail", "headset audio settings", "share my screen",
+    "forward calls to another number", "presence status", "keyboard shortcuts", "besprechung planen",
+    "status anzeigen", "video call camera", "captions",
+    # Six words or more: pairs of adjacent words are added as phrases.
+    "why can I not sign in to my account after changing the password",
+]
+CORPUS_QUERIES = [
+    "edge server certificate", "response group agent", "sip trunk", "meeting recording",
+    "audio conferencing dial-in numbers", "federation with external users", "call park", "presence",
+    "users cannot join a meeting from the web app because the browser shows an error",
+]
+TOP = 20
+
+
+def _same_order_up_to_ties(ours: list[tuple[int, float]], theirs: list[tuple[int, float]], complete: bool) -> None:
+    """Both lists cut into runs of tied scores: each run holds the same documents.
+
+    The last run may be cut by the limit (unless the lists are complete), where
+    either side may keep different documents of equal score.
+    """
+    start = 0
+    while start < len(theirs):
+        end = start
+        while end < len(theirs) and theirs[end][1] == pytest.approx(theirs[start][1], rel=1e-5):
+            end += 1
+        if end < len(theirs) or complete:
+            assert {d for d, _ in ours[start:end]} == {d for d, _ in theirs[start:end]}, (start, end)
+        start = end
+
+
+def _fields(part: Query) -> list[Query]:
+    return list(part.subqueries) if isinstance(part, DisjunctionMax) else [part]
+
+
+def _summed(query: Or) -> tuple[Or, Or]:
+    """The query with every word's fields added up: as DisjunctionMax with tiebreak 1, and as a plain Or."""
+    as_dismax = Or([
+        DisjunctionMax(part.subqueries, boost=part.boost, tiebreak=1.0) if isinstance(part, DisjunctionMax) else part
+        for part in query.subqueries
+    ])
+    flat: list[Query] = []
+    for part in query.subqueries:
+        for sub in _fields(part):
+            copy = sub.copy()
+            copy.boost = part.boost
+            flat.append(copy)
+    return as_dismax, Or(flat)
+
+
+def _whoosh_scores(searcher: Searcher, query: Query) -> dict[int, float]:
+    """Every document Whoosh's own searcher finds for a query, with its score."""
+    return {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+
+
+def _assert_same_ranking(scores: np.ndarray, whoosh: dict[int, float], theirs: list[tuple[int, float]], text: str) -> None:
+    """The same documents and scores as Whoosh's, and the same top documents in the same order up to ties."""
+    from helpsvc.search.scoring import top_documents
+
+    assert whoosh, text
+    assert set(np.flatnonzero(scores > 0).tolist()) == set(whoosh), text
+    for docnum, score in whoosh.items():
+        assert float(scores[docnum]) == pytest.approx(score, rel=1e-5), (text, docnum)
+    ours, _ = top_documents(scores, np.ones(len(scores), dtype=bool), TOP)
+    assert [s for _, s in ours] == pytest.approx([s for _, s in theirs], rel=1e-5), text
+    _same_order_up_to_ties(ours, theirs, complete=len(whoosh) <= TOP)
+
+
+def _assert_ranks_like_whoosh(index_dir: Path, queries: list[str], languages: list[str]) -> int:
+    """Our scores, top documents and order are those of Whoosh's own searcher with the same weighting.
+
+    Whoosh's DisjunctionMax matcher cannot be the reference: in Whoosh-Reloaded
+    2.7.5 its score() takes the max of both sides' current scores even when they
+    stand on different documents, and it ignores ``tiebreak``. So each query is
+    compared twice: with every word's fields added up (tiebreak 1), against
+    Whoosh's searcher on the plain Or of all its terms; and as served, against
+    the best-field rule applied to Whoosh's own score of each word in each field.
+    """
+    from helpsvc.search.scoring import BM25_B, BM25_K1
+
+    state = SearchService(index_dir).state()
+    searcher = state.searcher
+    assert (searcher.weighting.B, searcher.weighting.K1) == (BM25_B, BM25_K1)  # the same weighting on both sides
+    size = state.scores.size
+    phrases = 0
+    for text in queries:
+        served = build_query(text, languages, searcher.reader()).query
+        assert isinstance(served, Or), text
+        phrases += sum(isinstance(part, Phrase) for part in served.subqueries)
+
+        as_dismax, flat = _summed(served)
+        theirs = [(hit.docnum, hit.score) for hit in searcher.search(flat, limit=TOP)]
+        _assert_same_ranking(state.scores.scores(as_dismax), _whoosh_scores(searcher, flat), theirs, text)
+
+        expected = np.zeros(size, dtype=np.float64)
+        for part in served.subqueries:
+            per_field = np.zeros((len(_fields(part)), size))
+            for row, sub in enumerate(_fields(part)):
+                for docnum, score in _whoosh_scores(searcher, sub).items():
+                    per_field[row, docnum] = score / sub.boost  # the part's boost applies once, below
+            best = per_field.max(axis=0)
+            tiebreak = part.tiebreak if isinstance(part, DisjunctionMax) else 0.0
+            expected += (best + tiebreak * (per_field.sum(axis=0) - best)) * part.boost
+        matched = np.flatnonzero(expected > 0)
+        ranked = sorted(((int(d), float(expected[d])) for d in matched), key=lambda item: (-item[1], item[0]))
+        _assert_same_ranking(state.scores.scores(served), dict(ranked), ranked[:TOP], text)
+    assert phrases > 0  # the long question's pairs were compared too
+    return len(queries)
+
+
+def test_scores_and_ranking_equal_whooshs_own_bm25f_on_the_bundled_content(content_index: Path) -> None:
+    assert _assert_ranks_like_whoosh(content_index, CONTENT_QUERIES, ["en", "de"]) == len(CONTENT_QUERIES)
+
+
+def test_scores_and_ranking_equal_whooshs_own_bm25f_on_corpus_articles(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import shared_or_skip
+
+    from helpsvc.search import build_index
+
+    corpus = shared_or_skip("corpus")
+    articles = sorted(corpus.rglob("*.md"))[::10]  # a few hundred, from every part of the corpus
+    content = tmp_path / "content"
+    for path in articles:
+        target = content / path.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    report = build_index(content, tmp_path / "ix")
+    assert report.indexed > 200
+    assert _assert_ranks_like_whoosh(tmp_path / "ix", CORPUS_QUERIES, ["en"]) == len(CORPUS_QUERIES)
+
+
+# ---------------------------------------------------------------- the caches: bounded, least recently used out
+
+
+def test_the_score_cache_drops_the_least_recently_used_and_keeps_its_byte_budget(content_index: Path) -> None:
+    from prometheus_client import REGISTRY
+
+    from helpsvc.search.scoring import ScoreCache
+
+    def computed() -> float:  # a phrase is computed (and counted) only when the cache does not hold it
+        return REGISTRY.get_sample_value("helpsvc_search_slow_path_total", {"reason": "phrase"}) or 0.0
+
+    searcher = SearchService(content_index).state().searcher
+    cache = ScoreCache(searcher, max_terms=3)
+    a, b, c, d = (Phrase("body", pair) for pair in (["sign", "in"], ["screen", "share"], ["video", "call"], ["do", "not"]))
+    before = computed()
+    for query in (a, b, c, a, d):  # a is used again before d comes: b is the least recently used
+        cache.vector(query)
+    assert computed() == before + 4
+    assert cache.cached()[0] == 3
+    cache.vector(a)
+    assert computed() == before + 4  # still held
+    cache.vector(b)
+    assert computed() == before + 5  # dropped for d, computed again
+    small = ScoreCache(searcher, max_bytes=1000)
+    for word in ("meeting", "call", "audio", "sign", "status", "video", "share", "screen"):
+        small.vector(Term("body", word))
+        assert small.cached()[1] <= 1000
+    assert small.cached()[0] < 8  # some were dropped to stay within it
+
+
+def test_the_result_cache_drops_the_least_recently_used_search(content_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpsvc.search import service as service_module
+
+    monkeypatch.setattr(service_module, "CACHE_SIZE", 2)
+    service = SearchService(content_index)
+    first, second = service.search("headset"), service.search("voicemail")
+    assert service.search("headset") is first  # a hit, and now the most recently used
+    service.search("presence")  # the third: "voicemail" goes
+    assert service.search("headset") is first
+    again = service.search("voicemail")
+    assert again is not second and again == second

@@ -6,8 +6,9 @@ BM25F scores and the ranking over them (``impacts``, ``scoring``), query plannin
 that never fails on user text (``query``), near-duplicates (``similarity``), related
 articles (``related``), bounded learning from anonymised use (``learning``), one
 opened build (``state``) and ``SearchService``, which follows CURRENT and answers
-searches and article lookups (``service``, ``results``).
-May import: content, metrics, and the store's rollups through ``learning``'s reader.
+searches and article lookups (``service``, ``results``). Only ``whoosh_internals``
+reaches past Whoosh's public API.
+May import: content, metrics, progress, and the store's rollups through ``learning``'s reader.
 Nothing in content imports it.
 """
 

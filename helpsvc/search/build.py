@@ -21,7 +21,6 @@ import shutil
 import tarfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from ..content.articles import Article, ContentError, LinkResolver, Rendered, Skipped, iter_markdown_files, load_collection, parse_article, render
+from ..progress import ProgressFactory, bar as progress_bar
 from .docstore import DocStore, DocStoreWriter
 from .schema import (
     BUILDS,
@@ -46,6 +46,7 @@ from .schema import (
 )
 from .impacts import FOLDER as IMPACTS_FOLDER, write_impacts
 from .scoring import weighting
+from .whoosh_internals import slow_path
 
 log = logging.getLogger(__name__)
 
@@ -102,17 +103,6 @@ def _document(article: Article, resolver: LinkResolver) -> tuple[dict[str, Any],
         "links": [resolver.target(article.path, href) for href, _ in rendered.links],
     }
     return doc, entry, rendered
-
-
-ProgressFactory = Callable[[int, str], Any]
-
-
-class _NoProgress:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 def scan_sources(content_dir: Path) -> dict[str, str]:
@@ -198,7 +188,7 @@ def _full(
     ix = whoosh_index.create_in(str(target), make_schema())
     writer = ix.writer(limitmb=256)
     catalog: dict[str, dict[str, Any]] = {}
-    bar = progress(len(articles), "indexing") if progress else _NoProgress()
+    bar = progress_bar(progress, len(articles), "indexing")
     docs = DocStoreWriter(target)
     for article in articles:
         _add(writer, docs, catalog, article, resolver, sources)
@@ -339,8 +329,9 @@ def _impacts(target: Path, progress: ProgressFactory | None) -> None:
     """Every word's scores for the new build; without them it still serves, computing scores as asked."""
     try:
         write_impacts(target, weighting(), SCORED_FIELDS, progress)
-    except ValueError as exc:  # postings laid out other than Whoosh 3 writes them
+    except ValueError as exc:  # postings laid out other than Whoosh 3 writes them, or another Whoosh
         log.warning("build %s has no precomputed scores: %s", target.name, exc)
+        slow_path("impacts_not_written")
         shutil.rmtree(target / IMPACTS_FOLDER, ignore_errors=True)
 
 

@@ -30,14 +30,10 @@ extracts only its one-document segment, and rescoring is a few numpy passes.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import math
-import pickle
-import struct
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +44,9 @@ from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from ..progress import ProgressFactory, bar as progress_bar
+from .whoosh_internals import InternalMissing, bm25f_b, bm25f_field_b, field_terms, is_whoosh3, raw_matcher, slow_path, w3_blocks
+
 log = logging.getLogger(__name__)
 
 FOLDER = "impacts"
@@ -55,7 +54,6 @@ FORMAT = 1
 ARRAYS = ("hashes", "names", "name_offsets", "spans", "docs", "scores")
 Vector = tuple[np.ndarray, np.ndarray]
 EMPTY: Vector = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-ProgressFactory = Callable[[int, str], Any]
 
 
 def key_of(fieldname: str, btext: bytes) -> bytes:
@@ -68,7 +66,7 @@ def hash_of(key: bytes) -> int:
 
 
 def weighting_params(weighting: BM25F) -> dict[str, Any]:
-    return {"B": weighting.B, "K1": weighting.K1, "field_B": dict(sorted(weighting._field_B.items()))}
+    return {"B": weighting.B, "K1": weighting.K1, "field_B": dict(sorted(bm25f_field_b(weighting).items()))}
 
 
 def segment_ids(reader: IndexReader) -> list[list[Any]]:
@@ -102,23 +100,37 @@ class Impacts:
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         except FileNotFoundError:
+            slow_path("impacts_absent")
             return None
         except (OSError, ValueError) as exc:
             log.warning("ignoring the impacts of %s: %s", build.name, exc)
+            slow_path("impacts_unreadable")
             return None
         weighting = searcher.weighting
-        if meta.get("format") != FORMAT or not isinstance(weighting, BM25F):
+        if not isinstance(weighting, BM25F):
+            return None  # ScoreCache counts every word it then scores with Whoosh's matcher
+        if meta.get("format") != FORMAT:
+            slow_path("impacts_mismatch")
             return None
-        if meta.get("weighting") != weighting_params(weighting):
+        try:
+            params = weighting_params(weighting)
+        except InternalMissing as exc:
+            log.warning("ignoring the impacts of %s: %s", build.name, exc)
+            slow_path("internal_missing")
+            return None
+        if meta.get("weighting") != params:
             log.info("the impacts of %s were computed with other BM25F weights: scoring from postings", build.name)
+            slow_path("impacts_mismatch")
             return None
         if meta.get("segments") != segment_ids(searcher.reader()):
             log.warning("the impacts of %s belong to other segments: scoring from postings", build.name)
+            slow_path("impacts_mismatch")
             return None
         try:
             return cls(folder, meta)
         except (OSError, ValueError) as exc:
             log.warning("ignoring the impacts of %s: %s", build.name, exc)
+            slow_path("impacts_unreadable")
             return None
 
     def vector(self, fieldname: str, btext: bytes) -> Vector | None:
@@ -203,37 +215,15 @@ class SegmentPostings:
             )
 
 
-def _w3_blocks(postfile: Any, terminfo: Any) -> Iterator[tuple[tuple[int, ...], Any, int]]:
-    """Whoosh 3 postings blocks of one word as (id deltas, weights, count), straight from the file.
-
-    The same bytes Whoosh's W3LeafMatcher decodes, read without building a
-    matcher per word: that makes extracting a whole segment about twice as fast.
-    """
-    offset, length = terminfo.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length as struct's 1-tuple
-        length = length[0]
-    data = io.BytesIO(postfile.get(offset, length))
-    if data.read(4) != b"W3Bl":
-        raise ValueError("not a Whoosh 3 postings list")
-    while True:
-        (size,) = struct.unpack("!i", data.read(4))
-        start = data.tell()
-        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(data)
-        raw = data.read(abs(size) - (data.tell() - start))
-        ids, weights, _values = pickle.loads(zlib.decompress(raw) if compression else raw)
-        yield ids, weights, count
-        if size < 0:  # Whoosh marks the last block with a negative size
-            return
-
-
 def extract_segment(leaf: IndexReader, fields: list[str], advance: Callable[[int], Any] | None = None) -> SegmentPostings:
     """Reads every posting of the given fields from one segment reader.
 
     `advance` is told, field by field, how many of the segment's documents'
     worth of work is done (a progress bar counts in documents).
     """
-    terms = leaf._terms
-    raw = type(terms).__name__ == "W3TermsReader"
+    raw = is_whoosh3(leaf)
+    if not raw:
+        slow_path("not_w3_postings")
     names: list[bytes] = []
     key_fields: list[int] = []
     counts: list[int] = []
@@ -248,11 +238,11 @@ def extract_segment(leaf: IndexReader, fields: list[str], advance: Callable[[int
         if fieldname in indexed:
             before = len(tf)
             lengths.append(_field_lengths(leaf, fieldname, doc_count))
-            for text, terminfo in _field_terms(leaf, fieldname):
+            for text, terminfo in field_terms(leaf, fieldname):
                 names.append(key_of(fieldname, text))
                 counts.append(terminfo.doc_frequency())
                 if raw:
-                    for ids, weights, count in _w3_blocks(terms._postfile, terminfo):
+                    for ids, weights, count in w3_blocks(leaf, terminfo):
                         deltas.extend(ids)
                         block_sizes.append(count)
                         if weights is None:
@@ -262,8 +252,7 @@ def extract_segment(leaf: IndexReader, fields: list[str], advance: Callable[[int
                         else:
                             tf.extend(weights)
                 else:  # another codec: its own matcher (deleted documents included), one block per word
-                    matcher = terms.matcher(fieldname, text, leaf.schema[fieldname].format)
-                    block_sizes.append(_matcher_postings(matcher, deltas, tf))
+                    block_sizes.append(_matcher_postings(raw_matcher(leaf, fieldname, text), deltas, tf))
             field_sizes.append(len(tf) - before)
             key_fields.extend([done - 1] * (len(names) - len(key_fields)))
         if advance is not None:
@@ -303,13 +292,6 @@ def _matcher_postings(matcher: Any, deltas: list[int], tf: list[float]) -> int:
     return size
 
 
-def _field_terms(leaf: IndexReader, fieldname: str) -> Iterator[tuple[bytes, Any]]:
-    for (name, text), terminfo in leaf._terms.items_from(fieldname, b""):
-        if name != fieldname:
-            return
-        yield text, terminfo
-
-
 def _undelta(deltas: np.ndarray, block_sizes: np.ndarray) -> np.ndarray:
     """Docnums from delta-encoded blocks: a running sum that restarts at every block."""
     if not len(deltas):
@@ -340,15 +322,14 @@ def write_impacts(build: Path, weighting: BM25F, fields: list[str], progress: Pr
         leaves = list(searcher.reader().leaf_readers())
         cached = [_cached_postings(folder, leaf, fields) for leaf, _ in leaves]
         unread = sum(leaf.doc_count_all() for (leaf, _), found in zip(leaves, cached) if found is None)
-        bar = progress(unread, "scoring words") if progress and unread else None
+        bar = progress_bar(progress, unread, "scoring words")
         segments: list[tuple[int, SegmentPostings]] = []
         for (leaf, docbase), found in zip(leaves, cached):
             if found is None:
-                found = extract_segment(leaf, fields, bar.update if bar is not None else None)
+                found = extract_segment(leaf, fields, bar.update)
                 found.save(folder / f"segment-{found.segment_id}.npz")
             segments.append((docbase, found))
-        if bar is not None:
-            bar.close()
+        bar.close()
         keep = {f"segment-{postings.segment_id}.npz" for _, postings in segments}
         for stale in folder.glob("segment-*.npz"):
             if stale.name not in keep:  # merged away by Whoosh
@@ -394,7 +375,7 @@ def score_postings(searcher: Searcher, segments: list[tuple[int, SegmentPostings
     """
     weighting = searcher.weighting
     k1 = weighting.K1
-    field_b = np.array([weighting._field_B.get(name, weighting.B) for name in fields], dtype=np.float64)
+    field_b = np.array([bm25f_b(weighting, name) for name in fields], dtype=np.float64)
     field_avg = np.array([searcher.avg_field_length(name) or 1 for name in fields], dtype=np.float64)
     doc_count = searcher.doc_count_all()
 

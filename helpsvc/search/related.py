@@ -16,14 +16,11 @@ name an added article it does not point back to gets it at the next full build
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from ..progress import ProgressFactory, bar as progress_bar
 from .docstore import DocStoreWriter
 from .state import RELATED_STORED as LIMIT, IndexState  # the build is read the way the server reads it
-
-ProgressFactory = Callable[[int, str], Any]
 
 
 def store_related(
@@ -50,15 +47,13 @@ def store_related(
             wanted = set(catalog)
         else:
             wanted = {k for k in catalog if k in changed or k not in stored or set(stored[k]) & changed}
-        bar = progress(len(wanted), "related articles") if progress and len(wanted) > 100 else None
+        bar = progress_bar(progress, len(wanted), "related articles", more_than=100)
         lists: dict[str, tuple[str, ...]] = {}
         for key in sorted(wanted):
             if key in state.docnum:
                 lists[key] = state.related_keys(key, LIMIT)
-            if bar is not None:
-                bar.update(1)
-        if bar is not None:
-            bar.close()
+            bar.update(1)
+        bar.close()
         if changed is not None:
             named_back = {other for key in changed if key in lists for other in lists[key]} - set(lists)
             for key in sorted(named_back):

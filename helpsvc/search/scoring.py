@@ -6,7 +6,12 @@ one hundreds. The scores themselves depend only on the term and the build, so
 this cache asks Whoosh once for a term's (document, score) pairs (the same
 BM25F numbers Whoosh's own matcher produces) and keeps them as arrays; a
 search then adds the arrays of its terms and takes the top documents with
-``argpartition``. Results equal Whoosh's own ranking of the same OR query.
+``argpartition``. A plain OR of terms and phrases ranks exactly as Whoosh's
+own searcher ranks it; a word over several fields (``DisjunctionMax``) scores
+its best field plus ``tiebreak`` times the others, which Whoosh-Reloaded
+2.7.5's DisjunctionMax matcher does not do (it ignores ``tiebreak`` and can
+take the best score of another document). tests/test_search.py compares both
+with Whoosh's own scores on real articles.
 
 Builds made since precomputed impacts exist (``impacts.py``) carry every
 word's vector already, memory-mapped; the cache then only computes phrases,
@@ -16,16 +21,17 @@ and words of builds without impacts.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+from cachetools import LRUCache
 from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from .impacts import EMPTY, Impacts, Vector
+from .whoosh_internals import InternalMissing, block_postings, bm25f_b, slow_path
 
 # The BM25F weights search uses; a build's impacts are computed with them and used only if they match.
 BM25_B = 0.75
@@ -37,6 +43,10 @@ _EMPTY: Vector = EMPTY
 
 def weighting() -> BM25F:
     return BM25F(B=BM25_B, K1=BM25_K1)
+
+
+def _nbytes(vector: Vector) -> int:
+    return int(vector[0].nbytes + vector[1].nbytes)
 
 
 def _key(query: Query) -> tuple[object, ...]:
@@ -58,8 +68,8 @@ class ScoreCache:
         self.size = searcher.doc_count_all()
         self.max_terms = max_terms
         self.max_bytes = max_bytes
-        self._bytes = 0
-        self._vectors: OrderedDict[tuple[object, ...], Vector] = OrderedDict()
+        # Bounded in bytes by the cache itself, and in count by vector() (an empty vector weighs nothing).
+        self._vectors: LRUCache[tuple[object, ...], Vector] = LRUCache(maxsize=max_bytes, getsizeof=_nbytes)
         self._field_lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -77,31 +87,39 @@ class ScoreCache:
                 return found
         key = _key(query)
         with self._lock:
-            found = self._vectors.get(key)
+            found = self._vectors.get(key)  # a hit makes it the most recently used
             if found is not None:
-                self._vectors.move_to_end(key)
                 return found
         vector = None
-        if isinstance(query, Term) and isinstance(self.searcher.weighting, BM25F):
+        if not isinstance(query, Term):
+            slow_path("phrase")
+        elif not isinstance(self.searcher.weighting, BM25F):
+            slow_path("not_bm25f")
+        else:
             try:
                 vector = self._bm25_vector(query.fieldname, query.text)
-            except (AttributeError, TypeError):  # a codec without block arrays: ask the matcher
-                vector = None
+            except InternalMissing:  # a codec without block arrays, or another Whoosh: ask the matcher
+                slow_path("internal_missing")
         if vector is None:
             vector = self._matcher_vector(query)
         with self._lock:
             if key not in self._vectors:
-                self._vectors[key] = vector
-                self._bytes += vector[0].nbytes + vector[1].nbytes
-            while self._vectors and (len(self._vectors) > self.max_terms or self._bytes > self.max_bytes):
-                _, (docs, values) = self._vectors.popitem(last=False)
-                self._bytes -= docs.nbytes + values.nbytes
+                try:
+                    self._vectors[key] = vector
+                except ValueError:  # larger than the whole budget: returned, not kept
+                    pass
+            while len(self._vectors) > self.max_terms:
+                self._vectors.popitem()  # the least recently used
         return vector
+
+    def cached(self) -> tuple[int, int]:
+        """How many vectors the cache holds, and their bytes."""
+        with self._lock:
+            return len(self._vectors), int(self._vectors.currsize)
 
     def close(self) -> None:
         with self._lock:
             self._vectors.clear()
-            self._bytes = 0
         if self.impacts is not None:
             self.impacts.close()
             self.impacts = None
@@ -135,21 +153,15 @@ class ScoreCache:
         for leaf, offset in searcher.reader().leaf_readers():
             if (fieldname, btext) not in leaf:
                 continue
-            matcher = leaf._terms.matcher(fieldname, btext, field.format, scorer=None)
-            while matcher.is_active():
-                if matcher._ids is None:
-                    matcher._read_ids()
-                if matcher._weights is None:
-                    matcher._read_weights()
-                id_blocks.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-                tf_blocks.append(np.asarray(matcher._weights, dtype=np.float64))
-                matcher._next_block()
+            ids, weights = block_postings(leaf, fieldname, btext)
+            id_blocks.append(ids + offset)
+            tf_blocks.append(weights)
         if not id_blocks:
             return _EMPTY
         docs = np.concatenate(id_blocks)
         tf = np.concatenate(tf_blocks)
         weighting = searcher.weighting
-        b = weighting._field_B.get(fieldname, weighting.B)
+        b = bm25f_b(weighting, fieldname)
         k1 = weighting.K1
         avgfl = searcher.avg_field_length(fieldname) or 1
         lengths = self._lengths(fieldname)[docs]
@@ -179,7 +191,7 @@ class ScoreCache:
         return total
 
     def _add_dismax(self, total: np.ndarray, query: DisjunctionMax) -> None:
-        """Adds best field's score plus `tiebreak` times the rest, as Whoosh's DisjunctionMax scores it."""
+        """Adds the best field's score plus `tiebreak` times the rest (the rule, not Whoosh's matcher: see above)."""
         vectors = [v for v in (self.vector(sub) for sub in query.subqueries) if len(v[0])]
         if len(vectors) == 1:
             # One field matched: the rest add exactly nothing, so skip the whole-corpus arrays.
