@@ -37,6 +37,7 @@ eval: install
 
 eval-pii: install
 	$(PY) eval/pii.py
+	$(PY) eval/pii.py --through-api
 
 bench: install
 	$(PY) bench/run.py --shared $(SHARED)
