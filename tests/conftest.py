@@ -28,7 +28,7 @@ SHARED = ROOT.parent / "shared"
 
 POSTGRES_URL = os.environ.get("HELPSVC_TEST_POSTGRES_URL", "")
 # The store and report suites run against both backends; the rest against the SQLite default.
-BOTH_BACKENDS = {"test_feedback", "test_reports", "test_orgs", "test_auth", "test_store"}
+BOTH_BACKENDS = {"test_feedback", "test_reports", "test_orgs", "test_auth", "test_store", "test_retention"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -49,7 +49,11 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'helpsvc.db'}"
         return
     if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need HELPSVC_TEST_POSTGRES_URL=postgresql://…; .ci/run starts a server and sets it")
+        reason = "PostgreSQL tests need HELPSVC_TEST_POSTGRES_URL=postgresql://…; .ci/run starts a server and sets it"
+        if os.environ.get("HELPSVC_REQUIRE_POSTGRES") == "1":
+            # CI sets it: a server that failed to start must fail the run, not skip half the suite.
+            pytest.fail(f"{reason} (HELPSVC_REQUIRE_POSTGRES=1)", pytrace=False)
+        pytest.skip(reason)
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
