@@ -33,6 +33,7 @@ SEARCH_SLOW_PATH = Counter(
     " (see helpsvc/search/whoosh_internals.py).",
     ["reason"],
 )
+EVENTS_DROPPED = Counter("helpsvc_events_dropped_total", "Search, click and view events the database refused, dropped one by one.")
 STORE_WRITE = Histogram(
     "helpsvc_store_write_seconds", "Time to commit a batch of writes.",
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),

@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from ..metrics import EVENTS_DROPPED
 from .migrations import MIGRATIONS, statements_for
 from .records import Event, Feedback
 from .writer import Writer
@@ -74,6 +75,25 @@ def _event_row(ev: Event) -> tuple[Any, ...]:
         ev.page, ev.article_id, ev.rank, ev.search_id,
         ev.client.name, ev.client.major, ev.client.os, ev.client.locale, ev.org,
     )
+
+
+class _EventBatch:
+    """One flush of the waiting events, as a writer job.
+
+    It takes the waiting rows the first time it runs and keeps them: when its group
+    commit fails, the writer runs each job again on its own, and this one must write
+    the same rows again rather than an empty list.
+    """
+
+    def __init__(self, store: SQLStore) -> None:
+        self._store = store
+        self._rows: list[tuple[Any, ...]] | None = None
+
+    def __call__(self, conn: Any) -> None:
+        if self._rows is None:
+            self._rows = self._store._take_events()
+        if self._rows:
+            self._store._write_events(conn, self._rows)
 
 
 class SQLStore:
@@ -200,16 +220,54 @@ class SQLStore:
             if self._events_flush_queued:
                 return
             self._events_flush_queued = True
-            self._events_timer = threading.Timer(EVENT_FLUSH_SECONDS, self.writer.enqueue, (self._insert_events,))
+            self._events_timer = threading.Timer(EVENT_FLUSH_SECONDS, self._queue_events)
             self._events_timer.daemon = True
             self._events_timer.start()
 
-    def _insert_events(self, conn: Any) -> None:
+    def _queue_events(self) -> None:
+        self.writer.enqueue(_EventBatch(self))
+
+    def _take_events(self) -> list[tuple[Any, ...]]:
         with self._events_lock:
             rows, self._events = self._events, []
             self._events_flush_queued = False
-        if rows:
-            self._write_event_rows(conn, rows)
+        return rows
+
+    def _write_events(self, conn: Any, rows: list[tuple[Any, ...]]) -> None:
+        """Writes rows in one statement; if the database refuses it, row by row, dropping (and
+        counting) only the rows it refuses."""
+        self._begin(conn)
+        try:
+            self._in_savepoint(conn, lambda: self._write_event_rows(conn, rows))
+        except Exception:
+            if len(rows) == 1:
+                EVENTS_DROPPED.inc()
+                log.error("dropped one event the database refused")
+                return
+            for row in rows:
+                try:
+                    self._in_savepoint(conn, lambda: self._write_event_rows(conn, [row]))
+                except Exception as exc:
+                    EVENTS_DROPPED.inc()
+                    log.error("dropped one event the database refused: %s", type(exc).__name__)
+
+    @staticmethod
+    def _in_savepoint(conn: Any, work: Any) -> None:
+        cur = conn.cursor()
+        cur.execute("SAVEPOINT event_rows")
+        try:
+            work()
+        except Exception:
+            cur.execute("ROLLBACK TO SAVEPOINT event_rows")
+            cur.execute("RELEASE SAVEPOINT event_rows")
+            raise
+        cur.execute("RELEASE SAVEPOINT event_rows")
+
+    def _begin(self, conn: Any) -> None:
+        """Makes sure a transaction is open, so that releasing a savepoint does not commit.
+
+        psycopg opens one with the first statement; SQLite's module does not for SAVEPOINT.
+        """
 
     def _write_event_rows(self, conn: Any, rows: list[tuple[Any, ...]]) -> None:
         conn.cursor().executemany(self._events_statement, rows)
@@ -219,7 +277,7 @@ class SQLStore:
             if self._events_timer is not None:
                 self._events_timer.cancel()
                 self._events_timer = None
-        self.writer.enqueue(self._insert_events)
+        self._queue_events()
 
     def flush(self, timeout: float = 10.0) -> None:
         """Waits until everything queued so far, waiting events included, is committed."""
@@ -366,6 +424,10 @@ class SQLiteStore(SQLStore):
     def _set_durability(self, conn: Any, durable: bool) -> None:
         # In WAL mode NORMAL still survives a crash of the process; only FULL survives a power cut.
         conn.execute("PRAGMA synchronous = FULL" if durable else "PRAGMA synchronous = NORMAL")
+
+    def _begin(self, conn: Any) -> None:
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
 
     def _write_event_rows(self, conn: Any, rows: list[tuple[Any, ...]]) -> None:
         # One statement and one parameter for the whole batch: SQLite unpacks the JSON in C,
