@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,16 @@ NO_REASONS: dict[str, str] = {
     "other": "Other",
 }
 ALLOWED_FIELDS = {"article_id", "helpful", "reasons", "comment", "locale", "client", "org"}
+
+# C0 and C1 control characters, DEL and invisible format marks, but not tab or newline: PostgreSQL
+# refuses NUL in text and SQLite keeps it, and none of them means anything in a comment.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as we keep it: line breaks as \\n, no control characters, no invisible marks."""
+    return _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
 
 def reasons_for(helpful: bool) -> dict[str, str]:
     return YES_REASONS if helpful else NO_REASONS
@@ -96,7 +107,7 @@ def parse_feedback(data: Any) -> FeedbackInput:
         article_id=article_id.strip(),
         helpful=helpful,
         reasons=tuple(dict.fromkeys(reasons)),
-        comment=comment.strip(),
+        comment=clean_text(comment).strip(),
         locale=locale,
         client=client,
         org=org.strip(),
