@@ -2,7 +2,9 @@
 
 ``{id}``, ``{blob}`` and ``{bigint}`` are filled in per dialect; everything else
 is SQL that SQLite and PostgreSQL both accept. Applied migrations are
-recorded in ``schema_migrations``; each runs in its own transaction.
+recorded in ``schema_migrations``; each runs in its own transaction, under a lock that
+serialises nodes starting together. The text of an applied migration never changes
+(``tests/test_migrations.py`` keeps each one's checksum): a change is a new migration.
 """
 
 from __future__ import annotations
@@ -22,20 +24,12 @@ DIALECT_TYPES = {
     "postgresql": {"id": "BIGSERIAL PRIMARY KEY", "blob": "BYTEA", "bigint": "BIGINT"},
 }
 
-_CLIENT_COLUMNS = """
-    client_name TEXT NOT NULL DEFAULT '',
-    client_major TEXT NOT NULL DEFAULT '',
-    os_family TEXT NOT NULL DEFAULT '',
-    client_locale TEXT NOT NULL DEFAULT '',
-    org TEXT NOT NULL DEFAULT ''
-"""
-
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "feedback, events and daily salts",
         (
-            f"""CREATE TABLE feedback (
+            """CREATE TABLE feedback (
                 id TEXT PRIMARY KEY,
                 article_id TEXT NOT NULL,
                 locale TEXT NOT NULL,
@@ -47,13 +41,19 @@ MIGRATIONS: tuple[Migration, ...] = (
                 visitor TEXT NOT NULL,
                 day TEXT NOT NULL,
                 hour TEXT NOT NULL,
-                {_CLIENT_COLUMNS},
+                
+    client_name TEXT NOT NULL DEFAULT '',
+    client_major TEXT NOT NULL DEFAULT '',
+    os_family TEXT NOT NULL DEFAULT '',
+    client_locale TEXT NOT NULL DEFAULT '',
+    org TEXT NOT NULL DEFAULT ''
+,
                 UNIQUE (visitor, article_id, day)
             )""",
             "CREATE INDEX feedback_article ON feedback (article_id, day)",
             "CREATE INDEX feedback_day ON feedback (day)",
-            f"""CREATE TABLE events (
-                id {{id}},
+            """CREATE TABLE events (
+                id {id},
                 kind TEXT NOT NULL,
                 visitor TEXT NOT NULL,
                 day TEXT NOT NULL,
@@ -67,7 +67,13 @@ MIGRATIONS: tuple[Migration, ...] = (
                 article_id TEXT NOT NULL DEFAULT '',
                 rank INTEGER,
                 search_id TEXT NOT NULL DEFAULT '',
-                {_CLIENT_COLUMNS}
+                
+    client_name TEXT NOT NULL DEFAULT '',
+    client_major TEXT NOT NULL DEFAULT '',
+    os_family TEXT NOT NULL DEFAULT '',
+    client_locale TEXT NOT NULL DEFAULT '',
+    org TEXT NOT NULL DEFAULT ''
+
             )""",
             "CREATE INDEX events_day_kind ON events (day, kind)",
             "CREATE INDEX events_search ON events (search_id)",

@@ -18,6 +18,10 @@ from psycopg_pool import ConnectionPool
 from .sql import SQLStore, StoreError
 
 
+# The advisory lock key migrations take: any fixed number no other code of ours uses.
+MIGRATION_LOCK = 0x68656C70737663  # "helpsvc"
+
+
 class PostgresStore(SQLStore):
     dialect = "postgresql"
     placeholder = "%s"
@@ -43,6 +47,11 @@ class PostgresStore(SQLStore):
         if not durable:
             # Only this transaction: events may be acknowledged before the WAL reaches the disk.
             conn.execute("SET LOCAL synchronous_commit TO OFF")
+
+    def _begin_migration(self, conn: Any) -> None:
+        # psycopg is already in a transaction with its first statement; the lock is held until
+        # that transaction ends, so two nodes starting together apply each migration once.
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
 
     def _where(self) -> str:
         info = psycopg.conninfo.conninfo_to_dict(self.url)

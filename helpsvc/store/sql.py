@@ -16,7 +16,7 @@ import logging
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from ..metrics import EVENTS_DROPPED
-from .migrations import MIGRATIONS, statements_for
+from .migrations import MIGRATIONS, Migration, statements_for
 from .records import Event, Feedback
 from .writer import Writer
 
@@ -144,19 +144,28 @@ class SQLStore:
 
     # -- schema
 
-    def migrate(self) -> list[int]:
-        """Applies every migration not yet applied; returns the versions applied now."""
+    def migrate(self, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+        """Applies every migration not yet applied; returns the versions applied now.
+
+        Each migration runs in one transaction with its ``schema_migrations`` row, so one that
+        fails halfway leaves nothing behind, and under a lock (SQLite's write lock, a
+        PostgreSQL advisory lock), so nodes starting together apply each migration once.
+        """
         applied_now = []
         conn = self._connect()
         try:
             cur = conn.cursor()
-            cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
-            conn.commit()
-            cur.execute("SELECT version FROM schema_migrations")
-            done = {row[0] for row in cur.fetchall()}
-            for migration in MIGRATIONS:
-                if migration.version in done:
-                    continue
+            while True:
+                self._begin_migration(conn)
+                cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
+                cur.execute("SELECT version FROM schema_migrations")
+                done = {row[0] for row in cur.fetchall()}
+                pending = [m for m in migrations if m.version not in done]
+                if not pending:
+                    conn.commit()
+                    break
+                migration = pending[0]
                 for statement in statements_for(migration, self.dialect):
                     cur.execute(statement)
                 cur.execute(
@@ -171,6 +180,10 @@ class SQLStore:
         finally:
             conn.close()
         return applied_now
+
+    def _begin_migration(self, conn: Any) -> None:
+        """Opens the transaction one migration runs in, holding the lock that serialises nodes."""
+        raise NotImplementedError
 
     def schema_version(self) -> int:
         rows = self.query("SELECT MAX(version) FROM schema_migrations")
@@ -428,6 +441,11 @@ class SQLiteStore(SQLStore):
     def _begin(self, conn: Any) -> None:
         if not conn.in_transaction:
             conn.execute("BEGIN")
+
+    def _begin_migration(self, conn: Any) -> None:
+        # Python's sqlite3 runs DDL outside any transaction unless one is begun explicitly;
+        # IMMEDIATE takes the write lock at once, so a second process waits here.
+        conn.execute("BEGIN IMMEDIATE")
 
     def _write_event_rows(self, conn: Any, rows: list[tuple[Any, ...]]) -> None:
         # One statement and one parameter for the whole batch: SQLite unpacks the JSON in C,
