@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from .span import Span
+from .span import Span, SpanDetector
 
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.\-]*"          # a capitalised word
 _NUM = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,5}[A-Za-z]?)?"
@@ -125,7 +125,7 @@ _POSTCODE_CUE_RE = re.compile(
 )
 
 
-class AddressDetector:
+class AddressDetector(SpanDetector):
     """Street addresses (several languages), PO boxes, and postcodes in an address context."""
 
     def __init__(self, common_words: frozenset[str]) -> None:

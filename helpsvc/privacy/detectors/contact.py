@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 from urllib.parse import unquote
 
-from .span import Span
+from .span import Span, SpanDetector
 
 # ---------------------------------------------------------------- e-mail and SIP
 
@@ -33,7 +33,7 @@ _LOGIN_CUE_RE = re.compile(
 )
 
 
-class EmailDetector:
+class EmailDetector(SpanDetector):
     """E-mail addresses (also obfuscated); an address given as a login is a USERNAME."""
 
     def detect(self, text: str) -> Iterator[Span]:
@@ -144,7 +144,7 @@ def _is_slug(segment: str) -> bool:
     return "-" in segment and len(words) >= 2
 
 
-class UrlDetector:
+class UrlDetector(SpanDetector):
     """URLs that carry tokens, ids, e-mail addresses or a person's site; plain links stay."""
 
     def detect(self, text: str) -> Iterator[Span]:
@@ -181,7 +181,7 @@ _PLATFORM_RE = re.compile(
 _HANDLE_NEEDS_CONNECTOR = frozenset({"skype", "teams"})
 
 
-class HandleDetector:
+class HandleDetector(SpanDetector):
     """@handles, Skype 'live:' ids, and usernames named after a platform ("github hiroshi-t")."""
 
     def __init__(self, common_words: frozenset[str]) -> None:
@@ -273,7 +273,7 @@ def _is_phone(num: str, text: str, start: int, has_ext: bool) -> bool:
     return True
 
 
-class PhoneDetector:
+class PhoneDetector(SpanDetector):
     """Phone numbers in national and international formats, with extensions."""
 
     def detect(self, text: str) -> Iterator[Span]:

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from .checksums import digits_of, iban_ok, luhn_ok, verhoeff_ok
 from .context import near_before
-from .span import Span
+from .span import Span, SpanDetector
 
 # ---------------------------------------------------------------- payment cards and IBANs
 
@@ -29,7 +29,7 @@ _IBAN_CUE_RE = re.compile(
 )
 
 
-class PaymentDetector:
+class PaymentDetector(SpanDetector):
     """Card numbers (Luhn-checked, or stated as a card) and IBANs (mod-97-checked, or stated as one)."""
 
     def detect(self, text: str) -> Iterator[Span]:
@@ -104,7 +104,7 @@ _ID_CUE_RE = re.compile(
 )
 
 
-class NationalIdDetector:
+class NationalIdDetector(SpanDetector):
     """SSN, UK NI number, Indian PAN/Aadhaar, Chinese resident id, CPF, codice fiscale,
     DNI/NIE, and any id-shaped value after a national-id cue (Steuer-ID, passport, BSN...)."""
 
@@ -173,7 +173,7 @@ _MEETING_CUE_WORDS = (
 _MEET_CODE_RE = re.compile(r"(?<![\w\-])[a-z]{3}-[a-z]{4}-[a-z]{3}(?![\w\-])")
 
 
-class MeetingDetector:
+class MeetingDetector(SpanDetector):
     """Meeting/conference ids and passcodes, PINs and other secrets stated after a cue."""
 
     def __init__(self, common_words: frozenset[str]) -> None:
@@ -231,7 +231,7 @@ _ACCOUNT_CUE_WORDS = (
 _TICKET_RE = re.compile(r"(?<![\w])(?:INC|REQ|RITM|CHG|PRB|TASK|SCTASK|CS|CASE|SR|TKT)[\-#]?\d{5,12}(?![\w])")
 
 
-class AccountDetector:
+class AccountDetector(SpanDetector):
     """Employee, customer, badge, order and ticket numbers stated as the writer's own."""
 
     def detect(self, text: str) -> Iterator[Span]:
@@ -286,7 +286,7 @@ _DOB_RE = re.compile(
 )
 
 
-class BirthDateDetector:
+class BirthDateDetector(SpanDetector):
     """Dates (or years) stated as a birth date; other dates are kept."""
 
     def detect(self, text: str) -> Iterator[Span]:

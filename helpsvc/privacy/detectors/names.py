@@ -23,7 +23,7 @@ from typing import Iterable
 
 from .lexicon import Lexicon, fold, is_cjk
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
-from .span import Span
+from .span import Span, SpanDetector
 from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PLACE_HEADS, PRODUCT_WORDS, STOPWORDS, WEAK_HONORIFICS
 
 # Letters plus the combining marks that Indic, Arabic, Hebrew and Thai words (and
@@ -103,7 +103,7 @@ _ANGLE_MAIL_RE = re.compile(r"\s*[<(\[]\s*[^\s<>()\[\]]+@")
 _SUFFIX_AFTER_RE = re.compile(r"[\s\-]+([^\W\d_]+)\b")
 
 
-class NameDetector:
+class NameDetector(SpanDetector):
     """Finds person names; see the module docstring for the rules."""
 
     kind = "NAME"

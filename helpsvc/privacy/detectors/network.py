@@ -5,7 +5,7 @@ import ipaddress
 import re
 from typing import Iterator
 
-from .span import Span
+from .span import Span, SpanDetector
 
 # ---------------------------------------------------------------- IP and MAC
 
@@ -21,7 +21,7 @@ _MAC_RE = re.compile(
 _BARE_MAC_RE = re.compile(r"\bmac(?:\s*-?address)?\s*[:=#]?\s*([0-9A-Fa-f]{12})\b", re.IGNORECASE)
 
 
-class IpMacDetector:
+class IpMacDetector(SpanDetector):
     """IPv4/IPv6 addresses (checked by the ipaddress module) and MAC addresses."""
 
     def detect(self, text: str) -> Iterator[Span]:
@@ -101,7 +101,7 @@ def _host_like_label(label: str) -> bool:
     return any(c.isdigit() for c in label) or "-" in label or bool(_DEVICE_WORDS_RE.search(label))
 
 
-class HostnameDetector:
+class HostnameDetector(SpanDetector):
     """Names of a person's computer: FQDNs with a machine-like first label, and bare
     machine names such as HYD-LT-0331 or DESKTOP-RC84QX. Service names
     (sip.contoso.com, teams.microsoft.com) and error codes (RLY-1003) are kept."""
@@ -175,7 +175,7 @@ _USER_CUE_RE = re.compile(
 _DERIVED_RE = re.compile(r"(?:ing|ed|ity|tion|sion|ment|ness|able|ible|ence|ance|ship|ally|ise|ize)$")
 
 
-class UsernameDetector:
+class UsernameDetector(SpanDetector):
     """DOMAIN\\user, profile paths, and user names introduced as such ("my username is jdoe42")."""
 
     def __init__(self, common_words: frozenset[str], keep_words: frozenset[str]) -> None:
