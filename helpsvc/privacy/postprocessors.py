@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import scrubadub.detectors
 from scrubadub.filth import Filth, MergedFilth
@@ -33,8 +34,8 @@ class PlaceholderFilth(SpanFilth):
 
     type = "placeholder"
 
-    def __init__(self, *, kind: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, kind: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.kind = kind
 
 
@@ -49,7 +50,7 @@ class EarlierPlaceholders(scrubadub.detectors.Detector):
 
     name = "earlier_placeholders"
 
-    def __init__(self, original: str) -> None:  # noqa: D107 - see the class docstring
+    def __init__(self, original: str) -> None:
         self.found = [(m.start(), m.end(), m.group()[2:-2]) for m in PLACEHOLDER_RE.finditer(original)]
         self._length = len(original)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import scrubadub
 import scrubadub.detectors
@@ -21,7 +21,13 @@ from scrubadub.filth import Filth
 
 from .detectors.address import AddressDetector
 from .detectors.contact import EmailDetector, HandleDetector, PhoneDetector, UrlDetector
-from .detectors.identity import AccountDetector, BirthDateDetector, MeetingDetector, NationalIdDetector, PaymentDetector
+from .detectors.identity import (
+    AccountDetector,
+    BirthDateDetector,
+    MeetingDetector,
+    NationalIdDetector,
+    PaymentDetector,
+)
 from .detectors.lexicon import LexiconError, fold, load_lexicon
 from .detectors.names import NameDetector
 from .detectors.network import HostnameDetector, IpMacDetector, UsernameDetector

@@ -7,7 +7,8 @@ scrubadub's stock detectors.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, NamedTuple, Protocol, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple, Protocol
 
 import scrubadub.detectors
 import scrubadub.filth
