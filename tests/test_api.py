@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from helpsvc.web.app import ROUTES
 
 
 def test_search_hits_carry_the_documented_fields(client) -> None:
@@ -86,14 +85,6 @@ def test_security_headers_on_every_response(client) -> None:
         assert "script-src 'self'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "no-referrer"
-
-
-def test_openapi_describes_every_api_route(client) -> None:
-    spec = client.get("/openapi.json").json()
-    assert spec["openapi"].startswith("3.")
-    documented = {p.replace("{article_id}", "{article_id:path}").replace("{context_id}", "{context_id:path}") for p in spec["paths"]}
-    api_routes = {r.path for r in ROUTES if getattr(r, "path", "").startswith("/api/")}
-    assert api_routes <= documented, api_routes - documented
 
 
 def test_errors_never_show_a_traceback(client) -> None:

@@ -23,7 +23,7 @@ from ..store import StoreUnavailable
 from ..settings import Settings
 from . import assist, feedback, ops, reader, staff
 from .middleware import RequestMetrics, SecurityHeaders
-from .openapi import openapi
+from .openapi import OPERATIONS, build_spec, openapi
 from .render import error_response
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ def create_app(settings: Settings, site: Site | None = None) -> Starlette:
         exception_handlers={HelpError: _handle, IndexUnavailable: _handle, StoreUnavailable: _handle, HTTPException: _handle, Exception: _handle},
     )
     app.state.site = site
+    app.state.openapi = build_spec(app.routes, {**OPERATIONS, **staff.operations()})
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RequestMetrics)
     return app

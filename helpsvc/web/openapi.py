@@ -1,11 +1,20 @@
-"""The OpenAPI description of the JSON API, served at /openapi.json."""
+"""The OpenAPI description of the JSON API, served at /openapi.json.
+
+``create_app`` builds it from the route table and the operations each module
+describes (``OPERATIONS`` here for readers, ``staff.operations()`` for staff):
+nothing is added at import time, and a JSON route without a description, or a
+description without a route, stops the app from being built.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from .. import __version__
 from ..intake.feedback import MAX_COMMENT, NO_REASONS, YES_REASONS
@@ -102,66 +111,108 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
-SPEC: dict[str, Any] = {
-    "openapi": "3.1.0",
-    "info": {"title": "helpsvc API", "version": __version__,
-             "description": "Help articles, search and anonymised feedback. Every HTML page has a JSON twin here."},
-    "paths": {
-        "/api/v1/search": {"get": {
-            "summary": "Search articles",
-            "parameters": [
-                {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
-                 "description": "What the reader typed. Any text is accepted; it is never parsed as query syntax."},
-                _LOCALE,
-                {"name": "product", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
-                {"name": "topic", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
-                {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-                {"name": "per_page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
-            ],
-            "responses": {"200": _ok("SearchResult"), "400": _error("A parameter is out of range"), "503": _error("No index yet")},
-        }},
-        "/api/v1/suggest": {"get": {
-            "summary": "Completions for the search box (never logged as a search)",
-            "parameters": [{"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}, _LOCALE],
-            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
-                "type": "object", "required": ["query", "suggestions"],
-                "properties": {"query": _STR, "suggestions": {"type": "array", "items": {
-                    "type": "object", "required": ["text", "kind"],
-                    "properties": {"text": _STR, "kind": {"type": "string", "enum": ["article", "query"]}, "url": _STR}}}}}}}},
-                "400": _error("Bad locale")},
-        }},
-        "/api/v1/articles/{article_id}": {"get": {
-            "summary": "One article, rendered",
-            "parameters": [{"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}, _LOCALE],
-            "responses": {"200": _ok("Article"), "400": _error("Bad locale"), "404": _error("No such article")},
-        }},
-        "/api/v1/contexts/{context_id}": {"get": {
-            "summary": "The article mapped to a client help context",
-            "parameters": [{"name": "context_id", "in": "path", "required": True, "schema": {"type": "string"}}, _LOCALE],
-            "responses": {"200": _ok("Context"), "400": _error("Bad locale"), "404": _error("No article for this context")},
-        }},
-        "/api/v1/feedback": {"post": {
-            "summary": "Rate an article: Yes/No, reasons and an optional comment",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeedbackIn"}}}},
-            "responses": {
-                "201": _ok("FeedbackOut", "Stored and committed"),
-                "400": _error("Invalid feedback"), "403": _error("Feedback is turned off for this organisation"),
-                "413": _error("Body too large"), "415": _error("Not JSON"), "429": _error("Too many requests"),
-                "503": _error("The store cannot take writes right now"),
-            },
-        }},
-        "/api/v1/home": {"get": {"summary": "Topics and popular articles", "parameters": [_LOCALE],
-                                 "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": _error("Bad locale")}}},
-        "/api/v1/privacy": {"get": {"summary": "What is kept and for how long, in the reader's language", "parameters": [_LOCALE],
-                                    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/readyz": {"get": {"summary": "Readiness", "responses": {
-            "200": {"description": "ready", "content": {"application/json": {"schema": {"type": "object"}}}},
-            "503": {"description": "not ready", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+# What each documented route does, keyed by its name in the route table; the
+# path and method come from the route itself, so the two cannot drift apart.
+OPERATIONS: dict[str, dict[str, Any]] = {
+    "search_api": {
+        "summary": "Search articles",
+        "parameters": [
+            {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "What the reader typed. Any text is accepted; it is never parsed as query syntax."},
+            _LOCALE,
+            {"name": "product", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
+            {"name": "topic", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
+            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            {"name": "per_page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
+        ],
+        "responses": {"200": _ok("SearchResult"), "400": _error("A parameter is out of range"), "503": _error("No index yet")},
     },
-    "components": {"schemas": SCHEMAS},
+    "suggest_api": {
+        "summary": "Completions for the search box (never logged as a search)",
+        "parameters": [{"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}, _LOCALE],
+        "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["query", "suggestions"],
+            "properties": {"query": _STR, "suggestions": {"type": "array", "items": {
+                "type": "object", "required": ["text", "kind"],
+                "properties": {"text": _STR, "kind": {"type": "string", "enum": ["article", "query"]}, "url": _STR}}}}}}}},
+            "400": _error("Bad locale")},
+    },
+    "article_api": {
+        "summary": "One article, rendered",
+        "parameters": [{"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}, _LOCALE],
+        "responses": {"200": _ok("Article"), "400": _error("Bad locale"), "404": _error("No such article")},
+    },
+    "context_api": {
+        "summary": "The article mapped to a client help context",
+        "parameters": [{"name": "context_id", "in": "path", "required": True, "schema": {"type": "string"}}, _LOCALE],
+        "responses": {"200": _ok("Context"), "400": _error("Bad locale"), "404": _error("No article for this context")},
+    },
+    "feedback_api": {
+        "summary": "Rate an article: Yes/No, reasons and an optional comment",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FeedbackIn"}}}},
+        "responses": {
+            "201": _ok("FeedbackOut", "Stored and committed"),
+            "400": _error("Invalid feedback"), "403": _error("Feedback is turned off for this organisation"),
+            "413": _error("Body too large"), "415": _error("Not JSON"), "429": _error("Too many requests"),
+            "503": _error("The store cannot take writes right now"),
+        },
+    },
+    "home_api": {"summary": "Topics and popular articles", "parameters": [_LOCALE],
+                 "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+                               "400": _error("Bad locale")}},
+    "privacy_api": {"summary": "What is kept and for how long, in the reader's language", "parameters": [_LOCALE],
+                    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}},
+    "healthz": {"summary": "Liveness", "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {"type": "object"}}}}}},
+    "readyz": {"summary": "Readiness", "responses": {
+        "200": {"description": "ready", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "503": {"description": "not ready", "content": {"application/json": {"schema": {"type": "object"}}}}}},
 }
+
+# JSON endpoints outside /api/ that clients and probes call; everything under /api/ is JSON too.
+JSON_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+def is_api_path(path: str) -> bool:
+    """Whether a routed path answers JSON and so must be in the description."""
+    return path.startswith("/api/") or path in JSON_PATHS
+
+
+def openapi_path(path: str) -> str:
+    """Starlette's ``{name:convertor}`` as OpenAPI's ``{name}``."""
+    return re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
+
+
+def build_spec(routes: Iterable[BaseRoute], operations: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """The API description of ``routes``: every JSON route described, every description routed.
+
+    Raises ``ValueError`` naming what is missing, so an app whose table and
+    descriptions disagree does not start.
+    """
+    paths: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
+    undocumented: list[str] = []
+    for route in routes:
+        if not isinstance(route, Route):
+            continue
+        methods = sorted((route.methods or {"GET"}) - {"HEAD"})
+        if route.name in operations:
+            seen.add(route.name)
+            for method in methods:
+                paths.setdefault(openapi_path(route.path), {})[method.lower()] = operations[route.name]
+        elif is_api_path(route.path):
+            undocumented += [f"{method} {route.path} ({route.name})" for method in methods]
+    unrouted = sorted(set(operations) - seen)
+    if undocumented or unrouted:
+        raise ValueError(f"the API description and the route table disagree: undocumented {undocumented}, "
+                         f"described but not routed {unrouted}")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "helpsvc API", "version": __version__,
+                 "description": "Help articles, search and anonymised feedback. Every HTML page has a JSON twin here."},
+        "paths": dict(sorted(paths.items())),
+        "components": {"schemas": SCHEMAS},
+    }
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(SPEC)
+    return JSONResponse(request.app.state.openapi)

@@ -23,7 +23,6 @@ from ..reports import REPORTS, Filters, Report, ReportContext, article_catalog, 
 from ..reports.synonyms import decide
 from ..search import IndexUnavailable
 from .feedback import read_json
-from .openapi import SPEC
 from .render import api, page
 
 NO_STORE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
@@ -272,8 +271,8 @@ def _routes() -> list[Route]:
 ROUTES = _routes()
 
 
-def _openapi_paths() -> dict[str, Any]:
-    """How the staff JSON routes are described in /openapi.json."""
+def operations() -> dict[str, dict[str, Any]]:
+    """How the staff JSON routes are described in /openapi.json, keyed by route name."""
     obj = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
     errors = {str(code): {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
               for code, text in ((400, "A parameter is out of range"), (401, "No staff session: log in at /login"),
@@ -289,26 +288,22 @@ def _openapi_paths() -> dict[str, Any]:
                   ("bucket", "string", "article: day or week"), ("limit", "integer", "search: rows per table"))]
     csrf = [{"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
              "description": "csrf_token from GET /api/v1/reports"}]
-    paths: dict[str, Any] = {
-        "/api/v1/reports": {"get": {"summary": "The reports this staff session may see, and its CSRF token",
-                                    "responses": {"200": obj, "401": errors["401"]}}},
+    described: dict[str, dict[str, Any]] = {
+        "reports_api": {"summary": "The reports this staff session may see, and its CSRF token",
+                        "responses": {"200": obj, "401": errors["401"]}},
     }
     for slug, report in REPORTS.items():
-        paths[f"/api/v1/reports/{slug}"] = {"get": {"summary": f"{report.title}: {report.description}", "parameters": params,
-                                                   "responses": {"200": obj, **errors}}}
-    paths["/api/v1/reports/synonyms"]["post"] = {
+        described[f"report_{slug}_api"] = {"summary": f"{report.title}: {report.description}", "parameters": params,
+                                           "responses": {"200": obj, **errors}}
+    described["synonyms_decide_api"] = {
         "summary": "Accept (add to the synonym list) or dismiss a suggested synonym", "parameters": csrf,
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": [
             "locale", "from_query", "to_query", "decision"], "properties": {"decision": {"enum": ["accept", "dismiss"]}}}}}},
         "responses": {"200": obj, **errors}}
-    paths["/api/v1/reports/orgs"]["post"] = {
+    described["orgs_set_api"] = {
         "summary": "Set an organisation's policy (admin)", "parameters": csrf,
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": [
             "org", "feedback", "search_logging"], "properties": {"org": {"type": "string"}, "name": {"type": "string"},
             "feedback": {"type": "boolean"}, "search_logging": {"type": "boolean"}}}}}},
         "responses": {"200": obj, **errors}}
-    return paths
-
-
-# The staff routes describe themselves in the one API description the app serves.
-SPEC["paths"].update(_openapi_paths())
+    return described
