@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 
 from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
@@ -49,12 +50,13 @@ class FormStamp:
     wait look longer, so caching never breaks voting.
     """
 
-    def __init__(self, key: str, min_seconds: float) -> None:
+    def __init__(self, key: str, min_seconds: float, clock: Callable[[], float] = time.time) -> None:
         self._key = key.encode("utf-8")
         self.min_seconds = min_seconds
+        self.clock = clock
 
     def make(self, now: float | None = None) -> str:
-        moment = int(now or time.time())
+        moment = int(self.clock() if now is None else now)
         return f"{moment}.{self._sign(moment)}"
 
     def _sign(self, moment: int) -> str:
@@ -65,7 +67,7 @@ class FormStamp:
         moment_text, _, signature = stamp.partition(".")
         if not moment_text.isdigit() or not hmac.compare_digest(signature, self._sign(int(moment_text))):
             return True
-        return (now or time.time()) - int(moment_text) < self.min_seconds
+        return (self.clock() if now is None else now) - int(moment_text) < self.min_seconds
 
 
 class SpamCounter:

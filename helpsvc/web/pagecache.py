@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 import lz4.block
+from cachetools import LRUCache
 
 DEFAULT_BUDGET = 16 * 1024 * 1024  # compressed bytes per worker: the 2,832-article corpus takes 14 MB
 
@@ -32,8 +32,8 @@ class PageCache:
         # and no article text can contain it by accident.
         self.stamp_placeholder = "stamp-" + secrets.token_hex(16)
         self._placeholder = self.stamp_placeholder.encode("ascii")
-        self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._bytes = 0
+        # Sized by compressed bytes, not entries: one LRU that evicts until the budget holds.
+        self._pages: LRUCache[Hashable, bytes] = LRUCache(maxsize=budget, getsizeof=len)
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -45,7 +45,6 @@ class PageCache:
             if packed is None:
                 self.misses += 1
                 return None
-            self._pages.move_to_end(key)
             self.hits += 1
         return lz4.block.decompress(packed).replace(self._placeholder, stamp.encode("ascii"))
 
@@ -55,14 +54,7 @@ class PageCache:
         if len(packed) > self.budget // 16:
             return  # one huge page must not push out dozens of ordinary ones
         with self._lock:
-            old = self._pages.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old)
             self._pages[key] = packed
-            self._bytes += len(packed)
-            while self._bytes > self.budget and self._pages:
-                _, evicted = self._pages.popitem(last=False)
-                self._bytes -= len(evicted)
 
     def get_or_render(self, key: Hashable, stamp: str, render: Callable[[str], bytes]) -> bytes:
         """The cached page, or ``render(placeholder)`` stored and returned with the stamp filled in."""
@@ -73,9 +65,13 @@ class PageCache:
         self.put(key, body)
         return body.replace(self._placeholder, stamp.encode("ascii"))
 
+    def __contains__(self, key: Hashable) -> bool:
+        """Whether a page is kept, without counting a hit or making it recent."""
+        return key in self._pages
+
     def __len__(self) -> int:
         return len(self._pages)
 
     @property
     def size_bytes(self) -> int:
-        return self._bytes
+        return int(self._pages.currsize)
