@@ -224,7 +224,7 @@ def _run_wrk(spec: Spec) -> Result:
         url = f"http://{spec.host}:{spec.port}{spec.paths[0] if spec.paths else '/'}"
         cmd = [
             "wrk", f"-t{spec.threads}", f"-c{spec.connections}", f"-d{max(1, round(spec.duration))}s",
-            f"--timeout", f"{int(spec.timeout)}s", "-s", str(script_path), url,
+            "--timeout", f"{int(spec.timeout)}s", "-s", str(script_path), url,
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=spec.duration + spec.timeout + 60)
         match = re.search(r"^BENCH_JSON (\{.*\})$", proc.stdout, re.M)

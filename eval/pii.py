@@ -76,6 +76,8 @@ def main(argv: list[str]) -> int:
         summary.append((name, "all", report[-1] if report else "no score"))
         if len(sets) == 1 and report:
             print(report[-1])
+    if not through_api:
+        _speed()
     if len(sets) > 1:
         print("\nsummary")
         for name, lang, line in summary:
@@ -98,6 +100,35 @@ def _in_process():
         return out, timings
 
     return scrub
+
+
+# Inputs that once made regular expressions backtrack or loops run long.
+HOSTILE = (
+    "a" * 10_000, "1 " * 5_000, "A-" * 5_000, "a.b" * 3_000,
+    ("Colm Fitzgerald jo@example.com +44 20 7946 0877 " * 200)[:10_000],
+    "\x00\x01\x02\x1b[31m\x7f\u200b\u202e" * 500,
+)
+
+
+def _speed() -> None:
+    """Scrub time of a short query and the worst hostile input, in this run and as a ratio."""
+    scrubber = Scrubber()
+    query = "teams meeting audio not working today"
+    for _ in range(50):
+        scrubber.scrub(query)
+    timings = []
+    for _ in range(300):
+        started = time.perf_counter()
+        scrubber.scrub(query)
+        timings.append(time.perf_counter() - started)
+    short = statistics.median(timings)
+    worst = 0.0
+    for text in HOSTILE:
+        started = time.perf_counter()
+        _safe_scrub(scrubber, text)
+        worst = max(worst, time.perf_counter() - started)
+    print(f"\nshort query: median {short * 1e6:,.0f} µs; worst hostile input of 10,000 characters: "
+          f"{worst * 1e3:,.0f} ms ({worst / short:,.0f}× the short query)")
 
 
 def _safe_scrub(scrubber: Scrubber, text: str) -> str:

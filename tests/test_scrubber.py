@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Iterable
 
@@ -271,10 +269,7 @@ mixed = st.lists(st.one_of(texty, st.sampled_from(PII_FRAGMENTS)), max_size=8).m
 @given(mixed)
 def test_scrubbing_is_idempotent_and_never_raises_anything_else(text: str) -> None:
     s = _shared_scrubber()
-    try:
-        once = s.scrub(text)
-    except ScrubError:
-        return
+    once = s.scrub(text)  # text alone never makes a working scrubber give up
     assert s.scrub(once) == once
     for kind in PLACEHOLDER_RE.findall(once):
         assert kind in KINDS or "{{" + kind + "}}" in text
@@ -313,11 +308,11 @@ def _shared_scrubber() -> Scrubber:
     ],
 )
 def test_hostile_inputs_are_handled(scrubber: Scrubber, text: str) -> None:
-    started = time.perf_counter()
+    # How long these take is measured by eval/pii.py (make eval-pii), not here.
     out = scrubber.scrub(text)
     assert isinstance(out, str)
-    assert time.perf_counter() - started < 5.0
     assert scrubber.scrub(out) == out
+    assert "jo@example.com" not in out and "7946 0877" not in out
 
 
 def test_full_width_phone_number_is_found(scrubber: Scrubber) -> None:
@@ -359,22 +354,6 @@ def test_non_string_input_raises_scrub_error(scrubber: Scrubber) -> None:
         scrubber.scrub(None)  # type: ignore[arg-type]
     with pytest.raises(ScrubError):
         scrubber.scrub(b"bytes")  # type: ignore[arg-type]
-
-
-# ---------------------------------------------------------------- speed
-
-
-def test_a_short_query_scrubs_well_under_a_millisecond(scrubber: Scrubber) -> None:
-    query = "teams meeting audio not working today"
-    for _ in range(50):
-        scrubber.scrub(query)
-    timings = []
-    for _ in range(300):
-        started = time.perf_counter()
-        scrubber.scrub(query)
-        timings.append(time.perf_counter() - started)
-    # Generous bound so a loaded CI machine does not flake; typical is ~40 µs.
-    assert statistics.median(timings) < 0.001
 
 
 # ---------------------------------------------------------------- shared dev set
