@@ -24,13 +24,41 @@ def _stored(index_dir: Path) -> dict[str, tuple[str, ...]]:
         return {k: tuple(v.split("\n")) if v else () for k, v in conn.execute("SELECT key, keys FROM related")}
 
 
-def test_a_build_stores_for_every_article_the_list_the_server_would_choose(content_index: Path) -> None:
+def test_every_stored_list_keeps_the_rules_of_a_related_list(content_index: Path) -> None:
     stored = _stored(content_index)
-    state = SearchService(content_index).state()
-    assert set(stored) == set(state.catalog)
+    catalog = SearchService(content_index).state().catalog
+    assert set(stored) == set(catalog)
     assert sum(1 for keys in stored.values() if keys) > len(stored) // 2
-    for key in list(state.catalog)[::3]:
-        assert stored[key] == state.related_keys(key, 5), key
+    for key, keys in stored.items():
+        assert key not in keys and len(keys) == len(set(keys)) <= 5
+        assert all(catalog[k]["locale"] == catalog[key]["locale"] for k in keys)
+        titles = [catalog[k]["title"].lower() for k in keys]
+        assert len(set(titles)) == len(titles) and catalog[key]["title"].lower() not in titles
+
+
+FAX = ("Zephyr fax relay sends a fax through the quillon gateway. Pair the quillon gateway, "
+       "pick a fax cover sheet and watch the fax relay queue.")
+
+
+def test_articles_on_one_narrow_subject_name_each_other_first(tmp_path: Path) -> None:
+    """A known answer: three articles share rare words no other article uses, so each one's list
+    starts with the other two; a German copy and a hidden copy of the same words never appear."""
+    content = copy_content(tmp_path / "content")
+    cluster = {f"en-US/fax-{n}": f"Zephyr fax relay {title}" for n, title in
+               enumerate(["setup", "cover sheets", "queue troubleshooting"])}
+    for key, title in cluster.items():
+        write_article(content, key + ".md", {"id": key.split("/")[1], "title": title}, f"{title}. {FAX}")
+    write_article(content, "de-DE/fax-0.md", {"id": "fax-0", "title": "Zephyr fax relay einrichten", "locale": "de-DE"}, FAX)
+    write_article(content, "en-US/fax-hidden.md", {"id": "fax-hidden", "title": "Zephyr fax relay internal",
+                                                   "robots": "noindex"}, FAX)
+    index_dir = tmp_path / "ix"
+    build_index(content, index_dir)
+    stored = _stored(index_dir)
+    for key in cluster:
+        assert set(stored[key][:2]) == set(cluster) - {key}, (key, stored[key])
+        assert "de-DE/fax-0" not in stored[key] and "en-US/fax-hidden" not in stored[key]
+    # Articles on other subjects do not pick up the fax articles: none of their rare words are shared.
+    assert not any(set(cluster) & set(keys) for k, keys in stored.items() if k not in cluster and "fax" not in k)
 
 
 def test_pages_show_the_stored_list(content_index: Path) -> None:
