@@ -5,6 +5,7 @@ supervisor, and the reason web workers stay small (they never import scrubadub).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -81,6 +82,25 @@ def _wait_until(condition: Callable[[], bool], seconds: float, what: str) -> Non
         time.sleep(0.05)
 
 
+def _stop(pid: int) -> None:
+    """SIGSTOP, and wait until every thread has stopped.
+
+    kill() returns before the process stops: the stop begins when one of its
+    threads next runs, and on a loaded machine a thread already on a CPU can
+    still answer a request meanwhile.
+    """
+    os.kill(pid, signal.SIGSTOP)
+
+    def all_stopped() -> bool:
+        states = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
+        return bool(states) and all(state in ("T", "t") for state in states)
+
+    _wait_until(all_stopped, 10, "every thread of the stopped scrubber process should stop")
+
+
 # ---------------------------------------------------------------- same answers
 
 
@@ -147,7 +167,7 @@ def test_a_stalled_scrubber_times_out_and_the_text_is_not_returned(sidecar: Scru
     assert pid is not None
     try:
         assert client("a@example.com") == "{{EMAIL}}"
-        os.kill(pid, signal.SIGSTOP)
+        _stop(pid)
         started = time.monotonic()
         with pytest.raises(ScrubError, match="timed out"):
             client("write to a@example.com")
@@ -178,7 +198,7 @@ def test_the_event_loop_client_times_out_on_a_stalled_scrubber_and_recovers(side
 
     async def stalled() -> None:
         assert await client.scrub_async("a@example.com") == "{{EMAIL}}"
-        os.kill(pid, signal.SIGSTOP)
+        _stop(pid)
         try:
             started = time.monotonic()
             with pytest.raises(ScrubError, match="timed out"):
