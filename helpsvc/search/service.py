@@ -1,9 +1,12 @@
 """Search and article lookup over the current index build.
 
 ``SearchService`` follows the CURRENT pointer and keeps one opened build
-(``IndexState``) at a time. A search plans its query (``query.py``), runs it
-over the articles visible in the reader's locale chain, folds near-duplicates
-under their best-ranked copy and puts a writer's pinned answer first.
+(``IndexState``) at a time. Every read of a build holds a lease on it
+(``lease()``): a build swapped out stays open until its last reader lets go,
+and that reader closes it, so no read ever meets a closed build. A search
+plans its query (``query.py``), runs it over the articles visible in the
+reader's locale chain, folds near-duplicates under their best-ranked copy and
+puts a writer's pinned answer first.
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +72,10 @@ class SearchService:
         self._state: IndexState | None = None
         self._checked = 0.0
         self._swap_lock = threading.Lock()
+        # Readers per opened build, guarded by its own lock: taking a lease never waits for a
+        # new build to open (which holds _swap_lock for seconds).
+        self._readers: dict[IndexState, int] = {}
+        self._readers_lock = threading.Lock()
         # Both caches are used only from the thread that answers requests (the event loop's): no lock.
         self._cache: LRUCache[tuple[Any, ...], SearchResult] = LRUCache(maxsize=CACHE_SIZE)
         self.last_error: str | None = None
@@ -77,6 +85,7 @@ class SearchService:
     # -- index lifecycle
 
     def state(self) -> IndexState:
+        """The current build, for its plain data (build id, locales, catalog); reading its files takes a ``lease()``."""
         now = time.monotonic()
         if self._state is None or now - self._checked >= self.check_seconds:
             self._checked = now
@@ -105,12 +114,14 @@ class SearchService:
                 self.last_error = f"index build {build_id} cannot be opened: {exc}"
                 log.error("index build %s cannot be opened; keeping the previous one", build_id)
                 return False
-            old, self._state = self._state, state
+            with self._readers_lock:
+                old, self._state = self._state, state
+                unread = old if old is not None and old not in self._readers else None
             self._cache.clear()
             self.last_error = None
-        if old is not None:
-            # Requests already holding the old state finish with it; close it a little later.
-            threading.Timer(30.0, old.close).start()
+        if unread is not None:
+            # Nobody reads it and nobody can lease it any more; otherwise its last reader closes it.
+            unread.close()
         serving_build(build_id)
         log.info("serving index build %s", build_id)
         return True
@@ -120,11 +131,33 @@ class SearchService:
         return self._state.build_id if self._state else None
 
     def close(self) -> None:
-        """Closes the open build (its segment file is read through a file handle, not a map)."""
-        with self._swap_lock:
+        """Closes the open build (its segment file is read through a file handle, not a map), or lets its last reader."""
+        with self._swap_lock, self._readers_lock:
             state, self._state = self._state, None
-        if state is not None:
-            state.close()
+            unread = state if state is not None and state not in self._readers else None
+        if unread is not None:
+            unread.close()
+
+    @contextmanager
+    def lease(self) -> Iterator[IndexState]:
+        """The current build, kept open for the block even if a newer build is swapped in meanwhile."""
+        self.state()  # follows CURRENT when due; raises IndexUnavailable when there is no build
+        with self._readers_lock:
+            # Taken under the lock that swaps, so the build cannot be retired between reading and counting.
+            state = self._state
+            if state is None:
+                raise IndexUnavailable(self.last_error or "the search service is closed")
+            self._readers[state] = self._readers.get(state, 0) + 1
+        try:
+            yield state
+        finally:
+            with self._readers_lock:
+                left = self._readers.pop(state) - 1
+                if left:
+                    self._readers[state] = left
+                retired = not left and state is not self._state
+            if retired:
+                state.close()
 
     # -- search
 
@@ -138,18 +171,18 @@ class SearchService:
         per_page: int = 10,
         correct: bool = True,
     ) -> SearchResult:
-        state = self.state()
-        query_text = normalise_query(text)
-        chain = state.chain(locale)
-        # Writers' synonym and pin files change without a new build: their versions are part of the key.
-        learned = self.learning.version if self.learning else 0
-        cache_key = (state.build_id, self.curation.version(chain), learned, query_text.lower(), locale, product, topic, page, per_page, correct)
-        cached = self._cache.get(cache_key)  # a hit makes it the most recently used
-        if cached is not None:
-            return cached
-        result = self._search(state, query_text, chain, product, topic, page, per_page, correct)
-        self._cache[cache_key] = result
-        return result
+        with self.lease() as state:
+            query_text = normalise_query(text)
+            chain = state.chain(locale)
+            # Writers' synonym and pin files change without a new build: their versions are part of the key.
+            learned = self.learning.version if self.learning else 0
+            cache_key = (state.build_id, self.curation.version(chain), learned, query_text.lower(), locale, product, topic, page, per_page, correct)
+            cached = self._cache.get(cache_key)  # a hit makes it the most recently used
+            if cached is not None:
+                return cached
+            result = self._search(state, query_text, chain, product, topic, page, per_page, correct)
+            self._cache[cache_key] = result
+            return result
 
     def plan(self, state: IndexState, query_text: str, chain: list[str], correct: bool = True) -> QueryPlan:
         languages = list(dict.fromkeys(language_of(loc) for loc in chain))
@@ -294,107 +327,107 @@ class SearchService:
 
     def suggest(self, text: str, locale: str | None = None, limit: int = 8) -> list[dict[str, Any]]:
         """Completions for the search box: article titles, then words, for what was typed so far."""
-        state = self.state()
-        tokens = [t.text for t in words_analyzer()(normalise_query(text)[:100])]
-        if not tokens or len(tokens[-1]) < 2:
-            return []
-        *done, partial = tokens
-        visible = state.visible(state.chain(locale))
-        titles: list[tuple[int, int, str]] = []
-        for key, title_words in state.title_words.items():
-            if state.docnum.get(key) not in visible:
-                continue
-            if all(w in title_words for w in done) and any(w.startswith(partial) for w in title_words):
+        with self.lease() as state:
+            tokens = [t.text for t in words_analyzer()(normalise_query(text)[:100])]
+            if not tokens or len(tokens[-1]) < 2:
+                return []
+            *done, partial = tokens
+            visible = state.visible(state.chain(locale))
+            titles: list[tuple[int, int, str]] = []
+            for key, title_words in state.title_words.items():
+                if state.docnum.get(key) not in visible:
+                    continue
+                if all(w in title_words for w in done) and any(w.startswith(partial) for w in title_words):
+                    entry = state.catalog[key]
+                    titles.append((-entry["inlinks"], len(entry["title"]), key))
+            reader = state.searcher.reader()
+            vocabulary = (w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.expand_prefix("words", partial))
+            words = sorted(((reader.doc_frequency("words", w), w) for w in vocabulary), reverse=True)
+            prefix = " ".join(done)
+            found: list[dict[str, Any]] = []
+            for _, _, key in sorted(titles)[: max(1, limit // 2)]:
                 entry = state.catalog[key]
-                titles.append((-entry["inlinks"], len(entry["title"]), key))
-        reader = state.searcher.reader()
-        vocabulary = (w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.expand_prefix("words", partial))
-        words = sorted(((reader.doc_frequency("words", w), w) for w in vocabulary), reverse=True)
-        prefix = " ".join(done)
-        found: list[dict[str, Any]] = []
-        for _, _, key in sorted(titles)[: max(1, limit // 2)]:
-            entry = state.catalog[key]
-            found.append({"text": entry["title"], "kind": "article",
-                          "url": article_url(entry["id"], entry["locale"], self.default_locale)})
-        for _, word in words[: limit - len(found)]:
-            found.append({"text": f"{prefix} {word}".strip(), "kind": "query"})
-        return found
+                found.append({"text": entry["title"], "kind": "article",
+                              "url": article_url(entry["id"], entry["locale"], self.default_locale)})
+            for _, word in words[: limit - len(found)]:
+                found.append({"text": f"{prefix} {word}".strip(), "kind": "query"})
+            return found
 
     # -- articles, contexts, listings
 
     def article(self, article_id: str, locale: str | None = None, with_html: bool = True) -> ArticleView:
-        state = self.state()
-        chain = state.chain(locale)
-        key = state.pick(article_id, chain)
-        if key is None or key not in state.docnum:
-            raise NotFound(f"no article with id {article_id!r}")
-        entry = state.catalog[key]
-        return ArticleView(
-            id=entry["id"],
-            locale=entry["locale"],
-            title=entry["title"],
-            summary=entry["summary"],
-            html=state.docs.html(key) if with_html else "",
-            path=entry["path"],
-            product=entry["product"],
-            topics=entry["topics"],
-            updated=entry["updated"],
-            revision=entry["revision"],
-            headings=entry["headings"],
-            contexts=entry["contexts"],
-            translations=sorted(state.by_id.get(entry["id"], {})),
-            noindex=entry["noindex"],
-            build_id=state.build_id,
-        )
+        with self.lease() as state:
+            chain = state.chain(locale)
+            key = state.pick(article_id, chain)
+            if key is None or key not in state.docnum:
+                raise NotFound(f"no article with id {article_id!r}")
+            entry = state.catalog[key]
+            return ArticleView(
+                id=entry["id"],
+                locale=entry["locale"],
+                title=entry["title"],
+                summary=entry["summary"],
+                html=state.docs.html(key) if with_html else "",
+                path=entry["path"],
+                product=entry["product"],
+                topics=entry["topics"],
+                updated=entry["updated"],
+                revision=entry["revision"],
+                headings=entry["headings"],
+                contexts=entry["contexts"],
+                translations=sorted(state.by_id.get(entry["id"], {})),
+                noindex=entry["noindex"],
+                build_id=state.build_id,
+            )
 
     def context(self, context_id: str, locale: str | None = None) -> tuple[str, str]:
         """The (article id, locale) mapped to a client help context."""
-        state = self.state()
-        versions = state.contexts.get(context_id.strip().lower())
-        if not versions:
-            raise NotFound(f"no article is mapped to help context {context_id!r}")
-        for loc in state.chain(locale):
-            if loc in versions:
-                article_id = versions[loc]
-                key = state.pick(article_id, state.chain(locale))
-                return article_id, state.catalog[key]["locale"] if key else loc
-        loc, article_id = sorted(versions.items())[0]
-        return article_id, loc
+        with self.lease() as state:
+            versions = state.contexts.get(context_id.strip().lower())
+            if not versions:
+                raise NotFound(f"no article is mapped to help context {context_id!r}")
+            for loc in state.chain(locale):
+                if loc in versions:
+                    article_id = versions[loc]
+                    key = state.pick(article_id, state.chain(locale))
+                    return article_id, state.catalog[key]["locale"] if key else loc
+            loc, article_id = sorted(versions.items())[0]
+            return article_id, loc
 
     def popular(self, locale: str | None = None, limit: int = 8, ids: Iterable[str] = ()) -> list[dict[str, Any]]:
         """Articles to offer when nothing else is known: the given ids first, then the most linked-to."""
-        state = self.state()
-        chain = state.chain(locale)
-        visible = state.visible(chain)
-        chosen: list[str] = []
-        for article_id in ids:
-            key = state.pick(article_id, chain)
-            if key and state.docnum.get(key) in visible and key not in chosen:
-                chosen.append(key)
-        ranked = sorted(
-            (k for k in state.catalog if state.docnum.get(k) in visible),
-            key=lambda k: (-state.catalog[k]["inlinks"], state.catalog[k]["title"]),
-        )
-        for key in ranked:
-            if len(chosen) >= limit:
-                break
-            if key not in chosen:
-                chosen.append(key)
-        return [self.summary_of(state, key) for key in chosen[:limit]]
+        with self.lease() as state:
+            chain = state.chain(locale)
+            visible = state.visible(chain)
+            chosen: list[str] = []
+            for article_id in ids:
+                key = state.pick(article_id, chain)
+                if key and state.docnum.get(key) in visible and key not in chosen:
+                    chosen.append(key)
+            ranked = sorted(
+                (k for k in state.catalog if state.docnum.get(k) in visible),
+                key=lambda k: (-state.catalog[k]["inlinks"], state.catalog[k]["title"]),
+            )
+            for key in ranked:
+                if len(chosen) >= limit:
+                    break
+                if key not in chosen:
+                    chosen.append(key)
+            return [self.summary_of(state, key) for key in chosen[:limit]]
 
     def topics(self, locale: str | None = None) -> list[tuple[str, int]]:
-        state = self.state()
-        visible = state.visible(state.chain(locale))
-        counts: Counter[str] = Counter()
-        for key, entry in state.catalog.items():
-            if state.docnum.get(key) in visible:
-                counts.update(entry["topics"])
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        with self.lease() as state:
+            visible = state.visible(state.chain(locale))
+            counts: Counter[str] = Counter()
+            for key, entry in state.catalog.items():
+                if state.docnum.get(key) in visible:
+                    counts.update(entry["topics"])
+            return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     def products(self, locale: str | None = None) -> list[str]:
-        state = self.state()
-        visible = state.visible(state.chain(locale))
-        return sorted({e["product"] for k, e in state.catalog.items() if e["product"] and state.docnum.get(k) in visible})
+        with self.lease() as state:
+            visible = state.visible(state.chain(locale))
+            return sorted({e["product"] for k, e in state.catalog.items() if e["product"] and state.docnum.get(k) in visible})
 
     def summary_of(self, state: IndexState, key: str) -> dict[str, Any]:
         entry = state.catalog[key]
@@ -416,19 +449,19 @@ class SearchService:
         Builds store each article's list (see ``related.py``); for builds made
         before that, the list is worked out here and cached.
         """
-        state = self.state()
-        key = state.pick(article_id, [locale])
-        if key is None:
-            return []
-        stored = state.docs.related(key) if limit <= RELATED_STORED else None
-        if stored is not None:
-            # Chosen when the build was made; a key the catalog no longer has is skipped.
-            return [self.summary_of(state, other) for other in stored[:limit] if other in state.catalog]
-        cache_key = (state.build_id, key, limit)
-        # Only catalog keys are kept (a few bytes each); the summaries are built per call.
-        chosen = self._related.get(cache_key)
-        if chosen is None:
-            chosen = state.related_keys(key, limit)
-            self._related[cache_key] = chosen
-        return [self.summary_of(state, other) for other in chosen]
+        with self.lease() as state:
+            key = state.pick(article_id, [locale])
+            if key is None:
+                return []
+            stored = state.docs.related(key) if limit <= RELATED_STORED else None
+            if stored is not None:
+                # Chosen when the build was made; a key the catalog no longer has is skipped.
+                return [self.summary_of(state, other) for other in stored[:limit] if other in state.catalog]
+            cache_key = (state.build_id, key, limit)
+            # Only catalog keys are kept (a few bytes each); the summaries are built per call.
+            chosen = self._related.get(cache_key)
+            if chosen is None:
+                chosen = state.related_keys(key, limit)
+                self._related[cache_key] = chosen
+            return [self.summary_of(state, other) for other in chosen]
 
