@@ -1,20 +1,25 @@
 """Synthetic help traffic, so a new install shows full reports at once (``helpsvc demo-data``).
 
-The traffic is made to look like readers: searches drawn from the articles'
-own keywords with a long tail, some searches that find nothing (the gaps),
-reformulations after a failed search, clicks, views from in-product help,
-votes whose helpfulness differs by article, reasons, a few comments (already
-in scrubbed form), readers from two organisations, and for a few articles an
-older revision that helped less than the current one. Visitor ids are random
-per day, like the daily salted hashes they stand in for.
+The readers are made up; what the service answers them is not. Every search
+runs through the real search over the real index, so its result count, the
+hits a reader clicks and the rank of each click are the ones the site would
+give; a search counts as a gap only if the live search finds nothing for it,
+and votes are cast on articles of the index. The readers: searches drawn
+from the articles' own keywords with a long tail, a few questions the content
+may not answer followed by what they tried next, clicks, views from
+in-product help, votes whose helpfulness differs by article, reasons, a few
+comments (already in scrubbed form), readers from two organisations, and for
+a few articles an older revision that helped less than the current one.
+Visitor ids are random per day, like the daily salted hashes they stand in for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,19 +27,24 @@ from ..intake.feedback import NO_REASONS, YES_REASONS
 from ..store.records import Client, Event, Feedback
 from ..store.sql import EVENT_COLUMNS, FEEDBACK_COLUMNS, SQLStore, _event_row, _feedback_row
 
-# Searches our content does not answer, each with what readers tried next.
-GAPS: dict[str, dict[str, str]] = {
+# A search as the site answers it: (locale, text) -> (total hits, article ids of the first page).
+Searcher = Callable[[str, str], tuple[int, tuple[str, ...]]]
+
+# Questions readers ask a help site, each with what they try next if it finds nothing.
+# Only those the live search really answers with nothing are used as gaps.
+GAP_CANDIDATES: dict[str, dict[str, str]] = {
     "en-US": {
-        "dark mode": "high contrast",
-        "share my desktop": "share screen",
+        "timesheet": "calendar",
+        "payslip": "sign in",
+        "parking permit": "schedule a meeting",
+        "expense claim": "share a file",
+        "printer driver download": "install relay",
         "linux client": "install relay",
-        "export chat history": "save messages",
-        "calendar sync": "schedule a meeting",
-        "cant hear anyone": "audio problems",
     },
     "de-DE": {
-        "dunkler modus": "hoher kontrast",
-        "bildschirm teilen": "bildschirmfreigabe",
+        "druckertreiber": "installieren",
+        "reisekostenabrechnung": "datei teilen",
+        "parkausweis": "besprechung planen",
     },
 }
 COMMENTS = {
@@ -74,15 +84,43 @@ def demo_articles(catalog: Mapping[str, Mapping[str, Any]], seed: int = 7) -> li
     return articles
 
 
+def cached(search: Searcher) -> Searcher:
+    """The same search asked again gets the same answer without running again."""
+    return functools.lru_cache(maxsize=None)(search)
+
+
+def live_gaps(search: Searcher, locales: list[str]) -> dict[str, dict[str, str]]:
+    """The candidate gaps the live search finds nothing for, whose next try finds something."""
+    gaps: dict[str, dict[str, str]] = {}
+    for locale in locales:
+        found = {first: then for first, then in GAP_CANDIDATES.get(locale, {}).items()
+                 if search(locale, first)[0] == 0 and search(locale, then)[0] > 0}
+        if found:
+            gaps[locale] = found
+    return gaps
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """What one visit needs to know of the site."""
+    search: Searcher
+    gaps: dict[str, str]
+    articles: dict[str, DemoArticle]  # of the visit's locale, by id
+    edited: dict[str, str]
+    edit_day: dt.date
+
+
 def traffic(
     articles: list[DemoArticle],
     days: int,
     visitors_per_day: int,
     today: dt.date,
+    search: Searcher,
     seed: int = 1,
 ) -> Iterator[Event | Feedback]:
-    """Events and feedback for ``days`` days ending today, oldest first."""
+    """Events and feedback for ``days`` days ending today, oldest first, answered by ``search``."""
     rng = random.Random(seed)
+    search = cached(search)
     by_locale: dict[str, list[DemoArticle]] = {}
     for article in articles:
         by_locale.setdefault(article.locale, []).append(article)
@@ -91,56 +129,67 @@ def traffic(
     # Some articles had an older revision, a third of the way back, that helped less.
     edited = {a.id: f"old{a.revision[:9]}" for a in articles[::7]}
     edit_day = today - dt.timedelta(days=days // 3)
+    gaps = live_gaps(search, locales)
+    readers = {locale: _Reader(search, gaps.get(locale, {}), {a.id: a for a in by_locale[locale]}, edited, edit_day)
+               for locale in locales}
     for offset in range(days - 1, -1, -1):
         day = today - dt.timedelta(days=offset)
         weekday_factor = 0.55 if day.weekday() >= 5 else 1.0
         for n in range(int(visitors_per_day * weekday_factor * rng.uniform(0.85, 1.15))):
             locale = rng.choices(locales, locale_weights)[0]
-            yield from _visit(rng, by_locale[locale], locale, day, f"{uuid.UUID(int=rng.getrandbits(128)).hex}", edited, edit_day)
+            yield from _visit(rng, readers[locale], by_locale[locale], locale, day, f"{uuid.UUID(int=rng.getrandbits(128)).hex}")
 
 
-def _visit(rng: random.Random, pool: list[DemoArticle], locale: str, day: dt.date, visitor: str,
-           edited: dict[str, str], edit_day: dt.date) -> Iterator[Event | Feedback]:
+def _visit(rng: random.Random, site: _Reader, pool: list[DemoArticle], locale: str, day: dt.date,
+           visitor: str) -> Iterator[Event | Feedback]:
     hour = f"{day.isoformat()}T{rng.choices(range(24), [1, 1, 1, 1, 1, 2, 4, 8, 12, 12, 11, 10, 9, 10, 11, 10, 9, 7, 4, 3, 2, 2, 1, 1])[0]:02d}:00Z"
     name, major, os_family = rng.choice(CLIENTS)
     client = Client(name=name, major=major, os=os_family, locale=locale)
     org = rng.choice(ORGS)
     common: dict[str, Any] = {"visitor": visitor, "day": day.isoformat(), "hour": hour, "client": client, "org": org}
     voted: set[str] = set()
-    gaps = GAPS.get(locale, {})
     if rng.random() < 0.3:
         # In-product help: the client opened an article directly.
         article = rng.choices(pool, [a.weight for a in pool])[0]
         yield Event("view", article_id=article.id, locale=locale, **common)
-        yield from _maybe_vote(rng, article, common, voted, edited, edit_day, day)
+        yield from _maybe_vote(rng, site, article, common, voted, day)
         return
     for _ in range(rng.choice((1, 1, 1, 2))):
-        if gaps and rng.random() < 0.15:
-            first = rng.choice(sorted(gaps))
-            search_id = uuid.UUID(int=rng.getrandbits(128)).hex[:16]
-            yield Event("search", query=first, results=0, page=1, locale=locale, search_id=search_id, **common)
-            if rng.random() < 0.7:
-                yield from _search(rng, pool, locale, gaps[first], common, voted, edited, edit_day, day)
+        if site.gaps and rng.random() < 0.15:
+            first = rng.choice(sorted(site.gaps))
+            found = yield from _search(rng, site, locale, first, common, voted, day)
+            if not found and rng.random() < 0.7:
+                yield from _search(rng, site, locale, site.gaps[first], common, voted, day)
             continue
         article = rng.choices(pool, [a.weight for a in pool])[0]
         query = rng.choice(article.keywords[:6]) if rng.random() < 0.85 else rng.choice(article.keywords)
-        yield from _search(rng, pool, locale, query, common, voted, edited, edit_day, day, article)
+        yield from _search(rng, site, locale, query, common, voted, day, article.id)
 
 
-def _search(rng: random.Random, pool: list[DemoArticle], locale: str, query: str, common: dict[str, Any], voted: set[str],
-            edited: dict[str, str], edit_day: dt.date, day: dt.date, target: DemoArticle | None = None) -> Iterator[Event | Feedback]:
-    target = target or rng.choices(pool, [a.weight for a in pool])[0]
+def _search(rng: random.Random, site: _Reader, locale: str, query: str, common: dict[str, Any], voted: set[str],
+            day: dt.date, wanted: str | None = None) -> Iterator[Event | Feedback]:
+    """One search as the site answers it; returns whether it found anything."""
+    total, hits = site.search(locale, query)
     search_id = uuid.UUID(int=rng.getrandbits(128)).hex[:16]
-    yield Event("search", query=query, results=rng.randint(1, 25), page=1, locale=locale, search_id=search_id, **common)
-    if rng.random() < 0.62:
-        rank = 1 if rng.random() < 0.6 else rng.randint(2, 8)
-        yield Event("click", search_id=search_id, article_id=target.id, rank=rank, locale=locale, **common)
-        yield Event("view", article_id=target.id, locale=locale, **common)
-        yield from _maybe_vote(rng, target, common, voted, edited, edit_day, day)
+    yield Event("search", query=query, results=total, page=1, locale=locale, search_id=search_id, **common)
+    if not hits or rng.random() >= 0.62:
+        return bool(total)
+    # The reader opens the article they came for where the site ranked it, else one of the first hits.
+    if wanted in hits and hits.index(wanted) < 8:
+        rank = hits.index(wanted) + 1
+    else:
+        rank = 1 if rng.random() < 0.6 else rng.randint(1, min(3, len(hits)))
+    article_id = hits[rank - 1]
+    yield Event("click", search_id=search_id, article_id=article_id, rank=rank, locale=locale, **common)
+    yield Event("view", article_id=article_id, locale=locale, **common)
+    if article_id in site.articles:
+        yield from _maybe_vote(rng, site, site.articles[article_id], common, voted, day)
+    return True
 
 
-def _maybe_vote(rng: random.Random, article: DemoArticle, common: dict[str, Any], voted: set[str],
-                edited: dict[str, str], edit_day: dt.date, day: dt.date) -> Iterator[Feedback]:
+def _maybe_vote(rng: random.Random, site: _Reader, article: DemoArticle, common: dict[str, Any], voted: set[str],
+                day: dt.date) -> Iterator[Feedback]:
+    edited, edit_day = site.edited, site.edit_day
     if article.id in voted or rng.random() > 0.22:
         return
     voted.add(article.id)
