@@ -1,6 +1,6 @@
 """Abuse resistance without accounts: rate limits, a honeypot, a minimum fill-in time, a daily cap.
 
-Rate limits are kept in memory only, under a keyed hash of the client address
+Rate limits and the daily cap are kept in memory only, under a keyed hash of the client address
 (the key is random per process), so not even memory holds the address itself
 for longer than a request. Rejected spam is counted, never stored.
 """
@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
@@ -83,3 +83,56 @@ class SpamCounter:
         with self._lock:
             self.counts[reason] += 1
         SPAM.labels(reason=reason).inc()
+
+
+class DailyCap:
+    """How many articles one visitor rated today, in memory, so the cap is answered without a query.
+
+    The feedback stored today is read in (``seed``) at start and every little while by a
+    background thread, so the workers and nodes sharing a database agree within that
+    time; what this process accepts is counted as it goes (``take``). Visitors are the
+    day's pseudonymous hashes, and only today's are kept.
+    """
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self._day = ""
+        self._rated: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
+
+    def _on(self, day: str) -> dict[str, set[str]] | None:
+        """Today's counts, started afresh on a new day; None for a day already gone."""
+        if day > self._day:
+            self._day, self._rated = day, {}
+        return self._rated if day == self._day else None
+
+    def take(self, visitor: str, article_id: str, day: str) -> bool | None:
+        """None when the visitor reached the cap; otherwise counts the article (and True means
+        it was new today, to ``give_back`` if the feedback is not stored after all)."""
+        if self.cap <= 0:
+            return False
+        with self._lock:
+            rated = self._on(day)
+            if rated is None:
+                return False
+            articles = rated.setdefault(visitor, set())
+            if article_id in articles:
+                return False  # a vote changed on an article already rated today
+            if len(articles) >= self.cap:
+                return None
+            articles.add(article_id)
+            return True
+
+    def give_back(self, visitor: str, article_id: str, day: str) -> None:
+        with self._lock:
+            if day == self._day:
+                self._rated.get(visitor, set()).discard(article_id)
+
+    def seed(self, day: str, rated: Iterable[tuple[str, str]]) -> None:
+        """Adds the (visitor, article) pairs stored for ``day``, by any worker or node."""
+        with self._lock:
+            today = self._on(day)
+            if today is None:
+                return
+            for visitor, article_id in rated:
+                today.setdefault(visitor, set()).add(article_id)

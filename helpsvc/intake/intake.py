@@ -4,12 +4,17 @@ Every search, click, view and feedback passes here: the organisation's policy is
 checked, abuse is guarded against, the visitor is hashed and the client coarsened,
 user text is scrubbed (failing closed), and only then is the record handed to the
 store's one writer.
+
+Nothing here waits on the database on the event loop but feedback's commit: the
+visitor salts and the daily cap's counts are read from memory, kept current by
+``keep_current`` from a background thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -25,7 +30,7 @@ from ..privacy.client import coarse_client
 from ..privacy.visitor import VisitorHasher
 from ..settings import Settings, secret_key
 from ..store import Event, SQLStore
-from .abuse import FormStamp, RateLimits, SpamCounter
+from .abuse import DailyCap, FormStamp, RateLimits, SpamCounter
 from .feedback import MAX_COMMENT, NO_REASONS, YES_REASONS, FeedbackInput, make_feedback
 from .orgs import ORG_HEADER, OrgPolicies, valid_org
 from .scrubbing import QueryCache, node_scrubber, scrub_or_drop, scrub_or_drop_async
@@ -92,6 +97,7 @@ class Intake:
         })
         self.stamp = FormStamp(secret_key(settings), settings.feedback_min_seconds)
         self.spam = SpamCounter()
+        self.cap = DailyCap(settings.feedback_daily_cap)
         self._clock = clock or HourClock()
 
     def close(self) -> None:
@@ -125,21 +131,30 @@ class Intake:
             self.spam.count(f"rate_limit_{kind}")
             raise
 
-    def _within_daily_cap(self, visitor: str, article_id: str, day: str) -> bool:
-        cap = self.settings.feedback_daily_cap
-        if cap <= 0:
-            return True
-        rows = self.store.query(
-            "SELECT COUNT(*), SUM(CASE WHEN article_id = ? THEN 1 ELSE 0 END) FROM feedback WHERE visitor = ? AND day = ?",
-            (article_id, visitor, day),
-        )
-        rated, this_one = rows[0][0] or 0, rows[0][1] or 0
-        return this_one > 0 or rated < cap
+    # -- what requests read from memory, kept current off the request path
+
+    def keep_current(self) -> None:
+        """Fetches today's and tomorrow's visitor salts if not in memory yet and reads today's
+        feedback into the daily cap. At start and from a background thread, never on a request:
+        whatever fails is logged and tried again next time."""
+        day = today()
+        try:
+            self.visitors.prepare(day.isoformat(), (day + dt.timedelta(days=1)).isoformat())
+        except Exception as exc:
+            log.warning("visitor salts could not be prepared (%s); trying again shortly", type(exc).__name__)
+        if self.cap.cap > 0:
+            try:
+                rated = self.store.query("SELECT visitor, article_id FROM feedback WHERE day = ?", (day.isoformat(),))
+            except Exception as exc:
+                log.warning("the daily cap could not read today's feedback (%s); counting from memory", type(exc).__name__)
+            else:
+                self.cap.seed(day.isoformat(), rated)
 
     # -- who is asking, coarsely
 
     def visitor(self, request: Request, day: str | None = None) -> str:
-        return self.visitors.visitor(self._address(request), request.headers.get("user-agent", ""), day=day)
+        """The visitor hash for an event, never waiting on the store (see ``VisitorHasher``)."""
+        return self.visitors.visitor_nowait(self._address(request), request.headers.get("user-agent", ""), day=day)
 
     def client_of(self, request: Request, given: Any = None, locale: str | None = None) -> Any:
         return coarse_client(given, request.headers.get("user-agent", ""), locale)
@@ -229,23 +244,32 @@ class Intake:
             raise Forbidden(f"Feedback is turned off for your organisation ({org}); nothing was stored.")
         given = dataclasses.replace(given, org=org)
         view = self._article(given.article_id, given.locale, with_html=False)
-        visitor = self.visitor(request)
-        if not self._within_daily_cap(visitor, view.id, today().isoformat()):
+        day = today().isoformat()
+        visitor = await self.visitors.visitor_async(self._address(request), request.headers.get("user-agent", ""), day)
+        counted = self.cap.take(visitor, view.id, day)
+        if counted is None:
             self.spam.count("daily_cap")
             raise TooManyRequests("you have sent feedback on many articles today; thank you, please try again tomorrow", retry_after=3600)
-        if self._scrub_async is not None:
-            scrubbed = await scrub_or_drop_async(given.comment, self._scrub_async)
-        else:
-            scrubbed = scrub_or_drop(given.comment, self.scrub)
-        record = make_feedback(
-            given,
-            revision=view.revision,
-            article_locale=view.locale,
-            visitor=visitor,
-            client=self.client_of(request, given.client, given.locale or view.locale),
-            scrubbed=scrubbed,
-        )
-        feedback_id = await self.store.add_feedback(record)
+        try:
+            if self._scrub_async is not None:
+                scrubbed = await scrub_or_drop_async(given.comment, self._scrub_async)
+            else:
+                scrubbed = scrub_or_drop(given.comment, self.scrub)
+            record = make_feedback(
+                given,
+                revision=view.revision,
+                article_locale=view.locale,
+                visitor=visitor,
+                client=self.client_of(request, given.client, given.locale or view.locale),
+                scrubbed=scrubbed,
+            )
+            feedback_id = await self.store.add_feedback(record)
+        except Exception:
+            # Refused or not stored: it does not count. (A cancelled request keeps its count:
+            # the writer may still commit it.)
+            if counted:
+                self.cap.give_back(visitor, view.id, day)
+            raise
         return feedback_id, view
 
     def feedback_form(self, view: Article, org: str = "", stamp: str | None = None) -> dict[str, Any] | None:

@@ -8,6 +8,10 @@ decayed likewise, give a multiplier that
 can lift or lower an article's text score by at most ``MAX_LIFT``/``MAX_DROP``.
 It applies only to articles the text query already matched: learning never
 invents a result. With no rollups it changes nothing.
+
+A search only reads the table last loaded; loading it (90 days of rollups) is
+the site's background thread's job (``refresh_if_due``), so no request ever
+waits on the database or on a reload under way.
 """
 
 from __future__ import annotations
@@ -49,21 +53,30 @@ class Learning:
         self._lock = threading.Lock()
 
     def boosts(self, locale: str, query: str) -> dict[str, float]:
-        """Article id -> score multiplier for this (normalised, lower-cased) query."""
+        """Article id -> score multiplier for this (normalised, lower-cased) query, from the last table loaded."""
         if not self.enabled:
             return {}
-        if time.monotonic() - self._loaded >= self.refresh_seconds:
-            self.refresh()
         return self._boosts.get((locale, query), {})
 
+    def refresh_if_due(self) -> None:
+        """Reloads the table when it is ``refresh_seconds`` old (the first time at once)."""
+        if self.enabled and time.monotonic() - self._loaded >= self.refresh_seconds:
+            self.refresh()
+
     def refresh(self, today: dt.date | None = None) -> None:
-        with self._lock:
+        """Loads the table from the rollups and swaps it in whole; searches go on with the old one meanwhile."""
+        if not self.enabled:
+            return
+        with self._lock:  # one reload at a time; readers never take it
             self._loaded = time.monotonic()
             try:
-                self._boosts = self._compute(today or dt.datetime.now(dt.timezone.utc).date())
-                self.version += 1
+                boosts = self._compute(today or dt.datetime.now(dt.timezone.utc).date())
             except Exception as exc:  # no store, or no rollup tables yet: rank by text alone
                 log.warning("ranking signals unavailable (%s); ranking by text alone", type(exc).__name__)
+                return
+            if boosts != self._boosts:
+                self._boosts = boosts
+                self.version += 1  # cached results ranked with the old table are stale now
 
     def _compute(self, today: dt.date) -> dict[tuple[str, str], dict[str, float]]:
         since = (today - dt.timedelta(days=WINDOW_DAYS)).isoformat()

@@ -17,6 +17,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -303,19 +304,30 @@ class SQLStore:
 
     # -- salts: agreed through the store, so every worker and node hashes alike
 
-    def salt(self, day: str) -> bytes:
-        conn = self._connect()
-        try:
+    def salt_future(self, day: str) -> Future[bytes]:
+        """The day's salt, made by the one writer if no worker or node made it yet.
+
+        The future resolves after the commit, so every worker that asks agrees on the
+        same salt; an event loop can await it without waiting on the database.
+        """
+        statement = self.sql("INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING")
+        select = self.sql("SELECT salt FROM salts WHERE day = ?")
+        fresh = secrets.token_bytes(32)
+
+        def job(conn: Any) -> bytes:
             cur = conn.cursor()
-            cur.execute(
-                self.sql("INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING"),
-                (day, secrets.token_bytes(32)),
-            )
-            conn.commit()
-            cur.execute(self.sql("SELECT salt FROM salts WHERE day = ?"), (day,))
+            cur.execute(statement, (day, fresh))
+            cur.execute(select, (day,))
             return bytes(cur.fetchone()[0])
-        finally:
-            conn.close()
+
+        return self.writer.submit(job)
+
+    def salt(self, day: str) -> bytes:
+        """The day's salt, waiting for the writer: for threads and commands, never the event loop."""
+        try:
+            return self.salt_future(day).result(timeout=30)
+        except Exception as exc:
+            raise StoreUnavailable("the visitor salt cannot be read or made right now") from exc
 
     def salt_days(self) -> list[str]:
         return [row[0] for row in self.query("SELECT day FROM salts ORDER BY day")]

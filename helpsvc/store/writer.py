@@ -84,7 +84,7 @@ class Writer:
                 if item is _STOP:
                     stopping = True
                 else:
-                    batch.append(item)
+                    batch.append(_picked(*item))
                 if len(batch) >= self._max_batch:
                     break
                 try:
@@ -149,3 +149,15 @@ class Writer:
         for future, value in results:
             if future is not None:
                 future.set_result(value)
+
+
+def _picked(job: Job, future: Future[Any] | None) -> tuple[Job, Future[Any] | None]:
+    """A job as the writer takes it up: from now on its caller can no longer cancel its future.
+
+    A request whose client went away cancels the future it awaited; one cancelled before it
+    was taken up is still written but answers no one, and it must not stop the others of
+    its batch from hearing back.
+    """
+    if future is not None and not future.set_running_or_notify_cancel():
+        return job, None
+    return job, future
