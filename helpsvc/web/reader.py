@@ -17,11 +17,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..content.articles import article_url
+from ..content.sections import has_link_list_section
 from ..errors import NotFoundError
 from .i18n import translator
 from ..metrics import SEARCHES, ZERO_RESULTS
 from ..search.service import MAX_PAGE, NotFound, SearchResult
-from .params import filter_param, int_param, request_locale, text_param
+from .params import filter_param, int_param, locale_param, request_locale, text_param
 from .render import api, api_bytes, json_bytes, page, ui_locale
 
 
@@ -162,7 +163,8 @@ def article_data(request: Request, stamp: str | None = None) -> dict[str, Any]:
     org = site.intake.org_of(request)
     site.intake.record_view(request, view, org)
     data = view.as_json()
-    data["related"] = site.search.related(view.id, view.locale)
+    # An article whose writer listed related articles already gets no second, generated list.
+    data["related"] = [] if has_link_list_section(view.html) else site.search.related(view.id, view.locale)
     data["feedback"] = site.intake.feedback_form(view, org, stamp)
     return data
 
@@ -257,6 +259,7 @@ PRIVACY_NEVER_STORED = ("IP addresses", "Full user-agent strings", "Cookies that
 def privacy_data(request: Request) -> dict[str, Any]:
     """What is kept and for how long, in the reader's language (the page and its twin say the same)."""
     settings = _site(request).settings
+    locale_param(request)  # a locale the site does not offer is a 400 here too, not a silent fallback
     locale = ui_locale(request, {}, settings.default_locale)
     _ = translator(locale)
     return {
