@@ -54,6 +54,7 @@ def test_hostile_get_requests(open_client: TestClient, url: str) -> None:
 BODY_CASES = [
     # (content type, body, expected status)
     ("application/json", b"{", 400),
+    ("application/json", b"[" * 50_000, 400),  # nested past the parser's recursion limit
     ("application/json", b'{"article_id": "sign-in", "helpful": true, "comment": "\xff\xfe"}', 400),
     ("application/json", b"[]", 400),
     ("application/json", b"null", 400),

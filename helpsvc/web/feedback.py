@@ -59,6 +59,8 @@ async def read_json(request: Request) -> Any:
         return json.loads(text, parse_constant=_reject_constant)
     except ValueError as exc:
         raise BadRequest(f"the body is not valid JSON: {str(exc)[:120]}") from None
+    except RecursionError:
+        raise BadRequest("the body's JSON is nested too deeply") from None
 
 
 async def _store_feedback(request: Request, data: Any) -> tuple[str, Any, Any]:
