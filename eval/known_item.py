@@ -2,11 +2,13 @@
 
 Each query has one right answer (the article it was written for). The corpus is
 indexed with our own ``build_index`` and, in the same run and from the same
-article text, into an SQLite FTS5 table. Three query sets (long, short,
-misspelled) are run through both, and MRR@10, Recall@1, Recall@10 and latency
-are reported. See eval/README.md.
+article text, into an SQLite FTS5 table. The query sets (short queries readers
+type and their misspelled twins, title-derived queries, long descriptions, and
+the held-out blind short queries) are run through both, and MRR@10, Recall@1,
+Recall@10 and latency are reported, per query style for the dev short sets.
+The blind sets are reported as aggregate lines only. See eval/README.md.
 
-    .venv/bin/python eval/known_item.py --shared ../shared [--sets long,short] [--limit 50]
+    .venv/bin/python eval/known_item.py --shared ../shared [--sets short,long] [--limit 50]
 """
 
 from __future__ import annotations
@@ -32,16 +34,22 @@ from helpsvc.search import SearchService
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fts5 import WEIGHTS as FTS_WEIGHTS, Fts5Baseline  # noqa: E402
-from querysets import DocFreq, misspell, short_query  # noqa: E402
+from querysets import DocFreq, short_query  # noqa: E402
 
 EVAL_FILE = "eval/known_item_dev.jsonl"
+SHORT_FILE = "eval/short_queries_dev.jsonl"  # under --shared
+BLIND_FILE = Path(__file__).resolve().parent / "short_queries_blind.jsonl"  # held out: aggregates only
 CORPUS = "corpus"
-ALL_SETS = ("long", "short", "misspelled")
+ALL_SETS = ("short", "misspelled", "title", "long", "blind-short", "blind-typo")
+BLIND_SETS = ("blind-short", "blind-typo")
+STYLED_SETS = ("short", "misspelled")  # reported per style as well
+TYPO_PAIRS = (("misspelled", "short"), ("blind-typo", "blind-short"))  # (typo set, its clean twin)
 K = 10
 DEEP = 100  # how far down a miss is looked for, to report its rank (not timed)
 RESULTS = Path(__file__).resolve().parent / "results" / "known_item.json"
 
-GOALS = {"long": 1.10, "short": 1.15, "misspelled": 1.15}
+GOALS = {name: 1.15 for name in ("short", "misspelled", "long", "blind-short", "blind-typo")}
+TYPO_LATENCY_GOAL = 3.0  # a misspelled query's p50 at most this many times its clean twin's
 TYPO_RECALL_GOAL = 0.8
 
 
@@ -152,6 +160,7 @@ class Query:
     text: str
     target: str
     title: str
+    style: str = ""
 
 
 def load_known_items(path: Path) -> list[dict[str, str]]:
@@ -168,20 +177,24 @@ def _title(item: dict[str, str], corpus: Corpus) -> str:
     return article.title if article else item["title"]
 
 
-def make_sets(items: list[dict[str, str]], corpus: Corpus, wanted: list[str]) -> dict[str, list[Query]]:
-    df = DocFreq(a.title + "\n" + corpus.texts[p] for p, a in corpus.articles.items())
+def make_sets(items: list[dict[str, str]], shorts: list[dict[str, str]], blind: list[dict[str, str]],
+              corpus: Corpus, wanted: list[str]) -> dict[str, list[Query]]:
+    """The query sets asked for; ``shorts`` and ``blind`` are {query, typo, target, title, style} lines."""
+    def typed(rows: list[dict[str, str]], field_name: str) -> list[Query]:
+        return [Query(r[field_name], r["target"], r["title"], r.get("style", "")) for r in rows]
+
     sets: dict[str, list[Query]] = {}
-    shorts = [
+    for name, rows, field_name in (("short", shorts, "query"), ("misspelled", shorts, "typo"),
+                                   ("blind-short", blind, "query"), ("blind-typo", blind, "typo")):
+        if name in wanted and rows:
+            sets[name] = typed(rows, field_name)
+    if "title" in wanted:
+        df = DocFreq(a.title + "\n" + corpus.texts[p] for p, a in corpus.articles.items())
         # The target's own title (the eval file's copy if the target is not in the corpus).
-        Query(short_query(_title(i, corpus), df), i["target"], i["title"]) for i in items
-    ]
+        sets["title"] = [Query(short_query(_title(i, corpus), df), i["target"], i["title"]) for i in items]
     if "long" in wanted:
         sets["long"] = [Query(i["query"], i["target"], i["title"]) for i in items]
-    if "short" in wanted:
-        sets["short"] = shorts
-    if "misspelled" in wanted:
-        sets["misspelled"] = [Query(misspell(q.text), q.target, q.title) for q in shorts]
-    return sets
+    return {name: sets[name] for name in ALL_SETS if name in sets}
 
 
 # ---------------------------------------------------------------- running and scoring
@@ -241,8 +254,19 @@ def fmt_rank(rank: int | None) -> str:
 # ---------------------------------------------------------------- output
 
 
-def print_table(summary: dict[str, dict[str, dict[str, float]]]) -> None:
-    header = f"{'set':<11} {'system':<7} {'n':>4}  {'MRR@10':>6}  {'R@1':>5}  {'R@10':>5}  {'MRR ours/fts5':>13}  {'p50 ms':>7}  {'p95 ms':>7}"
+def metrics_by_style(queries: list[Query], runs: dict[str, Run]) -> dict[str, dict[str, dict[str, float]]]:
+    """{style: {system: metrics}} over the queries of each style."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for style in sorted({q.style for q in queries if q.style}):
+        picked = [i for i, q in enumerate(queries) if q.style == style]
+        out[style] = {system: Run(ranks=[run.ranks[i] for i in picked], folded=[run.folded[i] for i in picked],
+                                  ms=[run.ms[i] for i in picked]).metrics() for system, run in runs.items()}
+    return out
+
+
+def print_table(summary: dict[str, dict[str, dict[str, float]]], label: str = "set") -> None:
+    header = (f"{label:<12} {'system':<7} {'n':>4}  {'MRR@10':>6}  {'R@1':>5}  {'R@10':>5}  {'MRR ours/fts5':>13}"
+              f"  {'p50 ms':>7}  {'p95 ms':>7}")
     print(header)
     print("-" * len(header))
     for name, systems in summary.items():
@@ -251,7 +275,7 @@ def print_table(summary: dict[str, dict[str, dict[str, float]]]) -> None:
         for system, m in (("ours", ours), ("fts5", fts)):
             shown = f"{ratio:.2f}x" if system == "ours" else ""
             print(
-                f"{name:<11} {system:<7} {m['n']:>4}  {m['mrr10']:>6.3f}  {m['r1']:>5.3f}  {m['r10']:>5.3f}  "
+                f"{name:<12} {system:<7} {m['n']:>4}  {m['mrr10']:>6.3f}  {m['r1']:>5.3f}  {m['r10']:>5.3f}  "
                 f"{shown:>13}  {m['p50_ms']:>7.1f}  {m['p95_ms']:>7.1f}"
             )
 
@@ -267,14 +291,21 @@ def goals(summary: dict[str, dict[str, dict[str, float]]]) -> list[dict[str, Any
                 "value": f"{ratio:.3f}x ({ours:.3f} vs {fts:.3f})",
                 "met": ratio >= factor,
             })
-    if "short" in summary and "misspelled" in summary:
-        short_r10 = summary["short"]["ours"]["r10"]
-        typo_r10 = summary["misspelled"]["ours"]["r10"]
-        rel = typo_r10 / short_r10 if short_r10 else 0.0
+    for typo_set, clean_set in TYPO_PAIRS:
+        if typo_set not in summary or clean_set not in summary:
+            continue
+        clean, typo = summary[clean_set]["ours"], summary[typo_set]["ours"]
+        rel = typo["r10"] / clean["r10"] if clean["r10"] else 0.0
         checks.append({
-            "goal": f"misspelled: ours R@10 >= {TYPO_RECALL_GOAL:.1f} x our short R@10",
-            "value": f"{rel:.3f}x ({typo_r10:.3f} vs {short_r10:.3f})",
+            "goal": f"{typo_set}: ours R@10 >= {TYPO_RECALL_GOAL:.1f} x our {clean_set} R@10",
+            "value": f"{rel:.3f}x ({typo['r10']:.3f} vs {clean['r10']:.3f})",
             "met": rel >= TYPO_RECALL_GOAL,
+        })
+        slower = typo["p50_ms"] / clean["p50_ms"] if clean["p50_ms"] else float("inf")
+        checks.append({
+            "goal": f"{typo_set}: ours p50 <= {TYPO_LATENCY_GOAL:.0f} x our {clean_set} p50 (same run)",
+            "value": f"{slower:.2f}x ({typo['p50_ms']:.1f} vs {clean['p50_ms']:.1f} ms)",
+            "met": slower <= TYPO_LATENCY_GOAL,
         })
     return checks
 
@@ -291,7 +322,7 @@ def show_misses(name: str, queries: list[Query], runs: dict[str, Run], corpus: C
         top = ours.top1[i]
         top_title = corpus.articles[top].title if top in corpus.articles else "(no results)"
         text = q.text if len(q.text) <= 110 else q.text[:107] + "..."
-        print(f"  - query  : {text}")
+        print(f"  - query  : {text}" + (f"  ({q.style})" if q.style else ""))
         print(f"    target : {q.title}  [{q.target}]")
         print(f"    ours rank {fmt_rank(ours.deep_ranks[i])}, fts5 rank {fmt_rank(fts.deep_ranks[i])}; our #1: {top_title}")
 
@@ -302,11 +333,12 @@ def show_misses(name: str, queries: list[Query], runs: dict[str, Run], corpus: C
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=Path("../shared"), help="the shared folder (corpus/, eval/)")
-    parser.add_argument("--sets", default=",".join(ALL_SETS), help="comma-separated: long,short,misspelled")
-    parser.add_argument("--limit", type=int, default=0, help="only the first N known items (quick runs)")
+    parser.add_argument("--sets", default=",".join(ALL_SETS), help=f"comma-separated, from {','.join(ALL_SETS)}")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N lines of each dev file (quick runs)")
     parser.add_argument("--keep-index", type=Path, default=None, metavar="DIR",
                         help="index folder to reuse if it has a CURRENT build (built there otherwise)")
-    parser.add_argument("--show-misses", type=int, default=0, metavar="K", help="print K example misses per set")
+    parser.add_argument("--show-misses", type=int, default=0, metavar="K",
+                        help="print K example misses per dev set (never for the blind sets)")
     parser.add_argument("--noindex-targets", choices=("exclude", "miss"), default="exclude",
                         help="known items whose target is ROBOTS: NOINDEX: excluded from both systems "
                              "(default) or counted as misses for both")
@@ -322,32 +354,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _searchable(rows: list[dict[str, str]], corpus: Corpus, exclude_noindex: bool) -> tuple[list[dict[str, str]], int]:
+    """(the rows to run, how many name a NOINDEX target)."""
+    noindex = {id(r) for r in rows if r["target"] in corpus.articles and corpus.articles[r["target"]].noindex}
+    return ([r for r in rows if id(r) not in noindex] if exclude_noindex else rows), len(noindex)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     corpus_dir = args.shared / CORPUS
     eval_file = args.shared / EVAL_FILE
-    if not corpus_dir.is_dir() or not eval_file.is_file():
-        missing = corpus_dir if not corpus_dir.is_dir() else eval_file
-        print(f"known-item eval skipped: {missing} not found (pass --shared DIR with corpus/ and {EVAL_FILE})")
+    short_file = args.shared / SHORT_FILE
+    if not corpus_dir.is_dir() or not eval_file.is_file() or not short_file.is_file():
+        missing = next(p for p in (corpus_dir, eval_file, short_file) if not p.exists())
+        print(f"known-item eval skipped: {missing} not found (pass --shared DIR with corpus/, {EVAL_FILE}, {SHORT_FILE})")
         return 0
 
-    items = load_known_items(eval_file)
+    items, shorts = load_known_items(eval_file), load_known_items(short_file)
     if args.limit:
-        items = items[: args.limit]
+        items, shorts = items[: args.limit], shorts[: args.limit]
+    wants_blind = any(s in BLIND_SETS for s in args.set_list)
+    blind = load_known_items(BLIND_FILE) if wants_blind and BLIND_FILE.is_file() else []
+    if wants_blind and not blind:
+        print(f"  {BLIND_FILE.name} not found: the blind sets are skipped")
     corpus = Corpus.load(corpus_dir)
-    unknown = [i for i in items if i["target"] not in corpus.articles]
-    noindex = [i for i in items if i["target"] in corpus.articles and corpus.articles[i["target"]].noindex]
+    exclude = args.noindex_targets == "exclude"
     print(f"corpus: {len(corpus.articles)} articles ({sum(a.noindex for a in corpus.articles.values())} NOINDEX, "
-          f"{corpus.skipped} skipped); known items: {len(items)}")
-    if unknown:
-        print(f"  {len(unknown)} known items name a target not in the corpus: counted as misses for both systems")
-    action = "excluded from every set, for both systems" if args.noindex_targets == "exclude" else \
-        "kept, and count as misses for both systems (neither may return them)"
-    print(f"  {len(noindex)} targets are ROBOTS: NOINDEX: {action}")
-    if args.noindex_targets == "exclude":
-        skip = {id(i) for i in noindex}
-        items = [i for i in items if id(i) not in skip]
+          f"{corpus.skipped} skipped)")
+    action = "excluded, for both systems" if exclude else "kept, as misses for both systems (neither may return them)"
+    kept = []
+    for label, rows in (("known items", items), ("short queries", shorts), ("blind short queries", blind)):
+        rows_kept, noindex = _searchable(rows, corpus, exclude)
+        kept.append(rows_kept)
+        if rows:
+            unknown = sum(1 for r in rows if r["target"] not in corpus.articles)
+            print(f"  {label}: {len(rows)}; {noindex} with a ROBOTS: NOINDEX target ({action}); "
+                  f"{unknown} with a target not in the corpus (misses for both)")
+    items, shorts, blind = kept
     tmp = None
     if args.keep_index:
         index_dir = args.keep_index.resolve()
@@ -362,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fts5: SQLite {sqlite3.sqlite_version}, tokenize='porter unicode61', "
               f"bm25(title={fts.weights[0]}, body={fts.weights[1]}), built in {fts.seconds:.1f} s")
 
-        sets = make_sets(items, corpus, args.set_list)
+        sets = make_sets(items, shorts, blind, corpus, args.set_list)
         runs: dict[str, dict[str, Run]] = {}
         summary: dict[str, dict[str, dict[str, float]]] = {}
         for name, queries in sets.items():
@@ -381,13 +425,17 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for name, systems in summary.items():
         o, f = systems["ours"], systems["fts5"]
-        print(f"ratio {name:<11} MRR@10 {o['mrr10'] / f['mrr10'] if f['mrr10'] else float('inf'):.3f}x  "
+        print(f"ratio {name:<12} MRR@10 {o['mrr10'] / f['mrr10'] if f['mrr10'] else float('inf'):.3f}x  "
               f"R@1 {o['r1'] / f['r1'] if f['r1'] else float('inf'):.3f}x  "
               f"R@10 {o['r10'] / f['r10'] if f['r10'] else float('inf'):.3f}x")
     for name, systems in summary.items():
         folded = systems["ours"].get("found_folded", 0)
         if folded:
-            print(f"note {name:<11} {folded} target(s) found folded under a near-duplicate hit (counted at that hit's rank)")
+            print(f"note {name:<12} {folded} target(s) found folded under a near-duplicate hit (counted at that hit's rank)")
+    styles = {name: metrics_by_style(sets[name], runs[name]) for name in STYLED_SETS if name in sets}
+    for name, by_style in styles.items():
+        print(f"\nper style, {name}:")
+        print_table(by_style, label="style")
     checks = goals(summary)
     print("\ngoals (informational):")
     for c in checks:
@@ -395,17 +443,18 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.show_misses:
         for name, queries in sets.items():
-            show_misses(name, queries, runs[name], corpus, args.show_misses)
+            if name not in BLIND_SETS:
+                show_misses(name, queries, runs[name], corpus, args.show_misses)
 
     elapsed = time.perf_counter() - started
-    write_results(args, summary, checks, sets, runs, corpus, build_id, len(noindex), elapsed)
+    write_results(args, summary, styles, checks, sets, runs, build_id, elapsed)
     print(f"\nresults: {args.output}  (run took {elapsed:.1f} s)")
     return 0
 
 
-def write_results(args: argparse.Namespace, summary: dict, checks: list, sets: dict[str, list[Query]],
-                  runs: dict[str, dict[str, Run]], corpus: Corpus, build_id: str, noindex: int,
-                  elapsed: float) -> None:
+def write_results(args: argparse.Namespace, summary: dict, styles: dict, checks: list, sets: dict[str, list[Query]],
+                  runs: dict[str, dict[str, Run]], build_id: str, elapsed: float) -> None:
+    """The settings, figures and goals; per-query ranks for the dev sets only (never the blind ones)."""
     out = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "python": platform.python_version(),
@@ -413,10 +462,11 @@ def write_results(args: argparse.Namespace, summary: dict, checks: list, sets: d
         "shared": str(args.shared),
         "build_id": build_id,
         "limit": args.limit or None,
-        "noindex_targets": {"count": noindex, "handling": args.noindex_targets},
+        "noindex_targets": args.noindex_targets,
         "fts5": {"tokenize": "porter unicode61", "bm25_weights": {"title": args.fts_title_weight, "body": FTS_WEIGHTS[1]}},
         "seconds": round(elapsed, 1),
         "summary": summary,
+        "per_style": styles,
         "ratios_mrr10": {
             name: (s["ours"]["mrr10"] / s["fts5"]["mrr10"] if s["fts5"]["mrr10"] else None)
             for name, s in summary.items()
@@ -428,6 +478,7 @@ def write_results(args: argparse.Namespace, summary: dict, checks: list, sets: d
                     "query": q.text,
                     "target": q.target,
                     "title": q.title,
+                    "style": q.style,
                     "ours_rank": runs[name]["ours"].deep_ranks[i],
                     "fts5_rank": runs[name]["fts5"].deep_ranks[i],
                     "ours_ms": round(runs[name]["ours"].ms[i], 2),
@@ -435,7 +486,7 @@ def write_results(args: argparse.Namespace, summary: dict, checks: list, sets: d
                 }
                 for i, q in enumerate(queries)
             ]
-            for name, queries in sets.items()
+            for name, queries in sets.items() if name not in BLIND_SETS
         },
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,22 +1,14 @@
-"""Deterministic query sets for the known-item evaluation.
+"""The title-derived query set of the known-item evaluation.
 
-Two rules turn a target article into the queries a person might type:
-
-* ``short_query``: three or four words from the target's *title*: stopwords and
-  words common to the whole help site (product names) are dropped, and the
-  remaining words with the highest IDF over the corpus are kept, in title order.
-* ``misspell``: one typo in every word of five letters or more, chosen by a
-  random generator seeded with the word itself, so the same word always gets
-  the same typo on every machine and every run.
-
-Neither rule looks at either search engine. See eval/README.md for the full rule.
+``short_query`` makes three or four words from the target's *title*: stopwords
+and words common to the whole help site (product names) are dropped, and the
+remaining words with the highest IDF over the corpus are kept, in title order.
+The rule never looks at either search engine. See eval/README.md for the full rule.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-import random
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -92,58 +84,3 @@ def short_query(title: str, df: DocFreq) -> str:
     if not chosen:  # a title made only of stopwords: use it as it is
         chosen = seen[:MAX_WORDS]
     return " ".join(chosen)
-
-
-# QWERTY neighbours of each letter (same row and the rows above and below).
-KEYBOARD_NEIGHBOURS = {
-    "q": "wa", "w": "qeas", "e": "wrsd", "r": "etdf", "t": "ryfg", "y": "tugh", "u": "yihj",
-    "i": "uojk", "o": "ipkl", "p": "ol", "a": "qwsz", "s": "awedxz", "d": "serfcx",
-    "f": "drtgvc", "g": "ftyhbv", "h": "gyujnb", "j": "huikmn", "k": "jiolm", "l": "kop",
-    "z": "asx", "x": "zsdc", "c": "xdfv", "v": "cfgb", "b": "vghn", "n": "bhjm", "m": "njk",
-}
-TYPO_KINDS = ("swap", "drop", "double", "neighbour")
-MIN_TYPO_LETTERS = 5
-
-
-def _rng(word: str) -> random.Random:
-    seed = int.from_bytes(hashlib.sha256(word.encode("utf-8")).digest()[:8], "big")
-    return random.Random(seed)
-
-
-def typo(word: str) -> str:
-    """One deterministic typo in a word; the first letter is left alone.
-
-    The kind (swap two adjacent letters, drop a letter, double a letter, or
-    replace one with a keyboard neighbour) and the position are drawn from a
-    generator seeded with the word. If the drawn edit would not change the word
-    (swapping two equal letters), the next kind in the list is tried.
-    """
-    rng = _rng(word)
-    first = rng.randrange(len(TYPO_KINDS))
-    pos = rng.randrange(1, len(word))  # 1 .. len-1: never the first letter
-    for step in range(len(TYPO_KINDS)):
-        kind = TYPO_KINDS[(first + step) % len(TYPO_KINDS)]
-        if kind == "swap":
-            i = pos if pos < len(word) - 1 else pos - 1
-            if i < 1 or word[i] == word[i + 1]:
-                continue
-            out = word[:i] + word[i + 1] + word[i] + word[i + 2:]
-        elif kind == "drop":
-            out = word[:pos] + word[pos + 1:]
-        elif kind == "double":
-            out = word[:pos] + word[pos] + word[pos:]
-        else:
-            options = KEYBOARD_NEIGHBOURS.get(word[pos])
-            if not options:
-                continue
-            out = word[:pos] + rng.choice(options) + word[pos + 1:]
-        if out != word:
-            return out
-    return word
-
-
-def misspell(query: str) -> str:
-    """The query with one typo in each word of five or more letters (digits are left alone)."""
-    return " ".join(
-        typo(w) if len(w) >= MIN_TYPO_LETTERS and w.isalpha() else w for w in query.split()
-    )
