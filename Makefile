@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HELPSVC := $(VENV)/bin/helpsvc
 SHARED ?= ../shared
 
-.PHONY: run install index check test eval eval-pii bench demo clean
+.PHONY: run install index check test eval eval-pii bench soak demo clean
 
 run: install index
 	$(HELPSVC) serve
@@ -41,6 +41,10 @@ eval-pii: install
 
 bench: install
 	$(PY) bench/run.py --shared $(SHARED)
+
+# 10,000 requests of readers and hostile input against a real server: no 5xx, flat memory, nothing lost.
+soak: install
+	$(PY) bench/soak.py
 
 demo: install index
 	$(HELPSVC) demo-data --admin demo
