@@ -3,9 +3,23 @@ passcodes and personal account, employee or ticket numbers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
 from typing import Iterator
 
-from .checksums import digits_of, iban_ok, luhn_ok, verhoeff_ok
+from .checksums import (
+    codice_fiscale_ok,
+    cpf_ok,
+    digits_of,
+    dni_ok,
+    iban_ok,
+    luhn_ok,
+    national_digits_ok,
+    pan_ok,
+    resident_id_ok,
+    ssn_ok,
+    verhoeff_ok,
+)
 from .context import near_before
 from .span import Span, SpanDetector
 
@@ -74,7 +88,7 @@ class PaymentDetector(SpanDetector):
 
 # Digit-led patterns put their left-boundary check after the first digit: a pattern that
 # starts with a plain character class lets the regex engine skip ahead quickly.
-_SSN_RE = re.compile(r"[0-8](?<![\w\-][0-8])(?<!0(?=00-))(?<!6(?=66-))[0-9]{2}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![\w\-])")
+_SSN_RE = re.compile(r"[0-8](?<![\w\-][0-8])[0-9]{2}-[0-9]{2}-[0-9]{4}(?![\w\-])")
 _NINO_RE = re.compile(
     r"[A-CEGHJ-PR-TW-Z](?<![\w][A-CEGHJ-PR-TW-Z])(?<!B(?=G)|G(?=B)|N(?=K)|K(?=N)|T(?=N)|N(?=T)|Z(?=Z))"
     r"[A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?![\w])",
@@ -84,15 +98,43 @@ _PAN_RE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]{2}[PCHFATBLJG][A-Z][0-9]{4}[A-Z]
 _AADHAAR_RE = re.compile(r"[2-9](?<![\w\-][2-9])[0-9]{3}[ \-]?[0-9]{4}[ \-]?[0-9]{4}(?![\w\-])")
 _CN_ID_RE = re.compile(r"[0-9](?<![\w][0-9])[0-9]{16}[0-9Xx](?![\w])")
 _CPF_RE = re.compile(r"[0-9](?<![\w.][0-9])[0-9]{2}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}(?![\w])")
-_CODICE_FISCALE_RE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]{5}[0-9]{2}[A-Z][0-9]{2}[A-Z][0-9]{3}[A-Z](?![\w])")
+_CODICE_FISCALE_RE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]{5}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?![\w])", re.IGNORECASE)
 _DNI_RE = re.compile(r"[0-9XYZ](?<![\w][0-9XYZ])[0-9]{7}(?<=[0-9]{8}|[XYZ][0-9]{7})-?[A-Z](?![\w])")
+# Each id whose layout is its own, and the stdnum check its value must pass. The UK
+# NI number has no check digit (stdnum has no module for it): its prefix rules are the regex's.
+_SHAPED_IDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
+    (_SSN_RE, ssn_ok),
+    (_NINO_RE, lambda value: True),
+    (_PAN_RE, pan_ok),
+    (_CN_ID_RE, resident_id_ok),
+    (_CPF_RE, cpf_ok),
+    (_CODICE_FISCALE_RE, codice_fiscale_ok),
+    (_DNI_RE, dni_ok),
+)
+# Digit ids as people write them: "47152938616", "86 021 473 858", "1 85 05 78 006 084 36".
+_ID_DIGITS_RE = re.compile(r"[0-9](?<![\w+\-./,:][0-9])[0-9]*(?:[ \-][0-9]{2,})+(?![\w\-]|[.,/:][0-9])|[0-9](?<![\w+\-./,:][0-9])[0-9]{8,14}(?![\w\-]|[.,/:][0-9])")
+_MAX_ID_GROUPS = 8
+
+
+def _digit_id(text: str, start: int, value: str, cued: bool) -> Span | None:
+    """The longest run of whole digit groups in ``value`` that stdnum takes for a national number."""
+    bounds = [(m.start(), m.end()) for m in re.finditer(r"[0-9]+", value)][:_MAX_ID_GROUPS]
+    for i in range(len(bounds)):
+        for j in range(len(bounds), i, -1):
+            piece = value[bounds[i][0] : bounds[j - 1][1]]
+            if national_digits_ok(piece, cued=cued):
+                return Span(start + bounds[i][0], start + bounds[j - 1][1], "NATIONAL_ID")
+    return None
+
+
 _ID_CUES = (
     r"ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sozialversicherungs(?:nummer)?|national\s+insurance"
     r"(?:\s+(?:number|no\.?))?|ni\s+(?:number|no\.?)|nino|steuer-?\s?id|steuer-?identifikationsnummer|"
     r"steuerliche\s+identifikationsnummer|identifikationsnummer|idnr|steuernummer|tax\s+(?:id|number|no\.?)|"
     r"tin|tfn|aadhaa?r(?:\s+(?:number|no\.?|card))?|uidai|pan(?:\s+(?:card|number|no\.?))|passport(?:\s+(?:number|no\.?|#))?|"
     r"reisepass(?:nummer)?|personalausweis(?:nummer)?|ausweis(?:nummer)?|id\s+card(?:\s+(?:number|no\.?))?|"
-    r"dni|nie|nif|bsn|burgerservicenummer|sin|cpf|codice\s+fiscale|personnummer|henkilötunnus|pesel|"
+    r"dni|nie|nif|bsn|burgerservicenummer|sofi-?nummer|sin|carte\s+vitale|tessera\s+sanitaria|seguridad\s+social|"
+    r"rentenversicherungs(?:nummer)?|versicherungsnummer|cpf|codice\s+fiscale|personnummer|henkilötunnus|pesel|"
     r"tc\s+kimlik(?:\s+no)?|kimlik\s+(?:no|numarası)|my\s?number|マイナンバー|身份证号?|"
     r"national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|numéro\s+de\s+sécurité\s+sociale|n°\s+de\s+sécu|nir|"
     r"insee|curp|rut|cédula|cedula|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?))?|führerschein(?:nummer)?"
@@ -105,19 +147,29 @@ _ID_CUE_RE = re.compile(
 
 
 class NationalIdDetector(SpanDetector):
-    """SSN, UK NI number, Indian PAN/Aadhaar, Chinese resident id, CPF, codice fiscale,
-    DNI/NIE, and any id-shaped value after a national-id cue (Steuer-ID, passport, BSN...)."""
+    """National ids, each validated by python-stdnum: German IdNr, French NIR, Spanish
+    DNI/NIE, Dutch BSN, Italian codice fiscale, Polish PESEL, US SSN, Indian PAN and
+    Aadhaar, Chinese resident id, Brazilian CPF, and the UK NI number by its prefix rules.
+    Ids whose check digit is weak (BSN, a bare 9-digit SSN) count only after an id cue
+    nearby. A value right after an explicit cue ("Steuer-ID: ...") is an id whatever its
+    check digits say: the writer says what it is, and a mistyped id is still theirs."""
 
     def detect(self, text: str) -> Iterator[Span]:
         if not any(c.isdigit() for c in text):
             return
-        for regex in (_SSN_RE, _NINO_RE, _PAN_RE, _CN_ID_RE, _CPF_RE, _CODICE_FISCALE_RE, _DNI_RE):
+        for regex, valid in _SHAPED_IDS:
             for m in regex.finditer(text):
-                yield Span(m.start(), m.end(), "NATIONAL_ID")
+                if valid(m.group()):
+                    yield Span(m.start(), m.end(), "NATIONAL_ID")
         for m in _AADHAAR_RE.finditer(text):
             if verhoeff_ok(m.group()) and (" " in m.group() or "-" in m.group() or _near_id_cue(text, m.start())):
                 yield Span(m.start(), m.end(), "NATIONAL_ID")
-        if not _mentions(text.lower(), _ID_CUE_WORDS):
+        cued_text = _mentions(text.lower(), _ID_CUE_WORDS)
+        for m in _ID_DIGITS_RE.finditer(text):
+            span = _digit_id(text, m.start(), m.group(), cued_text and _near_id_cue(text, m.start(), reach=60))
+            if span:
+                yield span
+        if not cued_text:
             return
         for m in _ID_CUE_RE.finditer(text):
             value = m.group("v").rstrip(" -./")
@@ -128,6 +180,7 @@ class NationalIdDetector(SpanDetector):
 _ID_CUE_WORDS = (
     "ssn", "social", "sozial", "insurance", "ni ", "nino", "steuer", "idnr", "tax", "tin", "tfn", "aadha",
     "uidai", "pan", "passport", "pass", "ausweis", "id card", "dni", "nie", "nif", "bsn", "burgerservice",
+    "sofi", "vitale", "tessera", "seguridad", "versicherung",
     "sin", "cpf", "codice", "personnummer", "henkilö", "pesel", "kimlik", "number", "マイナンバー", "身份证",
     "national", "sécu", "nir", "insee", "curp", "rut", "cédula", "cedula", "licen", "führerschein",
 )
@@ -141,8 +194,8 @@ def _mentions(lowered: str, words: tuple[str, ...]) -> bool:
 _ID_CUE_NEAR_RE = re.compile(rf"(?<![\w])(?:{_ID_CUES})\b", re.IGNORECASE)
 
 
-def _near_id_cue(text: str, pos: int) -> bool:
-    return near_before(text, pos, _ID_CUE_NEAR_RE, reach=30)
+def _near_id_cue(text: str, pos: int, reach: int = 30) -> bool:
+    return near_before(text, pos, _ID_CUE_NEAR_RE, reach=reach)
 
 
 # ---------------------------------------------------------------- meeting ids and passcodes
@@ -273,17 +326,39 @@ _BIRTH_CUES = (
     r"born(?:\s+(?:on|in))?|b\.|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birth\s*day|bday|"
     r"geboren(?:\s+(?:am|im))?|geb\.|geburtsdatum|geburtstag|né(?:e)?\s+le|née?|date\s+de\s+naissance|"
     r"fecha\s+de\s+nacimiento|nacid[oa](?:\s+el)?|data\s+di\s+nascita|nat[oa]\s+il|data\s+de\s+nascimento|"
-    r"nascid[oa](?:\s+em)?|geboortedatum|geboren\s+op|doğum\s+tarihi|doğum|urodzon[ya]|data\s+urodzenia|"
+    r"nascid[oa](?:\s+em)?|geboortedatum|geboren\s+op|doğum\s+tarihi|doğum|urodzon[ya]|data\s+urodzenia|ur\.|"
     r"生年月日|出生日期|生日|誕生日"
 )
 _BIRTH_CUE_WORDS = (
     "born", "b.", "dob", "d.o.b", "birth", "bday", "geb", "né", "naiss", "nacim", "nacid", "nasc", "nato",
-    "nata", "geboorte", "geboren", "doğum", "urodz", "生", "誕",
+    "nata", "geboorte", "geboren", "doğum", "urodz", "ur.", "生", "誕",
 )
 _DOB_RE = re.compile(
     rf"(?:(?<![\w])|(?<=\d))(?:{_BIRTH_CUES})(?:\s*[:=\-,]|\s+(?:is|was|on|am|le|el|il|em|op|in))*\s*(?P<v>{_DATE})(?![\w])",
     re.IGNORECASE,
 )
+
+
+# A whole date (day, month and year) a birth cue stands before in the same sentence is a
+# birth date even with words between: "Geburtsdatum, ich habe 14.03.1987 eingegeben",
+# "date of birth (07/04/1986)". Years too recent to be a reader's birth are other dates.
+_FULL_DATE_RE = re.compile(
+    rf"(?<![\w.\-/])(?:\d{{4}}[\-/.]\d{{1,2}}[\-/.]\d{{1,2}}|\d{{1,2}}[\-/.]\d{{1,2}}[\-/.](?:\d{{4}}|\d{{2}})"
+    rf"|{_DAY}\s*(?:of\s+|de\s+)?(?:{_MONTHS})\.?,?\s*(?:de\s+)?\d{{4}}|(?:{_MONTHS})\.?\s+{_DAY},?\s*\d{{4}})(?![\w]|[.\-/]\d)",
+    re.IGNORECASE,
+)
+_BIRTH_CUE_RE = re.compile(rf"(?:(?<![\w])|(?<=\d))(?:{_BIRTH_CUES})", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"[.!?]\s|[;\n]")
+_LATEST_BIRTH_YEAR = date.today().year - 8
+_CUE_REACH = 60
+
+
+def _plausible_birth_year(value: str) -> bool:
+    years = re.findall(r"(?<!\d)\d{4}(?!\d)|(?<=[\-/.])\d{2}$", value)
+    if not years:
+        return False
+    year = int(years[0]) if len(years[0]) == 4 else 1900 + int(years[0])
+    return 1900 <= year <= _LATEST_BIRTH_YEAR
 
 
 class BirthDateDetector(SpanDetector):
@@ -297,3 +372,14 @@ class BirthDateDetector(SpanDetector):
         for m in _DOB_RE.finditer(text):
             value = m.group("v").rstrip(" ,.")
             yield Span(m.start("v"), m.start("v") + len(value), "DATE_OF_BIRTH")
+        for m in _FULL_DATE_RE.finditer(text):
+            if _plausible_birth_year(m.group()) and self._cue_in_sentence(text, m.start()):
+                yield Span(m.start(), m.end(), "DATE_OF_BIRTH")
+
+    @staticmethod
+    def _cue_in_sentence(text: str, pos: int) -> bool:
+        lo = max(0, pos - _CUE_REACH)
+        ends = list(_SENTENCE_END_RE.finditer(text, lo, pos))
+        if ends:
+            lo = ends[-1].end()
+        return bool(_BIRTH_CUE_RE.search(text, lo, pos))
