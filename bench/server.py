@@ -8,6 +8,8 @@ Which settings were changed is returned so the report can list them.
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import os
 import re
@@ -37,10 +39,10 @@ def free_port() -> int:
 def bench_overrides() -> dict[str, str]:
     """HELPSVC_* values that keep limits out of the measurement, chosen from settings.py's own declarations."""
     env: dict[str, str] = {"HELPSVC_ROLLUP_INTERVAL_SECONDS": "0"}
-    for setting in helpsvc_settings.SETTINGS:
+    for setting in dataclasses.fields(helpsvc_settings.Settings):
         name = setting.name
-        var = f"HELPSVC_{name.upper()}"
-        text = setting.help.lower()
+        var = helpsvc_settings.env_name(setting)
+        text = setting.metadata["help"].lower()
         if name.startswith("rate_limit") or name.endswith("_rate_limit"):
             env[var] = _off_value(setting, text)
         elif re.search(r"per[ _-]visitor|visitor.*(cap|limit|per day|daily)|daily.*(cap|limit)|_cap$|max_.*_per_", name + " " + text):
