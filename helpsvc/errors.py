@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 
 class HelpError(Exception):
-    """An error a reader or client can act on: it has a status and a message for them."""
+    """An error a reader or client can act on: it has a status, a message for them and the headers HTTP asks of it."""
 
     status = 500
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.headers = dict(headers or {})
         if status is not None:
             self.status = status
 
@@ -39,6 +42,15 @@ class NotFoundError(HelpError):
     status = 404
 
 
+class MethodNotAllowed(HelpError):
+    """The address exists but does not take this method; ``Allow`` names those it takes (RFC 9110)."""
+
+    status = 405
+
+    def __init__(self, message: str, allowed: Iterable[str]) -> None:
+        super().__init__(message, headers={"Allow": ", ".join(sorted(allowed))})
+
+
 class PayloadTooLarge(HelpError):
     status = 413
 
@@ -51,7 +63,7 @@ class TooManyRequests(HelpError):
     status = 429
 
     def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
 
 

@@ -47,7 +47,7 @@ def test_feedback_is_stored_scrubbed_and_exported_with_the_same_id(client, tmp_p
 @pytest.mark.parametrize(
     "body, status, message",
     [
-        ({"article_id": "nope", "helpful": True}, 400, "unknown article 'nope'"),
+        ({"article_id": "nope", "helpful": True}, 404, "no article with id 'nope'"),
         ({"article_id": "sign-in", "helpful": True, "reasons": ["incorrect"]}, 400, "unknown reason 'incorrect' for a Yes answer"),
         ({"article_id": "sign-in", "helpful": False, "reasons": ["clear"]}, 400, "unknown reason 'clear' for a No answer"),
         ({"article_id": "sign-in", "helpful": True, "comment": "x" * 2001}, 400, "at most 2000"),
@@ -58,7 +58,7 @@ def test_feedback_is_stored_scrubbed_and_exported_with_the_same_id(client, tmp_p
         ({"article_id": "sign-in", "helpful": True, "reasons": "clear"}, 400, "'reasons' must be a list"),
         ({"article_id": "sign-in", "helpful": True, "rating": 5}, 400, "unknown field 'rating'"),
         ({"article_id": "sign-in", "helpful": True, "client": {"ip": "1.2.3.4"}}, 400, "unknown client field 'ip'"),
-        ({"article_id": "sign-in", "helpful": True, "locale": "../x"}, 400, "'locale' must look like"),
+        ({"article_id": "sign-in", "helpful": True, "locale": "../x"}, 400, "'locale' must be one of en-US, de-DE"),
         ([1, 2], 400, "must be a JSON object"),
     ],
 )

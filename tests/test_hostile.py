@@ -64,7 +64,8 @@ BODY_CASES = [
     ("application/json", b'{"article_id": "sign-in", "helpful": true, "reasons": [1e999]}', 400),
     ("application/json", b'{"article_id": "sign-in", "helpful": true, "reasons": ["clear", "clear", "easy"]}', 201),
     ("application/json", b'{"article_id": "' + b"a" * 400 + b'", "helpful": true}', 400),
-    ("application/json", b'{"article_id": "../../etc/passwd", "helpful": true}', 400),
+    # Well-formed, about no article: the documented 404, as on the article's own address.
+    ("application/json", b'{"article_id": "../../etc/passwd", "helpful": true}', 404),
     ("application/json", b'{"article_id": "sign-in", "helpful": true, "client": {"name": ' + b"9" * 5000 + b"}}", 400),
     ("application/json", b'{"article_id": "sign-in", "helpful": true, "org": "bad org/../x"}', 400),
     ("application/json", b'{"article_id": "sign-in", "helpful": true}' + b" " * 70_000, 413),
@@ -86,7 +87,7 @@ def test_hostile_feedback_bodies(open_client: TestClient, content_type: str, bod
 FORM_CASES = [
     ("text/plain", b"x", 415),
     ("application/x-www-form-urlencoded", b"article_id=sign-in&helpful=maybe", 400),
-    ("application/x-www-form-urlencoded", b"article_id=nope&helpful=yes", 400),
+    ("application/x-www-form-urlencoded", b"article_id=nope&helpful=yes", 404),
     ("application/x-www-form-urlencoded", b"article_id=sign-in&helpful=yes&reasons=incorrect", 400),
     ("application/x-www-form-urlencoded", b"article_id=sign-in&helpful=yes&comment=" + b"x" * 70_000, 413),
     ("multipart/form-data; boundary=zzz", b"--zzz\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nhi\r\n--zzz--\r\n", 400),

@@ -13,10 +13,10 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..errors import HelpError
+from ..errors import HelpError, MethodNotAllowed
 from ..search import IndexUnavailable
 from .site import Site
 from ..store import StoreUnavailable
@@ -60,10 +60,20 @@ ROUTES = [
 
 
 async def _handle(request: Request, exc: Exception) -> Response:
-    return error_response(request, _as_help_error(exc))
+    return error_response(request, _as_help_error(request, exc))
 
 
-def _as_help_error(exc: Exception) -> Exception:
+def _allowed_methods(request: Request, named: str) -> set[str]:
+    """Every method the address takes (RFC 9110's Allow), not only those of the first route
+    whose path matched, which is all Starlette's 405 names; ``named`` is what that 405 said."""
+    allowed = {m.strip() for m in named.split(",") if m.strip()}
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] is not Match.NONE:
+            allowed |= route.methods or set()
+    return allowed
+
+
+def _as_help_error(request: Request, exc: Exception) -> Exception:
     if isinstance(exc, HelpError):
         return exc
     if isinstance(exc, IndexUnavailable):
@@ -72,9 +82,13 @@ def _as_help_error(exc: Exception) -> Exception:
         return HelpError(str(exc), status=503)
     status = getattr(exc, "status_code", None)
     if isinstance(status, int) and 400 <= status < 500:
-        # Starlette's own 404/405 for unknown paths and methods.
-        messages = {404: "There is no page at this address.", 405: "This address does not accept that method."}
-        return HelpError(messages.get(status, getattr(exc, "detail", "") or "Bad request"), status=status)
+        # Starlette's own 404/405 for unknown paths and methods; its 405 names the methods the route takes.
+        headers = getattr(exc, "headers", None) or {}
+        if status == 405:
+            allowed = sorted(_allowed_methods(request, headers.get("Allow", "")))
+            return MethodNotAllowed(f"This address does not accept {request.method[:20]}; it accepts {', '.join(allowed)}.", allowed)
+        messages = {404: "There is no page at this address."}
+        return HelpError(messages.get(status, getattr(exc, "detail", "") or "Bad request"), status=status, headers=headers)
     return exc
 
 
@@ -100,7 +114,7 @@ def create_app(settings: Settings, site: Site | None = None) -> Starlette:
         exception_handlers={HelpError: _handle, IndexUnavailable: _handle, StoreUnavailable: _handle, HTTPException: _handle, Exception: _handle},
     )
     app.state.site = site
-    app.state.openapi = build_spec(app.routes, {**OPERATIONS, **staff.operations()})
+    app.state.openapi = build_spec(app.routes, {**OPERATIONS, **staff.operations()}, settings)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RequestMetrics)
     return app

@@ -24,7 +24,7 @@ from ..intake.feedback import parse_feedback, reasons_for
 from ..metrics import FEEDBACK
 from ..search import NotFound
 from ..store import StoreUnavailable
-from .params import int_param
+from .params import int_param, locale_param, offered_locale
 from .render import api, page
 
 _SEARCH_ID_RE = re.compile(r"^[0-9a-f]{16}$")
@@ -66,11 +66,14 @@ async def read_json(request: Request) -> Any:
 async def _store_feedback(request: Request, data: Any) -> tuple[str, Any, Any]:
     site = request.app.state.site
     try:
+        if isinstance(data, dict) and data.get("locale") is not None:
+            offered_locale(data["locale"], site.settings.locales)
         given = parse_feedback(data)
         try:
             feedback_id, view = await site.intake.add_feedback(request, given)
         except NotFound:
-            raise BadRequest(f"unknown article {given.article_id[:80]!r}") from None
+            # Well-formed, about an article that does not exist: the same 404 as reading it would get.
+            raise NotFoundError(f"no article with id {given.article_id[:80]!r}") from None
         except StoreUnavailable as exc:
             raise ServiceUnavailable(str(exc)) from None
     except HelpError:
@@ -147,7 +150,7 @@ async def click(request: Request) -> Response:
     search_id = request.path_params["search_id"]
     article_id = request.query_params.get("a", "")
     rank = int_param(request, "r", 0, 0, 10000)
-    locale = request.query_params.get("locale") or None
+    locale = locale_param(request)
     if not _SEARCH_ID_RE.match(search_id):
         raise BadRequest("this result link is malformed")
     try:

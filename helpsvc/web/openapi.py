@@ -3,7 +3,10 @@
 ``create_app`` builds it from the route table and the operations each module
 describes (``OPERATIONS`` here for readers, ``staff.operations()`` for staff):
 nothing is added at import time, and a JSON route without a description, or a
-description without a route, stops the app from being built.
+description without a route, stops the app from being built. What depends on
+the settings (the locales offered, the largest page) is filled in then too,
+through components the operations refer to, so the description says what this
+server accepts.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from starlette.routing import BaseRoute, Route
 
 from .. import __version__
 from ..intake.feedback import MAX_COMMENT, NO_REASONS, YES_REASONS
+from ..search.service import MAX_PAGE
+from ..settings import Settings
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -28,9 +33,9 @@ def _ok(schema: str, description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
 
-_LOCALE = {"name": "locale", "in": "query", "required": False,
-           "schema": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Z]{2})?$"},
-           "description": "Article language such as de-DE; falls back de-DE → de → en-US. Defaults to Accept-Language."}
+# Filled in by build_spec from the settings.
+_LOCALE = {"$ref": "#/components/parameters/locale"}
+_LOCALE_SCHEMA = {"$ref": "#/components/schemas/Locale"}
 
 _STR = {"type": "string"}
 _STR_LIST = {"type": "array", "items": {"type": "string"}}
@@ -88,21 +93,29 @@ SCHEMAS: dict[str, Any] = {
         "required": ["context", "article_id", "locale", "url"],
         "properties": {"context": _STR, "article_id": _STR, "locale": _STR, "url": _STR},
     },
+    # What intake.feedback.parse_feedback accepts, no more and no less: null stands for a missing
+    # optional field, an id needs more than white space, and the reasons depend on the answer.
     "FeedbackIn": {
         "type": "object",
         "required": ["article_id", "helpful"],
         "additionalProperties": False,
         "properties": {
-            "article_id": {"type": "string", "minLength": 1, "maxLength": 300},
+            "article_id": {"type": "string", "maxLength": 300, "pattern": r"\S"},
             "helpful": {"type": "boolean"},
-            "reasons": {"type": "array", "items": {"type": "string", "enum": sorted(set(YES_REASONS) | set(NO_REASONS))},
+            "reasons": {"type": ["array", "null"], "items": _STR,
                         "description": f"For Yes: {', '.join(YES_REASONS)}. For No: {', '.join(NO_REASONS)}."},
-            "comment": {"type": "string", "maxLength": MAX_COMMENT},
-            "locale": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Z]{2})?$"},
-            "org": {"type": "string", "maxLength": 100},
-            "client": {"type": "object", "additionalProperties": False,
+            "comment": {"type": ["string", "null"], "maxLength": MAX_COMMENT},
+            "locale": {"anyOf": [_LOCALE_SCHEMA, {"type": "null"}], "description": "The reader's language"},
+            "org": {"type": ["string", "null"], "maxLength": 100, "pattern": r"^\s*([A-Za-z0-9._-]{1,64})?\s*$",
+                    "description": "Organisation id: 1-64 letters, digits, '.', '_' or '-'"},
+            "client": {"type": ["object", "null"], "additionalProperties": False,
                        "properties": {"name": _STR, "version": _STR, "os": _STR}},
         },
+        "oneOf": [
+            {"properties": {"helpful": {"const": answer},
+                            "reasons": {"type": ["array", "null"], "items": {"enum": list(reasons)}}}}
+            for answer, reasons in ((True, YES_REASONS), (False, NO_REASONS))
+        ],
     },
     "FeedbackOut": {
         "type": "object",
@@ -122,10 +135,11 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             _LOCALE,
             {"name": "product", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
             {"name": "topic", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
-            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-            {"name": "per_page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
+            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+            {"$ref": "#/components/parameters/per_page"},
         ],
-        "responses": {"200": _ok("SearchResult"), "400": _error("A parameter is out of range"), "503": _error("No index yet")},
+        "responses": {"200": _ok("SearchResult"), "400": _error("A parameter is out of range, or a locale the site does not offer"),
+                      "503": _error("No index yet")},
     },
     "suggest_api": {
         "summary": "Completions for the search box (never logged as a search)",
@@ -153,6 +167,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "responses": {
             "201": _ok("FeedbackOut", "Stored and committed"),
             "400": _error("Invalid feedback"), "403": _error("Feedback is turned off for this organisation"),
+            "404": _error("Well-formed, but there is no article with this id"),
             "413": _error("Body too large"), "415": _error("Not JSON"), "429": _error("Too many requests"),
             "503": _error("The store cannot take writes right now"),
         },
@@ -161,7 +176,8 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                  "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
                                "400": _error("Bad locale")}},
     "privacy_api": {"summary": "What is kept and for how long, in the reader's language", "parameters": [_LOCALE],
-                    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}},
+                    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+                                  "400": _error("Bad locale")}},
     "healthz": {"summary": "Liveness", "responses": {"200": {"description": "alive", "content": {"application/json": {"schema": {"type": "object"}}}}}},
     "readyz": {"summary": "Readiness", "responses": {
         "200": {"description": "ready", "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -182,7 +198,22 @@ def openapi_path(path: str) -> str:
     return re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
 
 
-def build_spec(routes: Iterable[BaseRoute], operations: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+def components(settings: Settings) -> dict[str, Any]:
+    """The schemas and shared parameters, with what the settings decide filled in."""
+    return {
+        "schemas": {**SCHEMAS, "Locale": {"type": "string", "enum": list(settings.locales),
+                                          "description": "A locale this site offers (the locales setting)"}},
+        "parameters": {
+            "locale": {"name": "locale", "in": "query", "required": False, "schema": _LOCALE_SCHEMA,
+                       "description": f"Article language; an article missing in it is shown in {settings.default_locale}. "
+                                      "Defaults to Accept-Language. Any other value, an empty one included, is a 400."},
+            "per_page": {"name": "per_page", "in": "query", "required": False,
+                         "schema": {"type": "integer", "minimum": 1, "maximum": settings.max_per_page}},
+        },
+    }
+
+
+def build_spec(routes: Iterable[BaseRoute], operations: Mapping[str, dict[str, Any]], settings: Settings) -> dict[str, Any]:
     """The API description of ``routes``: every JSON route described, every description routed.
 
     Raises ``ValueError`` naming what is missing, so an app whose table and
@@ -210,7 +241,7 @@ def build_spec(routes: Iterable[BaseRoute], operations: Mapping[str, dict[str, A
         "info": {"title": "helpsvc API", "version": __version__,
                  "description": "Help articles, search and anonymised feedback. Every HTML page has a JSON twin here."},
         "paths": dict(sorted(paths.items())),
-        "components": {"schemas": SCHEMAS},
+        "components": components(settings),
     }
 
 

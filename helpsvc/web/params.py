@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from ..content.articles import LOCALE_RE
 from ..errors import BadRequest
 from ..params import int_value
 from ..search import negotiate_locale
@@ -29,11 +28,21 @@ def filter_param(request: Request, name: str) -> str | None:
     return value
 
 
+def offered_locale(value: object, offered: tuple[str, ...], source: str = "locale") -> str:
+    """``value`` if it is one of the locales the site offers (``settings.locales``, the API's enum); else a 400."""
+    if not isinstance(value, str) or value not in offered:
+        shown = repr(value[:40]) if isinstance(value, str) else "a " + type(value).__name__
+        raise BadRequest(f"'{source}' must be one of {', '.join(offered)}, not {shown}")
+    return value
+
+
+def locale_param(request: Request) -> str | None:
+    """?locale=, when given: one of the locales the site offers, or a 400 (an empty value included)."""
+    if "locale" not in request.query_params:
+        return None
+    return offered_locale(request.query_params["locale"], request.app.state.site.settings.locales)
+
+
 def request_locale(request: Request, available: list[str] | tuple[str, ...]) -> str | None:
     """?locale= wins; otherwise the best match for Accept-Language; otherwise None (the default)."""
-    raw = request.query_params.get("locale", "").strip()
-    if raw:
-        if not LOCALE_RE.match(raw):
-            raise BadRequest(f"'locale' must look like 'en-US' or 'de', not {raw[:40]!r}")
-        return raw
-    return negotiate_locale(request.headers.get("accept-language"), available)
+    return locale_param(request) or negotiate_locale(request.headers.get("accept-language"), available)

@@ -11,8 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from ..content.articles import LOCALE_RE
-from ..errors import HelpError, TooManyRequests
+from ..errors import HelpError
 from .i18n import UI_LOCALES, translator
 from ..search import negotiate_locale
 
@@ -35,7 +34,7 @@ def ui_locale(request: Request, data: dict[str, Any], default: str) -> str:
     buttons and headings around it; the article body says lang="en-US".
     """
     asked = request.query_params.get("locale", "")
-    if LOCALE_RE.match(asked):
+    if asked in request.app.state.site.settings.locales:
         return asked
     negotiated = negotiate_locale(request.headers.get("accept-language"), UI_LOCALES)
     if negotiated:
@@ -87,9 +86,7 @@ def error_response(request: Request, exc: Exception) -> Response:
         # Never a traceback in a response; the log says what happened, without request data.
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.scope.get("route_name", "?"), exc_info=exc)
         status, message = 500, "Something went wrong on our side. Please try again in a moment."
-    headers: dict[str, str] = {}
-    if isinstance(exc, TooManyRequests):
-        headers["Retry-After"] = str(exc.retry_after)
+    headers = exc.headers if isinstance(exc, HelpError) else {}
     if is_api(request):
         return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
     try:
