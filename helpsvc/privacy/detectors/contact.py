@@ -5,6 +5,8 @@ import re
 from typing import Iterator
 from urllib.parse import unquote
 
+import phonenumbers
+
 from .span import Span, SpanDetector
 
 # ---------------------------------------------------------------- e-mail and SIP
@@ -12,18 +14,26 @@ from .span import Span, SpanDetector
 _LOCAL = r"[\w.%+'\-]{1,64}"
 _DOMAIN = r"(?:[\w\-]{1,63}\.){1,8}[A-Za-z]{2,24}"
 _EMAIL_RE = re.compile(rf"(?<![\w.%+'\-]){_LOCAL}@{_DOMAIN}(?![\w\-]|\.\w)")
-# "divya.menon (at) example.in", "jo [at] example [dot] com", "jo at example dot com"
-_BRACKET_DOT = r"(?:\s*[(\[{<]\s*(?:dot|\.)\s*[)\]}>]\s*|\s+dot\s+|\.)"
+# Obfuscated addresses: "divya.menon (at) example.in", "jo[at]example[dot]com",
+# "jo at example dot com", "a.yilmaz at fabrikam punkt com", "t.girard [at] example [point] org".
+# The words for "at" and "dot" in the languages our readers write.
+_AT_WORD = r"(?:at|ät|arroba|chiocciola|klammeraffe|ma[łl]pa|apenstaartje|@)"
+_DOT_WORD = r"(?:dot|punkt|point|punto|punt|kropka|piste|prick|\.)"
+def _bracketed(word: str) -> str:
+    return rf"\s*[(\[{{<]\s*{word}\s*[)\]}}>]\s*"
+
+
+_DOT_SEP = rf"(?:{_bracketed(_DOT_WORD)}|\s+{_DOT_WORD}\s+|\.)"
+_LABEL = r"[\w\-]{1,63}"
 _OBFUSCATED_RE = re.compile(
-    r"(?<![\w.])[\w.+\-]{1,64}\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*"
-    rf"[\w\-]{{1,63}}(?:{_BRACKET_DOT}[\w\-]{{1,63}}){{0,4}}{_BRACKET_DOT}[A-Za-z]{{2,24}}(?![\w\-])",
+    rf"(?<![\w.])[\w.+\-]{{1,64}}(?:{_DOT_SEP}[\w+\-]{{1,64}}){{0,3}}"
+    rf"(?:{_bracketed(_AT_WORD)}|\s+{_AT_WORD}\s+)"
+    rf"{_LABEL}(?:{_DOT_SEP}{_LABEL}){{0,4}}{_DOT_SEP}[A-Za-z]{{2,24}}(?![\w\-])",
     re.IGNORECASE,
 )
-_BRACKET_AT_RE = re.compile(r"[(\[{<]\s*(?:at|@)\s*[)\]}>]")
-_SPOKEN_RE = re.compile(
-    r"(?<![\w.])[\w.+\-]{1,64}(?:\s+dot\s+[\w+\-]{1,64}){0,3}\s+at\s+[\w\-]{1,63}(?:\s+dot\s+[\w\-]{1,63}){0,3}\s+dot\s+[A-Za-z]{2,24}(?![\w\-])",
-    re.IGNORECASE,
-)
+_BRACKET_AT_RE = re.compile(rf"[(\[{{<]\s*{_AT_WORD}\s*[)\]}}>]", re.IGNORECASE)
+_SPOKEN_AT_RE = re.compile(rf"\s{_AT_WORD}\s", re.IGNORECASE)
+_SPOKEN_DOT_RE = re.compile(rf"\s{_DOT_WORD}\s|[(\[{{<]\s*{_DOT_WORD}\s*[)\]}}>]", re.IGNORECASE)
 _SIP_RE = re.compile(rf"(?<![\w])sips?:{_LOCAL}@[\w.\-]*\w(?:;[\w=.\-]+)*", re.IGNORECASE)
 _TEL_RE = re.compile(r"(?<![\w])tel:\+?[\d\-. ()]{4,24}\d", re.IGNORECASE)
 _LOGIN_CUE_RE = re.compile(
@@ -45,25 +55,42 @@ class EmailDetector(SpanDetector):
                 kind = "USERNAME" if _LOGIN_CUE_RE.search(text, max(0, start - 30), start) else "EMAIL"
                 yield Span(start, m.end(), kind)
         lowered = text.lower()
-        regexes = []
-        if _BRACKET_AT_RE.search(lowered):
-            regexes.append(_OBFUSCATED_RE)
-        if " dot " in lowered and " at " in lowered:
-            regexes.append(_SPOKEN_RE)
-        if regexes:
-            for regex in regexes:
-                for m in regex.finditer(text):
-                    local = re.split(r"\s|[(\[{<]", m.group(), maxsplit=1)[0]
-                    if local.lower() not in _NOT_MAILBOX:
-                        yield Span(m.start(), m.end(), "EMAIL")
+        # Either "at" is bracketed, or it is spoken and so is at least one dot: "look at
+        # docs.example.com" has a real dot only and is a sentence, not an address.
+        if _BRACKET_AT_RE.search(lowered) or (_SPOKEN_AT_RE.search(lowered) and _SPOKEN_DOT_RE.search(lowered)):
+            pos = 0
+            while m := _OBFUSCATED_RE.search(text, pos):
+                local = _local_part(m.group())
+                if self._obfuscated_address(local, m.group()[len(local) :]):
+                    yield Span(m.start(), m.end(), "EMAIL")
+                    pos = m.end()
+                else:
+                    # "email me at sue dot oneill at ...": the address may start at a later word.
+                    pos = m.start() + len(local) + 1
         if "tel:" in lowered:
             for m in _TEL_RE.finditer(text):
                 yield Span(m.start(), m.end(), "PHONE")
 
+    @staticmethod
+    def _obfuscated_address(local: str, rest: str) -> bool:
+        """A word before "at" that is a verb or pronoun starts a sentence, not a mailbox;
+        and the address needs its "at" or a dot written out or bracketed."""
+        if local.lower() in _NOT_MAILBOX:
+            return False
+        return bool(_BRACKET_AT_RE.search(rest) or _SPOKEN_DOT_RE.search(rest) or "@" in rest)
 
+
+def _local_part(match: str) -> str:
+    return re.split(r"\s|[(\[{<]", match, maxsplit=1)[0]
+
+
+# Words that stand before a spoken "at" in ordinary sentences ("stuck at", "sign in at").
 _NOT_MAILBOX = frozenset(
     "meet meeting join joined look looking arrive arrived available sign signed log logged be is are was "
-    "were am it this that me us them him her you we they there here stuck".split()
+    "were am it this that me us them him her you we they there here stuck in on up out started starts start "
+    "begin begins begun found find hosted located posted listed published documented open opens opened "
+    "try tried visit visited click point points pointed set fails failed blocked redirects redirected "
+    "aimed kept stays stayed remains online".split()
 )
 
 # ---------------------------------------------------------------- URLs
@@ -233,13 +260,49 @@ _PHONE_RE = re.compile(
     r"(?![\w]|[.,]\d)",
     re.IGNORECASE,
 )
+# Numbers written with spaced separators ("0221 / 98 76 54 - 12", "06 - 12 34 56 78"), which the
+# pattern above reads as several numbers; libphonenumber judges them by each region's plan.
+_SPACED_SEP = r"(?:\s?[/\-–]\s?|[ \u00a0])"
+_LOOSE_PHONE_RE = re.compile(
+    rf"(?<![\w+/.,\-:])(?:\+\d{{1,3}}[ \u00a0]?)?\(?\d{{2,5}}\)?(?:{_SPACED_SEP}\d{{1,5}}){{1,6}}(?![\w]|[.,]\d)"
+)
+_SPACED_SEP_RE = re.compile(r"\s[/\-–]|[/\-–]\s")
+_GROUP_RE = re.compile(r"\d+")
+# The regions whose numbering plans are tried for a national number: our readers' countries.
+PHONE_REGIONS = ("DE", "AT", "CH", "FR", "BE", "ES", "NL", "IT", "PL", "GB", "IE", "US")
+
+
+def _valid_somewhere(number: str) -> bool:
+    regions = (None,) if number.startswith("+") else PHONE_REGIONS
+    for region in regions:
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse(number, region)):
+                return True
+        except phonenumbers.NumberParseException:
+            continue
+    return False
+
+
+def _loose_phones(text: str) -> Iterator[Span]:
+    """The longest run of groups from the first that some region's numbering plan takes for a number."""
+    for m in _LOOSE_PHONE_RE.finditer(text):
+        if not _SPACED_SEP_RE.search(m.group()):
+            continue  # no spaced separator: the strict pattern has judged it
+        ends = [g.end() for g in _GROUP_RE.finditer(m.group())]
+        for end in reversed(ends[1:]):
+            candidate = m.group()[:end]
+            if 7 <= sum(c.isdigit() for c in candidate) <= 15 and not _is_range(candidate) and _valid_somewhere(candidate):
+                yield Span(m.start(), m.start() + end, "PHONE")
+                break
+
+
 _EXTENSION_RE = re.compile(
     r"(?<![\w])(?:x\d{3,6}|(?:ext\.?|extension|durchwahl|poste|interno|anexo)[ \u00a0.:#]*\d{2,6})(?![\w])",
     re.IGNORECASE,
 )
 _TECH_CUE_RE = re.compile(
     r"(?<![\w])(?:version|ver|v|build|release|update|kb|error|code|event|id|port|ports|hresult|status|"
-    r"firmware|fw|patch|sp|cu|since|range|ranges|between|orbit|orbits)"
+    r"firmware|fw|patch|sp|cu|since|range|ranges|between)"
     r"(?:\s+(?:was|is|code|number|no\.?|nr\.?|of))?\W{0,3}$",
     re.IGNORECASE,
 )
@@ -249,6 +312,17 @@ _DATE_SHAPE_RE = re.compile(
 )
 
 
+def _is_range(num: str) -> bool:
+    """Two numbers of one length, the second larger by less than the first's leading place
+    ("3478-3481", "7000-7999", "50000-50059"): a range of ports, extensions or
+    park orbits, not a number anyone dials ("2345-6789" still is one)."""
+    pair = re.fullmatch(r"(\d{3,6})\s?[\-–]\s?(\d{3,6})", num)
+    if not pair or len(pair.group(1)) != len(pair.group(2)):
+        return False
+    low, high = int(pair.group(1)), int(pair.group(2))
+    return 0 < high - low < 10 ** (len(pair.group(1)) - 1)
+
+
 def _is_phone(num: str, text: str, start: int, has_ext: bool) -> bool:
     digits = sum(c.isdigit() for c in num)
     intl = num.startswith(("+", "00"))
@@ -256,9 +330,8 @@ def _is_phone(num: str, text: str, start: int, has_ext: bool) -> bool:
         return False
     if _DATE_SHAPE_RE.match(num) or _DATE_PREFIX_RE.match(num):
         return False
-    pair = re.fullmatch(r"(\d{3,6})-(\d{3,6})", num)
-    if pair and len(pair.group(1)) == len(pair.group(2)) and 0 < int(pair.group(2)) - int(pair.group(1)) <= 500:
-        return False  # a range of ports or extensions, "3478-3481"
+    if _is_range(num):
+        return False
     if "." in num and not intl:
         # Dotted numbers are versions and IPs, except the 3.3.4 and 2.2.2.2.2 phone styles.
         if not re.fullmatch(r"\(?\d{3}\)?\.\d{3}\.\d{4}|\d{2}(?:\.\d{2}){4}|\d{3,4}\.\d{3}\.\d{3,4}", num):
@@ -285,4 +358,6 @@ class PhoneDetector(SpanDetector):
                 yield Span(m.start(), m.end() if m.group("ext") else m.start() + len(num), "PHONE")
         for m in _EXTENSION_RE.finditer(text):
             yield Span(m.start(), m.end(), "PHONE")
+        if "/" in text or "-" in text or "–" in text:
+            yield from _loose_phones(text)
 

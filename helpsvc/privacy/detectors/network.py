@@ -13,7 +13,20 @@ _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4_RE = re.compile(rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?![\w]|\.\d)")
 _IPV6_RE = re.compile(r"(?<![\w:.])\[?(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|:)(?:%\w+)?\]?(?![\w:])")
 _IPV6_V4_RE = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,6}(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
-_VERSION_CUE_RE = re.compile(r"(?<![\w])(?:version|ver\.?|v|build|release|firmware|fw|update|client|app|sdk|agent)\s*[:#]?\s*$", re.IGNORECASE)
+_VERSION_CUE_RE = re.compile(
+    r"(?<![\w])(?:version|ver\.?|v|build|release|firmware|fw|update|client|app|sdk|agent|driver|treiber|pilote|"
+    r"controlador|bios|uefi)\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+_IP_CUE_RE = re.compile(
+    r"(?<![\w])(?:ip|ipv4|address|adresse|addr|dirección|indirizzo|adres|host|server|dns|gateway|proxy|ping|"
+    r"from|to|von|nach|vers|à|de|desde|da|van|naar|z|do|connect\w*|source|quelle|remote|local|lokal|client)\W{0,3}$",
+    re.IGNORECASE,
+)
+# "10.0.0.0/8" is a network, not a machine; "1.0.6.0" with four one-digit parts is a
+# version unless an IP cue names it an address.
+_SUBNET_RE = re.compile(r"/\d{1,2}(?!\d)")
+_SMALL_QUAD_RE = re.compile(r"\d\.\d\.\d\.\d")
 _MAC_RE = re.compile(
     r"(?<![\w:\-.])(?:[0-9A-Fa-f]{2}([:\-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}"
     r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:\-]|\.\w)"
@@ -27,7 +40,7 @@ class IpMacDetector(SpanDetector):
     def detect(self, text: str) -> Iterator[Span]:
         if "." in text:
             for m in _IPV4_RE.finditer(text):
-                if not _VERSION_CUE_RE.search(text, max(0, m.start() - 20), m.start()):
+                if not self._version_or_subnet(text, m):
                     yield Span(m.start(), m.end(), "IP")
         if ":" in text:
             for regex in (_IPV6_V4_RE, _IPV6_RE):
@@ -45,11 +58,20 @@ class IpMacDetector(SpanDetector):
         for m in _BARE_MAC_RE.finditer(text):
             yield Span(m.start(1), m.end(1), "MAC")
 
+    @staticmethod
+    def _version_or_subnet(text: str, m: re.Match[str]) -> bool:
+        before = max(0, m.start() - 20)
+        if _VERSION_CUE_RE.search(text, before, m.start()):
+            return True
+        if m.group().endswith(".0") and _SUBNET_RE.match(text, m.end()):
+            return True
+        return bool(_SMALL_QUAD_RE.fullmatch(m.group())) and not _IP_CUE_RE.search(text, before, m.start())
+
 
 # ---------------------------------------------------------------- host names
 
 _FQDN_RE = re.compile(
-    r"(?<![\w@.\-/:\\])(?P<first>[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)"
+    r"(?:(?<![\w@.\-/:\\])|(?<=sip:)|(?<=sips:))(?P<first>[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)"
     r"(?P<rest>(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+)(?![\w@\-]|\.[A-Za-z0-9])"
 )
 _INTERNAL_TLDS = frozenset("local lan corp internal home intranet localdomain ad priv private domain".split())
@@ -70,13 +92,28 @@ _SERVER_PART_RE = re.compile(
     r"mediationpool|frontend|backend|archiving|monitoring|persistentchat|pchat|ocs|um|vm|vmhost|hv|esx)\d*$",
     re.IGNORECASE,
 )
-# Server roles: infrastructure, not a person's machine.
-_SERVICE_LABEL_RE = re.compile(
-    r"^(?:www|sip|sips|lyncdiscover|lyncdiscoverinternal|meet|dialin|admin|webmail|mail|smtp|imap|pop|"
-    r"autodiscover|login|teams|portal|support|help|docs|learn|api|cdn|edge|pool|fe|be|sql|dc|srv|server|"
-    r"exch|ex|lync|sfb|web|app|mcu|dir|proxy|gw|gateway|sbc|lb|adfs|sts|mx|ns|ca|rp|arr|vpn|ftp|owa|"
-    r"outlook|office|skype|status|assets|static|media|download|downloads|update|updates)\d*(?:[\-.]|$)",
+_SECOND_LEVEL = frozenset("co com org net ac gov edu ne or gob gouv".split())
+# Names every organisation publishes in DNS, as the product documentation spells them
+# ("sip.contoso.com", "lyncdiscover.contoso.com"): they say no more than the domain does.
+# A numbered or specific server ("pool1", "edge01", "sipext", "lyncfe03") is the
+# organisation's own machine, and a log line that names it is scrubbed.
+_PUBLISHED_LABEL_RE = re.compile(
+    r"^(?:www|sip|sips|lyncdiscover|lyncdiscoverinternal|meet|dialin|admin|webmail|mail|smtp|imap|pop|pop3|"
+    r"autodiscover|enterpriseregistration|enterpriseenrollment|login|teams|portal|support|help|docs|learn|api|"
+    r"cdn|mx|ns|vpn|ftp|owa|outlook|status|assets|static|media|download|downloads|update|updates)$",
     re.IGNORECASE,
+)
+# Domains of the vendors and public services our products talk to: their hosts are
+# the same for every reader and identify no one.
+_PUBLIC_SERVICE_DOMAINS = frozenset(
+    """microsoft.com office.com office.net office365.com microsoftonline.com microsoftonline-p.com live.com
+    live.net skype.com skypeforbusiness.com lync.com outlook.com hotmail.com windows.com windows.net
+    windowsupdate.com azure.com azure.net azureedge.net azurewebsites.net cloudapp.net sharepoint.com
+    onmicrosoft.com msft.net msftncsi.com msedge.net msauth.net msocdn.com aka.ms bing.com akamai.net
+    akamaiedge.net akamaized.net edgekey.net edgesuite.net google.com googleapis.com gstatic.com gmail.com
+    youtube.com apple.com icloud.com zoom.us webex.com slack.com github.com gitlab.com amazonaws.com
+    cloudfront.net cloudflare.com digicert.com verisign.com letsencrypt.org globalsign.com sectigo.com
+    mozilla.org ubuntu.com debian.org python.org example.com example.org example.net""".split()
 )
 _HOST_TOKEN_RE = re.compile(r"(?<![\w\-./\\@])[A-Za-z][A-Za-z0-9]{0,14}(?:-[A-Za-z0-9]{1,15}){1,4}(?![\w\-]|\.\w)")
 _DEVICE_PREFIXES = frozenset(
@@ -112,24 +149,35 @@ class HostnameDetector(SpanDetector):
     def detect(self, text: str) -> Iterator[Span]:
         if "." in text:
             for m in _FQDN_RE.finditer(text):
-                first, rest = m.group("first"), m.group("rest")
-                labels = rest.lower().split(".")[1:]
-                tld = labels[-1]
-                if not tld.isalpha():
-                    continue
-                internal = tld in _INTERNAL_TLDS
-                if not internal and tld not in _PUBLIC_TLDS:
-                    continue
-                if first.isdigit() or _SERVICE_LABEL_RE.match(first) or _server_name(first):
-                    continue
-                if (internal and (len(labels) >= 2 or _host_like_label(first))) or _host_like_label(first) or (
-                    _HOST_CUE_RE.search(text, max(0, m.start() - 25), m.start()) and len(labels) >= 2
-                ):
+                if self._host_fqdn(text, m):
                     yield Span(m.start(), m.end(), "HOSTNAME")
         if "-" in text:
             for m in _HOST_TOKEN_RE.finditer(text):
                 if self._bare_host(m.group(), text, m.start()):
                     yield Span(m.start(), m.end(), "HOSTNAME")
+
+    @staticmethod
+    def _host_fqdn(text: str, m: re.Match[str]) -> bool:
+        """A machine inside an organisation's domain: three or more labels below a public
+        TLD, or an internal TLD (".local", ".corp") with a machine-like or nested name."""
+        first, rest = m.group("first"), m.group("rest")
+        labels = rest.lower().split(".")[1:]
+        tld = labels[-1]
+        if not tld.isalpha() or first.isdigit():
+            return False
+        if tld in _INTERNAL_TLDS:
+            return len(labels) >= 2 or _host_like_label(first) or bool(
+                _HOST_CUE_RE.search(text, max(0, m.start() - 25), m.start())
+            )
+        if tld not in _PUBLIC_TLDS:
+            return False
+        # The registered domain: two labels, three under a country's "co.uk" or "com.au".
+        size = 3 if len(tld) == 2 and len(labels) >= 2 and labels[-2] in _SECOND_LEVEL else 2
+        if len(labels) < size:
+            return False  # "contoso.com" is a domain, not a machine
+        if ".".join(labels[-size:]) in _PUBLIC_SERVICE_DOMAINS:
+            return False
+        return not _PUBLISHED_LABEL_RE.match(first)
 
     def _bare_host(self, token: str, text: str, start: int) -> bool:
         parts = token.split("-")
@@ -158,16 +206,32 @@ class HostnameDetector(SpanDetector):
 
 # ---------------------------------------------------------------- user names
 
-_DOMAIN_USER_RE = re.compile(r"(?<![\w\\:/.%$])([A-Za-z][\w.\-]{0,30})\\([\w.$'\-]{1,64}\w|\w)(?![\w\\])")
+_DOMAIN_USER_RE = re.compile(r"(?<![\w\\:/.%$\-])([A-Za-z][\w.\-]{0,30})\\([\w.$'\-]{1,64}\w|\w)(?![\w\\])")
 _REGISTRY_ROOTS = frozenset("hklm hkcu hku hkcr hkcc hkey_local_machine hkey_current_user software system".split())
-_PROFILE_PATH_RE = re.compile(r"(?:[A-Za-z]:\\(?:Users|Documents and Settings)\\|/Users/|/home/)([^\\/\s\"']+)", re.IGNORECASE)
+# Profile folders, also as Explorer shows them in other languages and as WSL mounts them.
+_PROFILE_PATH_RE = re.compile(
+    r"(?:[A-Za-z]:[\\/](?:Users|Documents and Settings|Benutzer|Utilisateurs|Usuarios|Utenti|Gebruikers|"
+    r"U[żz]ytkownicy|Dokumente und Einstellungen)[\\/]|/Users/|/home/|/mnt/[a-z]/Users/|/var/home/)([^\\/\s\"']+)",
+    re.IGNORECASE,
+)
+# \\server\share\folder...: the server is the organisation's machine; below a share that
+# holds one folder per person (home$, profiles$, Users, or any hidden "$" share), the next
+# folder is that person's ("\\fs01\home$\jdoe", "\\srv\profiles$\gmorris.V6").
+_UNC_RE = re.compile(r"(?<![\w\\])\\\\(?P<server>[A-Za-z0-9][\w.\-]*)(?P<path>(?:\\[^\\/\s\"'<>|:*?]+)+)\\?")
+_USER_CONTAINERS = frozenset(
+    """users user home homes homedir homedirs profile profiles userdata userhome userhomes redirect redirected
+    redirection folders personal private privat benutzer persönlich persoenlich perso utilisateurs usuarios
+    utenti gebruikers użytkownicy uzytkownicy""".split()
+)
+_ADMIN_SHARES = frozenset("admin$ ipc$ print$ netlogon sysvol".split())
+_GENERIC_SERVERS = frozenset("server servername fileserver computer computername host hostname myserver share".split())
 _NOT_PROFILE = frozenset("public default all users default user administrator %username% <user> $user username user".split())
 _USER_CUE_RE = re.compile(
     r"(?<![\w])(?:user\s*-?name|user\s*id|userid|user|login(?:\s*(?:name|id))?|log-?on(?:\s*name)?|"
     r"sign[\s-]*in(?:\s*(?:name|id))?|account\s*name|alias|samaccountname|upn|user\s*principal\s*name|"
     r"benutzer(?:name)?|benutzerkennung|kennung|nom\s+d['’]utilisateur|identifiant|usuario|nome\s+utente|"
     r"kullanıcı(?:\s+adı)?|(?:logged|signed)\s+(?:in|on)\s+as|sign\s+in\s+as)\b"
-    r"(?P<conn>(?:\s*[:=\-]|\s+(?:is|was|ist|est|es|as)\b)*\s*)(?P<v>[\w][\w.\-]{1,63}\w)",
+    r"(?P<conn>(?:\s*[:=\-]|\s+(?:is|was|ist|est|es|as)\b)*\s*[\"'‘“„«]?)(?P<v>[\w][\w.\-]{1,63}\w)",
     re.IGNORECASE,
 )
 
@@ -184,8 +248,11 @@ class UsernameDetector(SpanDetector):
 
     def detect(self, text: str) -> Iterator[Span]:
         if "\\" in text:
+            shares = list(self._share_paths(text))
+            yield from shares
             for m in _DOMAIN_USER_RE.finditer(text):
-                if self._domain_user(m.group(1), m.group(2)):
+                inside_path = any(s.start <= m.start() < s.end or m.start() < s.start < m.end() for s in shares)
+                if not inside_path and not text.startswith("\\\\", max(0, m.start() - 2)) and self._domain_user(m.group(1), m.group(2)):
                     yield Span(m.start(), m.end(), "USERNAME")
         if "/" in text or "\\" in text:
             for m in _PROFILE_PATH_RE.finditer(text):
@@ -193,7 +260,7 @@ class UsernameDetector(SpanDetector):
                     yield Span(m.start(1), m.end(1), "USERNAME")
         for m in _USER_CUE_RE.finditer(text):
             value, conn = m.group("v"), m.group("conn")
-            if text[m.end("v") : m.end("v") + 1] in ("'", "’"):
+            if text[m.end("v") : m.end("v") + 1] in ("'", "’") and text[m.end("v") + 1 : m.end("v") + 2].isalpha():
                 continue  # "user hasn't", "login doesn't"
             explicit = bool(conn.strip())
             if not explicit and re.match(r"(?i)sign", m.group()):
@@ -202,6 +269,28 @@ class UsernameDetector(SpanDetector):
                     continue
             if conn and self._looks_like_username(value, explicit):
                 yield Span(m.start("v"), m.end("v"), "USERNAME")
+
+    def _share_paths(self, text: str) -> Iterator[Span]:
+        """The server of each \\\\server\\share path, and the person's folder below a per-person share."""
+        for m in _UNC_RE.finditer(text):
+            server = m.group("server")
+            if server.lower() not in _GENERIC_SERVERS and not server.startswith("{{"):
+                yield Span(m.start("server"), m.end("server"), "HOSTNAME")
+            pos = m.start("path")
+            parts = m.group("path").split("\\")[1:]
+            for i, part in enumerate(parts):
+                start, pos = pos + 1, pos + 1 + len(part)
+                if i == 0 or not self._per_person(parts[i - 1], first=i == 1):
+                    continue
+                if part[:1] not in "%<$" and part.lower() not in self._common and not part.isdigit():
+                    yield Span(start, pos, "USERNAME")
+
+    @staticmethod
+    def _per_person(folder: str, first: bool) -> bool:
+        low = folder.lower()
+        if low in _ADMIN_SHARES or (len(low) == 2 and low.endswith("$")):
+            return False  # "c$", "admin$": the machine's own shares
+        return low.rstrip("$") in _USER_CONTAINERS or (first and low.endswith("$"))
 
     def _domain_user(self, domain: str, user: str) -> bool:
         """CONTOSO\\jdoe, but not a path piece such as "Program Files\\Skype" or "x64\\setup"."""

@@ -8,10 +8,29 @@ in helpsvc.privacy.postprocessors).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import scrubadub.detectors
+from scrubadub.filth import Filth
+
+
+class WrittenEmailDetector(scrubadub.detectors.EmailDetector):
+    """scrubadub's e-mail detector, for addresses written with "@".
+
+    Its spoken form ("word at host dot com") also takes every "look at
+    support.microsoft.com" in help text for an address; our EmailDetector reads
+    spoken and bracketed forms with a guard against such sentences.
+    """
+
+    name = "written_email"
+
+    def iter_filth(self, text: str, document_name: str | None = None) -> Iterator[Filth]:
+        for filth in super().iter_filth(text, document_name=document_name):
+            if "@" in filth.text:
+                yield filth
 
 
 def stock_detectors() -> list[scrubadub.detectors.Detector]:
     # Its phone and URL detectors are left out on purpose: they turn version numbers
     # and product links into filth.
-    return [scrubadub.detectors.EmailDetector(), scrubadub.detectors.CreditCardDetector()]
+    return [WrittenEmailDetector(), scrubadub.detectors.CreditCardDetector()]
