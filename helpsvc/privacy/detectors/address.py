@@ -24,8 +24,14 @@ _DE_SUFFIX = (
     r"straat|laan|gracht|plein|kade|singel|dijk|steeg|"                               # Dutch
     r"gatan|gata|vägen|väg|gränd|torget|gade|vej|veien|vegen|katu|tie"                # Nordic
 )
+# Words a German street name may open with ("Alte Poststraße", "Am Weißen Steinweg",
+# "St.-Anna-Platz"); any other word before it is the sentence's ("laut Lieferschein an ...").
+_DE_OPENER = (
+    r"(?:(?:An|Am|Auf|Im|In|Zum|Zur|Unter|Hinter|Vor|Bei|Sankt|St\.|(?:Alt|Neu|Gro(?:ß|ss)|Klein|Ober|Unter|Nieder|"
+    r"Lang|Hoh|Breit|Hinter|Vorder|Mittler|Obere?|Untere?)e[rnms]?)\s+(?:(?:der|den|dem|die|des)\s+)?)"
+)
 _DE_STREET_RE = re.compile(
-    rf"(?<![\w\-])(?:(?:[A-ZÄÖÜ][\wäöüß.\-]*|an|am|auf|der|den|dem|im|in|zum|zur)\s+){{0,2}}"
+    rf"(?<![\w\-]){_DE_OPENER}?"
     rf"(?:[A-ZÄÖÜÅÆØ][\wäöüßåæø\-]*?(?:{_DE_SUFFIX})"
     rf"|[A-ZÄÖÜ][\wäöüß\-]+\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Damm|Ufer|Chaussee|Ring|Markt|Steig))"
     rf"\s*{_NUM}(?![\w])",
@@ -112,6 +118,22 @@ _US_ZIP_RE = re.compile(rf"([A-Z][a-z]+),?\s+(?:{'|'.join(_US_STATES)})\s+(\d{{5
 _CA_POSTCODE_RE = re.compile(r"[A-Z](?<![\w][A-Z])[0-9][A-Z] ?[0-9][A-Z][0-9](?![\w])")
 _JP_POSTCODE_RE = re.compile(r"〒\s?\d{3}-?\d{4}")
 _FIVE_DIGIT_CITY_RE = re.compile(r"([0-9](?<![\w\-.,/][0-9])[0-9]{4})\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
+# Postcode shapes that stand before the town: Dutch "1012 AB", Polish "00-950"; 5 digits
+# (Germany, France, Spain, Italy) are above, 4 digits (Austria, Switzerland, Belgium) count
+# only after a street.
+_LETTERED_CITY_RE = re.compile(
+    r"([0-9](?<![\w\-.,/][0-9])[0-9]{3}\s?[A-Z]{2}|[0-9](?<![\w\-.,/][0-9])[0-9]-[0-9]{3})\s+(?=[A-ZŁŚŻŹĆ][a-ząćęłńóśźż])"
+)
+# "<street> <number>, <postcode> <Town>": whatever street name stands before a postcode and
+# town is a street, with or without a suffix word ("Am Kirchberg 3, 83022 Rosenheim",
+# "Piotrkowska 104, 90-001 Łódź"). Its words are capitalised or the particles of names.
+_PARTICLE = r"(?:de|la|le|du|des|del|della|di|da|do|dos|van|von|der|den|dem|het|am|an|im|zum|zur|ul\.|al\.|pl\.|c/|via|rue|calle)"
+_STREET_BEFORE_TOWN_RE = re.compile(
+    rf"(?<![\w\-])(?:{_CAP}|(?i:{_PARTICLE}))(?:\s+(?:{_CAP}|(?i:{_PARTICLE}))){{0,4}}\s+{_NUM},?\s+"
+    r"(?=(?:\d{5}|\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|\d{4})\s+[A-ZÄÖÜÀ-ÞŁŚŻŹĆ][\w\-]+)"
+)
+# A number that is a field's value ("ms-diagnostics: 52001", "Fehler 40001") is no postcode.
+_FIELD_BEFORE_RE = re.compile(r"(?:[:=#]|\b(?:error|fehler|erreur|code|event|id|port|build|version|kb|diagnostics))\s*$", re.IGNORECASE)
 _CONTEXT_POSTCODE_RE = re.compile(
     r"(?<![\w\-.,/])(?:\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|[1-9]\d{5}|\d{4,5}"
     r"|[AC-FHKNPRTV-Y]\d[0-9W]\s?[AC-FHKNPRTV-Y0-9]{4})"  # Irish Eircode, "T12 X8K2"
@@ -143,6 +165,10 @@ class AddressDetector(SpanDetector):
                 if regex is _EN_STREET_RE and not self._plausible_en(m.group()):
                     continue
                 streets.append(Span(m.start(), m.end(), "ADDRESS"))
+        for m in _STREET_BEFORE_TOWN_RE.finditer(text):
+            street = m.group().rstrip(" ,")
+            if not any(s.start < m.end() and s.end > m.start() for s in streets) and self._street_words(street):
+                streets.append(Span(m.start(), m.start() + len(street), "ADDRESS"))
         cues = _ADDRESS_CUE_RE.finditer(text) if any(w in lowered for w in _ADDRESS_CUE_WORDS) else ()
         for m in cues:
             if _NOT_POSTAL_RE.search(text, max(0, m.start() - 12), m.start()):
@@ -174,6 +200,12 @@ class AddressDetector(SpanDetector):
             return False
         return unambiguous or any(w.lower() not in self._common for w in body)
 
+    def _street_words(self, street: str) -> bool:
+        """Not a sentence that happens to end in a number ("Version 3, 12345 Nutzer"): a
+        name of several words ("Unter den Linden"), or one that is no everyday word."""
+        words = re.findall(r"[^\W\d_]+", street)
+        return len(words) >= 2 or any(w.lower() not in self._common for w in words)
+
     def _postcodes(self, text: str, streets: list[Span]) -> Iterator[Span]:
         for regex in (_UK_POSTCODE_RE, _CA_POSTCODE_RE, _JP_POSTCODE_RE):
             for m in regex.finditer(text):
@@ -181,10 +213,15 @@ class AddressDetector(SpanDetector):
         for m in _US_ZIP_RE.finditer(text):
             if m.group(1).lower() not in self._common:  # a town, not "Event" or "Error"
                 yield Span(m.start(2), m.end(2), "POSTCODE")
-        for m in _FIVE_DIGIT_CITY_RE.finditer(text):
-            city = re.match(r"[^\W\d_]+", text[m.end(1) :].lstrip())
-            if city and city.group().lower() not in self._common:
-                yield Span(m.start(1), m.end(1), "POSTCODE")
+        for regex in (_FIVE_DIGIT_CITY_RE, _LETTERED_CITY_RE):
+            for m in regex.finditer(text):
+                city = re.match(r"[^\W\d_]+", text[m.end(1) :].lstrip())
+                if (
+                    city
+                    and city.group().lower() not in self._common
+                    and not _FIELD_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
+                ):
+                    yield Span(m.start(1), m.end(1), "POSTCODE")
         lowered = text.lower()
         cues = _POSTCODE_CUE_RE.finditer(text) if any(w in lowered for w in _POSTCODE_CUE_WORDS) else ()
         for m in cues:

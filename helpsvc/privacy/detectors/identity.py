@@ -222,6 +222,13 @@ _MEETING_CUE_WORDS = (
     "join", "otp",
 )
 
+# Hexadecimal runs of 12 or more (with letters and digits), GUIDs among them: trace and
+# correlation ids of log lines, which support needs and which identify no one.
+_TRACE_ID_RE = re.compile(
+    r"(?=[0-9a-f\-]*[a-f])(?=[0-9a-f\-]*[0-9])(?:[0-9a-f]{8}(?:-[0-9a-f]{4,12}){1,4}|[0-9a-f]{12,})", re.IGNORECASE
+)
+_SECRET_CUE_RE = re.compile(r"pass|pwd|pw\b|kennwort|mot\s+de|contra|senha|pin", re.IGNORECASE)
+
 # Google Meet style codes ("abc-defg-hij") are meeting ids wherever they appear.
 _MEET_CODE_RE = re.compile(r"(?<![\w\-])[a-z]{3}-[a-z]{4}-[a-z]{3}(?![\w\-])")
 
@@ -243,6 +250,9 @@ class MeetingDetector(SpanDetector):
             value = m.group("v").rstrip(".!?:")
             if not value:
                 continue
+            secret = bool(_SECRET_CUE_RE.search(m.group()))
+            if _TRACE_ID_RE.fullmatch(value) and not secret:
+                continue  # a SIP Call-ID or correlation id in a pasted log: it names a call, not a person
             if any(c.isdigit() for c in value):
                 if re.fullmatch(r"[\d\- ]+#?|[A-Za-z0-9@$!%*?&_.\-+=/]{3,64}", value) and not value.startswith("{{"):
                     yield Span(m.start("v"), m.start("v") + len(value), "MEETING_ID")
@@ -251,7 +261,7 @@ class MeetingDetector(SpanDetector):
                 and value.lower() not in self._common
                 and not value.startswith("{{")
                 and len(value) >= 4
-                and re.search(r"(?i)pass|pwd|pw\b|kennwort|mot|contra|senha|code", m.group())
+                and (secret or re.search(r"(?i)code", m.group()))
             ):
                 yield Span(m.start("v"), m.start("v") + len(value), "MEETING_ID")
 
