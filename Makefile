@@ -46,6 +46,10 @@ bench: install
 soak: install
 	$(PY) bench/soak.py
 
+# The name tagger's model: trained from generated text and the help articles, same seed, same bytes.
+models: install
+	$(PY) -m helpsvc.privacy.detectors.train_names --articles content $(SHARED)/corpus
+
 demo: install index
 	$(HELPSVC) demo-data --admin demo
 
