@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HELPSVC := $(VENV)/bin/helpsvc
 SHARED ?= ../shared
 
-.PHONY: run install index check test eval eval-pii bench soak demo clean
+.PHONY: run install index check test eval eval-pii bench soak demo models clean
 
 run: install index
 	$(HELPSVC) serve
