@@ -89,11 +89,11 @@ def median_of_rounds(rounds: list[tuple[list[float], list[int | None]]]) -> tupl
 
 def forget_process_caches() -> None:
     """Empties what a worker process keeps across builds, so a new SearchService starts cold."""
-    from helpsvc.search import build as index, query
+    from helpsvc.search import query, schema
 
     query._stem.cache_clear()
-    index.analyzer_for.cache_clear()  # each analyzer keeps its own cache of stems
-    index.words_analyzer.cache_clear()
+    schema.analyzer_for.cache_clear()  # each analyzer keeps its own cache of stems
+    schema.words_analyzer.cache_clear()
 
 
 def eval_reference(items: list[KnownItem], kind: str) -> dict[str, Any] | None:

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from helpsvc.web.auth import Auth  # noqa: E402
-from helpsvc.cli.demo import demo_articles, traffic, write  # noqa: E402
+from helpsvc.cli.demo import demo_articles, searcher_of, traffic, write  # noqa: E402
 from helpsvc.search import build_index  # noqa: E402
 from helpsvc.web.site import Site  # noqa: E402
 from helpsvc.settings import Settings  # noqa: E402
@@ -79,10 +79,11 @@ def main() -> None:
     today = dt.datetime.now(dt.timezone.utc).date()
 
     # Visitors per day so that the period holds about the asked number of events (measured on a sample).
-    sample = sum(1 for i in traffic(demo_articles(catalog), 1, 1000, today, seed=99) if not isinstance(i, Feedback))
+    search = searcher_of(services.search)  # the demo readers are answered by the real search
+    sample = sum(1 for i in traffic(demo_articles(catalog), 1, 1000, today, search, seed=99) if not isinstance(i, Feedback))
     visitors = int(args.events / (args.days * 0.87 * sample / 1000) * 1.05)
     start = time.perf_counter()
-    counts = write(services.store, events_only(traffic(demo_articles(catalog), args.days, visitors, today), args.events))
+    counts = write(services.store, events_only(traffic(demo_articles(catalog), args.days, visitors, today, search), args.events))
     load_s = time.perf_counter() - start
     start = time.perf_counter()
     rollups = Rollups(services.store)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..intake.feedback import NO_REASONS, YES_REASONS
+from ..search import SearchService
 from ..store.records import Client, Event, Feedback
 from ..store.sql import EVENT_COLUMNS, FEEDBACK_COLUMNS, SQLStore, _event_row, _feedback_row
 
@@ -82,6 +83,16 @@ def demo_articles(catalog: Mapping[str, Mapping[str, Any]], seed: int = 7) -> li
         articles.append(DemoArticle(entry["id"], entry["locale"], entry.get("revision", "unknown"),
                                     tuple(dict.fromkeys(words)), helpful, 1.0 / (rank + 1) ** 0.8))
     return articles
+
+
+def searcher_of(service: SearchService) -> Searcher:
+    """The site's own search as a demo reader meets it: the first page, as the site ranks it."""
+
+    def search(locale: str, text: str) -> tuple[int, tuple[str, ...]]:
+        result = service.search(text, locale=locale, per_page=10)
+        return result.total, tuple(hit.id for hit in result.hits)
+
+    return search
 
 
 def cached(search: Searcher) -> Searcher:

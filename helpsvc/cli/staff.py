@@ -234,7 +234,7 @@ def demo_data(days: int, visitors: int, seed: int, admin_name: str | None, db: s
     from ..store.upkeep import is_final
     from ..search import SearchService
     from ..store.rollups import Rollups
-    from .demo import demo_articles, traffic, write
+    from .demo import demo_articles, searcher_of, traffic, write
 
     if days < 1 or visitors < 1:
         raise click.BadParameter("--days and --visitors must be at least 1")
@@ -243,12 +243,7 @@ def demo_data(days: int, visitors: int, seed: int, admin_name: str | None, db: s
     if not catalog:
         raise click.ClickException(f"no index in {settings.index_dir}: run 'helpsvc index' first")
     today = dt.datetime.now(dt.timezone.utc).date()
-    service = SearchService(settings.index_dir, default_locale=settings.default_locale)
-
-    def search(locale: str, text: str) -> tuple[int, tuple[str, ...]]:
-        result = service.search(text, locale=locale, per_page=10)
-        return result.total, tuple(hit.id for hit in result.hits)
-
+    search = searcher_of(SearchService(settings.index_dir, default_locale=settings.default_locale))
     with opened_store(settings) as store:
         counts = write(store, traffic(demo_articles(catalog, seed), days, visitors, today, search, seed))
         rollups = Rollups(store)
