@@ -7,7 +7,8 @@ Starts ``helpsvc serve`` on 127.0.0.1 with a fresh SQLite database and a fresh i
 keep-alive connections. About two thirds are readers (searches, search pages, articles,
 suggestions, feedback through the API and the form); the rest are hostile: the URLs and
 bodies of ``tests/test_hostile.py``, fuzzed feedback bodies and queries, slow clients that
-send their request one byte at a time, and clients that hang up halfway through one.
+send their request line and headers one byte at a time (and a body 64 bytes at a time, so
+a 50 KB body takes seconds, not minutes), and clients that hang up halfway through one.
 Every request comes from a visitor of its own (its User-Agent), so no vote replaces another.
 
 It reports three goals and exits 1 when one is missed:
@@ -56,7 +57,8 @@ from helpsvc.intake.feedback import NO_REASONS, YES_REASONS  # noqa: E402
 
 WARM_UP = 2_000  # memory is compared with what it was after this many requests
 MEMORY_TOLERANCE = 0.10
-SLOW_GAP_SECONDS = 0.002  # between two bytes of a slow client's request
+SLOW_GAP_SECONDS = 0.002  # between two pieces of a slow client's request
+SLOW_BODY_PIECE = 64  # a slow client sends its head one byte at a time, its body this many bytes at a time
 ANSWER_TIMEOUT = 60.0
 
 # The share of each kind of request in the mix (they need not add up to one).
@@ -88,6 +90,7 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     by_kind: Counter[tuple[str, str]] = field(default_factory=Counter)
     unanswered: Counter[str] = field(default_factory=Counter)
+    seconds: Counter[str] = field(default_factory=Counter)  # time spent per kind, for the mean
     acknowledged_ids: list[str] = field(default_factory=list)
     form_stored: int = 0
     cut_off: int = 0
@@ -348,11 +351,15 @@ class Client:
             self.streams = None
 
     async def send(self, request: Request) -> None:
+        started = time.perf_counter()
         try:
             reader, writer = await self._streams()
             if request.mode == "slow":
-                for i in range(len(request.raw)):
-                    writer.write(request.raw[i:i + 1])
+                head = request.raw.index(b"\r\n\r\n") + 4
+                pieces = [request.raw[i:i + 1] for i in range(head)]
+                pieces += [request.raw[i:i + SLOW_BODY_PIECE] for i in range(head, len(request.raw), SLOW_BODY_PIECE)]
+                for piece in pieces:
+                    writer.write(piece)
                     await writer.drain()
                     await asyncio.sleep(SLOW_GAP_SECONDS)
             else:
@@ -371,6 +378,7 @@ class Client:
             self.tally.unanswered[f"{request.kind}: {type(exc).__name__}"] += 1
             self._drop()
             return
+        self.tally.seconds[request.kind] += time.perf_counter() - started
         self.tally.statuses[status] += 1
         self.tally.by_kind[(request.kind, f"{status // 100}xx")] += 1
         if request.acknowledges == "api" and status == 201:
@@ -401,6 +409,9 @@ async def run_load(server: Server, mix: Mix, requests: int, connections: int, ta
             tally.done += 1
             if tally.done % step == 0 or tally.done == WARM_UP:
                 tally.memory.append((tally.done, server.rss_bytes()))
+            if tally.done % 1000 == 0:
+                fives = sum(n for status, n in tally.statuses.items() if status >= 500)
+                print(f"  {tally.done} requests, {fives} 5xx, {tally.memory[-1][1] / 2**20:.0f} MB", file=sys.stderr, flush=True)
 
     started = time.perf_counter()
     tally.memory.append((0, server.rss_bytes()))
@@ -431,11 +442,14 @@ def report(tally: Tally, stored: list[str], seconds: float, requests: int, conne
     print(f"{'status':<8}{'answers':>9}")
     for status in sorted(tally.statuses):
         print(f"{status:<8}{tally.statuses[status]:>9}")
-    print(f"\n{'kind':<15}{'2xx':>7}{'3xx':>7}{'4xx':>7}{'5xx':>7}")
+    print(f"\n{'kind':<15}{'2xx':>7}{'3xx':>7}{'4xx':>7}{'5xx':>7}{'mean ms':>9}")
     for kind in MIX:
         if kind == "cut_off":
             continue
-        print(f"{kind:<15}" + "".join(f"{tally.by_kind[(kind, c)]:>7}" for c in ("2xx", "3xx", "4xx", "5xx")))
+        answered = sum(tally.by_kind[(kind, c)] for c in ("2xx", "3xx", "4xx", "5xx"))
+        mean = tally.seconds[kind] / answered * 1000 if answered else 0.0
+        print(f"{kind:<15}" + "".join(f"{tally.by_kind[(kind, c)]:>7}" for c in ("2xx", "3xx", "4xx", "5xx"))
+              + f"{mean:>9.0f}")
     if tally.unanswered:
         print("\nunanswered:", ", ".join(f"{what} x{n}" for what, n in tally.unanswered.most_common()))
     print("\nmemory (RSS, all server processes), MB: " + " ".join(
