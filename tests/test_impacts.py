@@ -149,7 +149,8 @@ def test_the_shared_corpus_impacts_match_for_sampled_words(tmp_path: Path) -> No
 
 
 def test_query_scores_follow_the_best_field_rule(content_index: Path) -> None:
-    """Each word: its best field's score plus `tiebreak` times the others', times its boost; words add up."""
+    """Each word: its best field's score plus `tiebreak` times the others' (each field's times its term's
+    boost), times the word's boost; words add up."""
     from helpsvc.search.query import build_query
 
     service = SearchService(content_index)
@@ -163,7 +164,7 @@ def test_query_scores_follow_the_best_field_rule(content_index: Path) -> None:
             per_field = np.zeros((len(word.subqueries), cache.size))
             for row, sub in enumerate(word.subqueries):
                 docs, values = cache.vector(sub)
-                per_field[row, docs] = values
+                per_field[row, docs] = values * sub.boost
             best = per_field.max(axis=0)
             expected += (best + word.tiebreak * (per_field.sum(axis=0) - best)) * word.boost
         assert np.allclose(cache.scores(query), expected, rtol=1e-5, atol=1e-6), text

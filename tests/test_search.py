@@ -242,9 +242,12 @@ def _summed(query: Or) -> tuple[Or, Or]:
     ])
     flat: list[Query] = []
     for part in query.subqueries:
-        for sub in _fields(part):
+        if not isinstance(part, DisjunctionMax):
+            flat.append(part)
+            continue
+        for sub in part.subqueries:
             copy = sub.copy()
-            copy.boost = part.boost
+            copy.boost = part.boost * sub.boost  # the field term's own boost, then the word's
             flat.append(copy)
     return as_dismax, Or(flat)
 
@@ -298,7 +301,8 @@ def _assert_ranks_like_whoosh(index_dir: Path, queries: list[str], languages: li
             per_field = np.zeros((len(_fields(part)), size))
             for row, sub in enumerate(_fields(part)):
                 for docnum, score in _whoosh_scores(searcher, sub).items():
-                    per_field[row, docnum] = score / sub.boost  # the part's boost applies once, below
+                    # Whoosh's score carries the field term's boost; a phrase on its own gets its boost once, below.
+                    per_field[row, docnum] = score / sub.boost if sub is part else score
             best = per_field.max(axis=0)
             tiebreak = part.tiebreak if isinstance(part, DisjunctionMax) else 0.0
             expected += (best + tiebreak * (per_field.sum(axis=0) - best)) * part.boost

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -34,6 +35,7 @@ CORRECTION_BOOST = 0.9
 PAIR_MIN_WORDS = 6
 PAIR_LIMIT = 4
 PAIR_BOOST = 0.5
+SHORT_WORDS = 6  # a query of at most this many words (after stopwords) is short: rarity is weighed over whole articles
 TIEBREAK = 0.2  # share of a word's score in its other fields (measured on the known-item sets: 0.1-0.3 alike)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
@@ -107,14 +109,39 @@ def _analysed(lang: str, text: str) -> list[str]:
     return list(dict.fromkeys(t.text for t in analyzer_for(lang)(text)))
 
 
-def word_query(suffix: str, token: str, boost: float = 1.0) -> Query:
+def _idf(total: int, df: int) -> float:
+    """Whoosh's BM25 IDF, the one its field scores carry."""
+    return math.log(total / (df + 1)) + 1.0
+
+
+def shared_idf_weights(reader: IndexReader | None, suffix: str, token: str) -> list[float] | None:
+    """Per field, what turns the field's own IDF of a word into its IDF over whole articles.
+
+    BM25F takes a word's IDF per field, and a common word is rare among titles: "sign"
+    stands in a few dozen titles and hundreds of bodies, so a title match on two or
+    three common words outscored the article whose body holds the one rare word the
+    reader meant. Scoring every field with the word's rarity over whole articles
+    (the largest field frequency stands for the articles that hold it anywhere) keeps
+    field weights and length normalisation and makes rarity count alike in every field.
+    """
+    if reader is None:
+        return None
+    total = reader.doc_count_all()
+    dfs = [reader.doc_frequency(name + suffix, token) for name in TEXT_FIELDS]
+    shared = _idf(total, max(dfs))
+    return [shared / _idf(total, df) if df else 1.0 for df in dfs]
+
+
+def word_query(suffix: str, token: str, boost: float = 1.0, weights: list[float] | None = None) -> Query:
     """One word over every text field: its best field counts fully, the others a little.
 
     Adding the fields up counted a title word three times (title, the headings
     that repeat the title, body), so pages sharing a word or two with the query
     in their title beat the page whose body matches many of its rarer words.
+    ``weights``: a factor per field (``TEXT_FIELDS`` order), on top of the schema's field boosts.
     """
-    return DisjunctionMax([Term(name + suffix, token) for name in TEXT_FIELDS], boost=boost, tiebreak=TIEBREAK)
+    fields = [Term(name + suffix, token, boost=w) for name, w in zip(TEXT_FIELDS, weights or [1.0] * len(TEXT_FIELDS))]
+    return DisjunctionMax(fields, boost=boost, tiebreak=TIEBREAK)
 
 
 def _alternative(lang: str, suffix: str, phrase_words: Iterable[str], boost: float) -> list[Query]:
@@ -165,7 +192,12 @@ def build_query(
         else:
             tokens = tokens[:MAX_TERMS]
         terms[lang] = set(tokens)
-        subqueries.extend(word_query(suffix, token) for token in tokens)
+        # Long questions match many words and lean on titles; short ones carry one or two that matter.
+        short = len(tokens) <= SHORT_WORDS
+        subqueries.extend(
+            word_query(suffix, token, weights=shared_idf_weights(reader, suffix, token) if short else None)
+            for token in tokens
+        )
         subqueries.extend(_pairs(text, lang, suffix, reader))
         for wrong, right in (corrections or {}).items():
             extra = _alternative(lang, suffix, [right], CORRECTION_BOOST)

@@ -8,7 +8,8 @@ BM25F numbers Whoosh's own matcher produces) and keeps them as arrays; a
 search then adds the arrays of its terms and takes the top documents with
 ``argpartition``. A plain OR of terms and phrases ranks exactly as Whoosh's
 own searcher ranks it; a word over several fields (``DisjunctionMax``) scores
-its best field plus ``tiebreak`` times the others, which Whoosh-Reloaded
+its best field plus ``tiebreak`` times the others (each field's score times its
+term's boost), which Whoosh-Reloaded
 2.7.5's DisjunctionMax matcher does not do (it ignores ``tiebreak`` and can
 take the best score of another document). tests/test_search.py compares both
 with Whoosh's own scores on real articles.
@@ -191,8 +192,15 @@ class ScoreCache:
         return total
 
     def _add_dismax(self, total: np.ndarray, query: DisjunctionMax) -> None:
-        """Adds the best field's score plus `tiebreak` times the rest (the rule, not Whoosh's matcher: see above)."""
-        vectors = [v for v in (self.vector(sub) for sub in query.subqueries) if len(v[0])]
+        """Adds the best field's score plus `tiebreak` times the rest (the rule, not Whoosh's matcher: see above).
+
+        A field's score is its term's BM25F score times the term's own boost (see ``query.shared_idf_weights``).
+        """
+        vectors = []
+        for sub in query.subqueries:
+            docs, values = self.vector(sub)
+            if len(docs):
+                vectors.append((docs, values * np.float32(sub.boost) if sub.boost != 1.0 else values))
         if len(vectors) == 1:
             # One field matched: the rest add exactly nothing, so skip the whole-corpus arrays.
             docs, values = vectors[0]
