@@ -24,6 +24,7 @@ from typing import Iterable
 from .lexicon import Lexicon, fold, is_cjk
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
 from .span import Span, SpanDetector
+from .tagger import default_tagger
 from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PLACE_HEADS, PRODUCT_WORDS, STOPWORDS, WEAK_HONORIFICS
 
 # Letters plus the combining marks that Indic, Arabic, Hebrew and Thai words (and
@@ -108,11 +109,14 @@ class NameDetector(SpanDetector):
 
     kind = "NAME"
 
-    def __init__(self, lexicon: Lexicon, extra_keep: Iterable[str] = ()) -> None:
+    def __init__(self, lexicon: Lexicon, extra_keep: Iterable[str] = (), *, use_tagger: bool = True) -> None:
         self._lex = lexicon
         self._keep = frozenset(fold(w) for w in PRODUCT_WORDS) | frozenset(
             fold(part) for w in extra_keep for part in re.split(r"\s+", w.strip()) if part
         )
+        # The statistical tagger finds what the rules miss (case, particles, word-like names);
+        # its spans are added to theirs. Training runs without it.
+        self._tagger = default_tagger(lexicon, self._keep) if use_tagger else None
         self._stop = frozenset(fold(w) for w in STOPWORDS)
         self._cjk_suffix_re = re.compile(
             r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,4}?)(?:" + "|".join(CJK_NAME_SUFFIXES) + r"|\s(?:씨|님))"
@@ -195,6 +199,8 @@ class NameDetector(SpanDetector):
             spans.extend(self._spans_from(tokens, named, text))
         if is_cjk(text):
             spans.extend(self._cjk(text))
+        if self._tagger is not None:
+            spans.extend(self._tagger.detect(text, tokens))
         return spans
 
     def _adjacent(self, text: str, a: Token, b: Token) -> bool:

@@ -1,0 +1,208 @@
+"""Sentence frames the name tagger's training text is generated from, per language.
+
+A frame is a sentence readers of a help site might type, with slots: ``{P}`` a person
+(given name, full name, initial and surname, particles...), ``{F}`` a given name,
+``{L}`` a surname, ``{V}`` something to do, ``{T}`` a title before a surname ("Frau Krüger"), ``{D}`` a name
+as a directory shows it ("Surname, Given"), ``{G}`` a greeting, ``{S}`` a sign-off,
+``{X}`` a sentence without personal data, ``{U}`` a department, ``{C}`` a place (no
+person: ``PLACE_FRAMES`` teach that towns and countries are not names). ``train_names``
+fills the slots from Faker's name and address lists of each locale; none of these
+sentences comes from a labelled evaluation set.
+"""
+from __future__ import annotations
+
+FRAMES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "{G} {F}, {X}", "{G} {F}! {X}", "{G} {P},\n{X}", "{X} {S}, {F}", "{X}\n{S},\n{P}", "{X} - {F}",
+        "{X} thanks, {F}", "{X}\n\n{P}", "{X} {F}", "{P} is unable to {V} since Tuesday",
+        "both {F} and I can {V} only after a restart", "neither {F} nor {F} is able to {V}",
+        "{F} thinks {X}", "{F} on the helpdesk suggested clearing the cache", "we tried with {P} but {X}",
+        "ask {F} about the licence", "my team lead {P} cannot see my availability", "{P} is not in the address book",
+        "two entries for {D} in the contact list", "the directory has {D} ({U}) listed twice", "no results for {D}",
+        "{D} ({U}) appears offline all day", "searching {D} finds nothing", "{T} wants me to report this",
+        "{T} in {U} is unable to join", "please get back to me, {T}", "the webcam of {F} stays black",
+        "{F}'s calendar is not syncing", "{P}'s recordings are missing", "cc {P}", "attn {F}",
+        "my colleague {P} gets an error when trying to {V}", "{P} configured the device but {X}",
+        "{P} ({U}) shows me as away", "{F} {L} can't sign in", "send it to {P}, {U}",
+        "our admin {F} says {X}", "{F} here, {X}", "this is {P} from {U}, {X}", "{F} and me have no chat history",
+        "{F} gets no audio from me", "{F} cannot present slides", "{F} needs access to the {U} channel",
+        "message from {P}: {X}", "on behalf of {P}: {X}", "{P} (cc {F}) {X}", "{X} regards {P}",
+        "forward calls to {F} when I'm out", "delegate access for {P}", "{F} left the company, remove {F}",
+        "remove {P} from the group", "add {P} as a delegate", "how do I block {P}", "{P} keeps calling me",
+        "I sent the file to {F} instead of {F}", "{F}, can you check this? {X}", "{F} {L} {X}",
+        "when {F} calls, {X}", "{F} asked why {X}", "is {F} online",
+    ),
+    "de": (
+        "{G} {F}, {X}", "{G} {T}, {X}", "{G},\n{X}\n{S}\n{P}", "{X} {S}, {F}", "{X} {S} {P}", "{X} - {F}",
+        "{X}\n\n{S}\n{P}", "habe es mit {F} ausprobiert, {X}", "weder {F} noch {F} kann teilnehmen",
+        "laut {T} vom Support {X}", "{T} meint, {X}", "ich war bei {T}, {X}", "{D} ({U}) gibt es zweimal im Verzeichnis",
+        "{D} ({U}) wird nicht gefunden", "bei der Suche nach {D} kommt nichts", "{T} soll meinen Terminplan sehen",
+        "Unterhaltung mit {T} entfernen", "{P} kann nicht an Besprechungen teilnehmen", "mein Kollege {P} {X}",
+        "meine Kollegin {P} sieht meinen Status nicht", "{F} hat das Gerät konfiguriert, aber {X}",
+        "Nachricht an {F} statt an {U} geschickt", "bitte {P} in die Gruppe aufnehmen", "{F} {L} erscheint nicht",
+        "Anrufe an {P} weiterleiten", "{F} sagt, {X}", "{P} ({U}) ist immer offline", "frag {F}, {X}",
+        "{F}s Kalender wird nicht synchronisiert", "Vertretung für {P} einrichten", "{F} hier, {X}",
+        "Ansprechpartner: {P}", "{P} bekommt eine Fehlermeldung", "{P} aus {U} hört mich nicht",
+        "{T} und {T} haben keinen Zugriff", "mit freundlichen Grüßen\n{P}", "{X} Danke, {F}", "ist {F} erreichbar", "seit gestern kann {F} nicht mehr {V}",
+    ),
+    "fr": (
+        "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "impossible de trouver {T} dans l'annuaire",
+        "{P} ne peut pas rejoindre la réunion", "j'ai testé avec {F} et {X}", "{F} et {F} ne voient rien",
+        "mon collègue {P} {X}", "ma collègue {P} ne voit pas mon statut", "l'annuaire affiche {D} ({U}) deux fois",
+        "{D} introuvable dans les contacts", "{T} du service {U} dit que {X}", "transférer les appels vers {P}",
+        "{F} {L} ne reçoit pas mes messages", "{F} ici, {X}", "demandez à {F}, {X}", "le calendrier de {T}",
+        "{P} ({U}) est toujours hors ligne", "ajouter {P} comme délégué", "{X} Merci, {F}",
+    ),
+    "es": (
+        "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "{P} no puede unirse a la reunión",
+        "probé con {F} y {X}", "{F} y {F} no ven nada", "mi compañero {P} {X}", "mi compañera {P} no ve mi estado",
+        "el directorio muestra {D} ({U}) dos veces", "{D} no aparece en la búsqueda", "{T} de {U} dice que {X}",
+        "desviar llamadas a {P}", "{F} {L} no recibe mis mensajes", "{F} aquí, {X}", "pregunta a {F}, {X}",
+        "el calendario de {T} no se sincroniza", "{P} ({U}) aparece desconectado", "{X} Gracias, {F}",
+    ),
+    "it": (
+        "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "{P} non riesce a entrare nella riunione",
+        "ho provato con {F} e {X}", "{F} e {F} non vedono niente", "il mio collega {P} {X}",
+        "la mia collega {P} non vede il mio stato", "la rubrica mostra {D} ({U}) due volte", "{D} non compare nella ricerca",
+        "{T} dell'ufficio {U} dice che {X}", "inoltrare le chiamate a {P}", "{F} {L} non riceve i messaggi",
+        "{F} qui, {X}", "chiedi a {F}, {X}", "il calendario di {T}", "{P} ({U}) risulta offline", "{X} Grazie, {F}",
+    ),
+    "nl": (
+        "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "{P} kan niet deelnemen aan de vergadering",
+        "getest met {F} en {X}", "{F} en {F} zien niets", "mijn collega {P} {X}", "{P} ziet mijn status niet",
+        "het adresboek toont {D} ({U}) twee keer", "{D} staat niet in de zoekresultaten", "{T} van {U} zegt dat {X}",
+        "oproepen doorschakelen naar {P}", "{F} {L} ontvangt mijn berichten niet", "{F} hier, {X}",
+        "vraag het {F}, {X}", "de agenda van {T}", "de rekening staat op naam van {P}", "{P} ({U}) is altijd offline",
+        "{X} Bedankt, {F}",
+    ),
+    "pl": (
+        "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "{P} nie może dołączyć do spotkania",
+        "testowałem z {F} i {X}", "{F} i {F} nic nie widzą", "mój kolega {P} {X}", "{P} nie widzi mojego statusu",
+        "książka adresowa pokazuje {D} ({U}) dwa razy", "{D} nie ma w wynikach wyszukiwania", "{T} z działu {U} mówi, że {X}",
+        "przekierować połączenia do {P}", "{F} {L} nie dostaje wiadomości", "{F} tutaj, {X}", "zapytaj {F}, {X}",
+        "kalendarz {T}", "{P} ({U}) jest zawsze offline", "{X} Dzięki, {F}",
+    ),
+}
+
+PLACE_FRAMES: dict[str, tuple[str, ...]] = {
+    "en": ("our {C} office {X}", "users in {C} {X}", "{C} and {C} sites {X}", "{C}, {C} and {C} teams {X}",
+           "{C} users see {X}", "since we moved to {C}, {X}", "the {C} branch says {X}", "calls from {C} to {C} drop"),
+    "de": ("unser Standort {C}: {X}", "Kollegen in {C} sagen, {X}", "{C} und {C} haben das Problem",
+           "in {C}, {C} und {C} {X}", "seit dem Umzug nach {C} {X}"),
+    "fr": ("notre bureau de {C} : {X}", "les utilisateurs de {C} et {C} {X}", "depuis {C}, {X}"),
+    "es": ("nuestra oficina de {C}: {X}", "los usuarios de {C} y {C} {X}", "desde {C}, {X}"),
+    "it": ("la sede di {C}: {X}", "gli utenti di {C} e {C} {X}", "da {C}, {X}"),
+    "nl": ("ons kantoor in {C}: {X}", "gebruikers in {C} en {C} {X}", "vanuit {C} {X}"),
+    "pl": ("nasze biuro w {C}: {X}", "użytkownicy z {C} i {C} {X}", "z {C}: {X}"),
+}
+
+GREETINGS: dict[str, tuple[str, ...]] = {
+    "en": ("Hi", "Hello", "Hey", "Dear", "Good morning", "hi", "hello", "hey"),
+    "de": ("Hallo", "Hi", "Liebe", "Lieber", "Sehr geehrte", "Sehr geehrter", "Guten Tag", "Moin", "Servus", "hallo"),
+    "fr": ("Bonjour", "Salut", "Cher", "Chère", "Coucou", "bonjour"),
+    "es": ("Hola", "Buenos días", "Estimado", "Estimada", "hola"),
+    "it": ("Ciao", "Buongiorno", "Gentile", "Caro", "Cara", "ciao"),
+    "nl": ("Hoi", "Hallo", "Beste", "Goedemorgen", "hoi"),
+    "pl": ("Cześć", "Dzień dobry", "Witam", "Szanowny", "Szanowna", "cześć"),
+}
+
+SIGNOFFS: dict[str, tuple[str, ...]] = {
+    "en": ("Regards", "Best regards", "Kind regards", "Thanks", "Thank you", "Cheers", "Best", "Thx", "Sincerely"),
+    "de": ("Gruß", "Grüße", "Viele Grüße", "Beste Grüße", "Mit freundlichen Grüßen", "LG", "MfG", "Danke"),
+    "fr": ("Cordialement", "Merci", "Bien à vous", "Bonne journée", "Amicalement"),
+    "es": ("Saludos", "Un saludo", "Atentamente", "Gracias", "Un abrazo"),
+    "it": ("Saluti", "Cordiali saluti", "Grazie", "Buona giornata", "Un saluto"),
+    "nl": ("Groeten", "Met vriendelijke groet", "Groetjes", "Bedankt", "Mvg"),
+    "pl": ("Pozdrawiam", "Z poważaniem", "Dziękuję", "Pozdrowienia"),
+}
+
+TITLES: dict[str, tuple[str, ...]] = {
+    "en": ("Mr", "Mrs", "Ms", "Dr", "Mr.", "Ms."),
+    "de": ("Herr", "Frau", "Herrn", "Dr.", "Frau Dr."),
+    "fr": ("M.", "Mme", "Monsieur", "Madame"),
+    "es": ("Sr.", "Sra.", "señor", "señora", "don", "doña"),
+    "it": ("Sig.", "Sig.ra", "signor", "signora", "dott."),
+    "nl": ("meneer", "mevrouw", "dhr.", "mevr."),
+    "pl": ("pan", "pani", "Pan", "Pani"),
+}
+
+# Particles written before a family name, per locale ("van den", "de la", "von").
+PARTICLES: dict[str, tuple[str, ...]] = {
+    "en": (),
+    "de": ("von", "von der", "zu", "van"),
+    "fr": ("de", "de la", "du", "le"),
+    "es": ("de", "de la", "del", "de los"),
+    "it": ("di", "de", "della", "da", "del"),
+    "nl": ("van", "van de", "van der", "van den", "de", "ter", "ten", "in 't"),
+    "pl": (),
+}
+
+UNITS: dict[str, tuple[str, ...]] = {
+    "en": ("Finance", "Sales", "IT", "HR", "Marketing", "Support", "Legal", "London office", "ops"),
+    "de": ("Vertrieb", "Einkauf", "Buchhaltung", "IT", "Personalabteilung", "Marketing", "Lager", "Zentrale"),
+    "fr": ("comptabilité", "RH", "ventes", "informatique", "achats", "Marketing"),
+    "es": ("contabilidad", "RRHH", "ventas", "informática", "compras", "Marketing"),
+    "it": ("contabilità", "risorse umane", "vendite", "IT", "acquisti", "Marketing"),
+    "nl": ("financiën", "HR", "verkoop", "ICT", "inkoop", "Marketing"),
+    "pl": ("księgowości", "kadr", "sprzedaży", "IT", "zakupów", "marketingu"),
+}
+
+# What a person cannot do, for the {V} slot ("{P} is unable to {V}").
+VERBS: dict[str, tuple[str, ...]] = {
+    "en": ("log in", "see the dial pad", "start a video call", "upload files", "receive messages", "use the whiteboard",
+           "open shared notes", "turn on the camera", "change the ringtone"),
+    "de": ("anmelden", "Dateien senden", "die Kamera einschalten", "Nachrichten empfangen", "telefonieren"),
+}
+
+# Sentences without personal data for {X}; the help articles add many more (English, German).
+FILLERS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "the camera turns off after a minute", "notifications arrive twice", "the meeting link does not open",
+        "presenting freezes the window", "the app crashes at sign in", "will it sync overnight?",
+        "may take a few minutes to update", "mark all as read does nothing", "the audio jack works fine",
+        "hope this helps", "the grace period ended", "pin the chat to the top", "the bill shows two charges",
+        "the lobby keeps me waiting", "how do I change my ringtone", "the dial pad is greyed out",
+    ),
+    "de": (
+        "der Status springt auf Offline", "die Kamera bleibt schwarz", "die Besprechung startet nicht",
+        "das Headset wird nicht erkannt", "der Kalender synchronisiert nicht", "die App stürzt beim Anmelden ab",
+        "es kommt immer eine Fehlermeldung", "die Voicemail funktioniert nicht", "wie ändere ich den Klingelton",
+        "das Mikrofon ist stumm", "Benachrichtigungen kommen doppelt",
+    ),
+    "fr": (
+        "la caméra reste noire", "le statut reste sur absent", "la réunion ne démarre pas",
+        "le casque n'est pas reconnu", "l'application se ferme à la connexion", "l'article est obsolète",
+        "le micro est coupé", "je n'entends rien pendant les appels",
+    ),
+    "es": (
+        "la pantalla compartida se queda negra", "el estado se queda en ausente", "la reunión no arranca",
+        "los auriculares no se detectan", "la aplicación se cierra al iniciar sesión", "el artículo está desactualizado",
+        "el micrófono está silenciado", "no se oye nada en las llamadas",
+    ),
+    "it": (
+        "la condivisione dello schermo non funziona", "lo stato resta su assente", "la riunione non parte",
+        "le cuffie non vengono rilevate", "l'app si chiude all'accesso", "l'articolo è vecchio",
+        "il microfono è disattivato", "non si sente niente nelle chiamate",
+    ),
+    "nl": (
+        "scherm delen werkt niet", "de status blijft op afwezig", "de vergadering start niet",
+        "de headset wordt niet herkend", "de app crasht bij het aanmelden", "het artikel is verouderd",
+        "de microfoon staat uit", "ik hoor niets tijdens gesprekken",
+    ),
+    "pl": (
+        "udostępnianie ekranu nie działa", "status zostaje na nieobecny", "spotkanie się nie zaczyna",
+        "słuchawki nie są wykrywane", "aplikacja zamyka się przy logowaniu", "artykuł jest nieaktualny",
+        "mikrofon jest wyciszony", "nic nie słychać podczas rozmów",
+    ),
+}
+
+# Faker locales whose names each language's frames use most.
+LOCALES: dict[str, tuple[str, ...]] = {
+    "en": ("en_US", "en_GB"),
+    "de": ("de_DE",),
+    "fr": ("fr_FR",),
+    "es": ("es_ES",),
+    "it": ("it_IT",),
+    "nl": ("nl_NL",),
+    "pl": ("pl_PL",),
+}

@@ -1,0 +1,293 @@
+"""A statistical name tagger: an averaged perceptron that reads word shape and context.
+
+Lists and rules (``names``) miss names that do not look like their examples: "ray"
+in lower case, "JOY" in capitals, "van den Bosch", "Summers, Faith", a name that is
+also an everyday word but stands where a person stands. The tagger decides word by
+word, left to right, from features that say *how* a word is written and *where* it
+stands rather than *which* word it is:
+
+* the word's shape (Title, UPPER, lower, caseless), prefix and suffix, its length;
+* what the lists say about it: given name, surname, everyday word, curated everyday
+  word, place, popular given name, particle, title, function word; and how often it
+  appears in lower case in the help articles (an everyday word of our own texts);
+* its neighbours: the words before and after, their shapes and list signatures, the
+  punctuation between (a comma after a greeting, a line break before a sign-off, a
+  dash, the end of the text) and whether the whole text is in capitals or lower case;
+* the decision for the word before (names come in runs).
+
+The weights come from ``train_names`` (``make models``), which generates its training
+text reproducibly; the model ships in ``models/names.json.gz`` and is loaded once.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import repeat
+from importlib import resources
+
+from ..errors import ScrubError
+from .lexicon import Lexicon
+from .span import Span
+from .tokens import LOWER, Token, tokenize
+from .vocabulary import HONORIFICS, NAME_PARTICLES, STOPWORDS
+
+MODEL_FILE = "names.json.gz"
+MODEL_VERSION = 1
+_START, _END = "^", "$"
+_ZEROS = repeat(0.0)
+_WINDOW = 2  # words each side that a word's features read
+
+
+def gap_class(gap: str, edge: str | None = None) -> str:
+    """What stands between two words, as one symbol: the cue a greeting or a sign-off leaves."""
+    if gap == " ":
+        return "_"
+    # Long gaps (a pasted log between two words) say no more than their ends.
+    return _gap_class(gap if len(gap) <= 12 else gap[:6] + gap[-6:], edge)
+
+
+@lru_cache(maxsize=4096)
+def _gap_class(gap: str, edge: str | None) -> str:
+    if edge is not None and not gap.strip():
+        return edge
+    if "{{" in gap or "}}" in gap:
+        return "P"  # a placeholder an earlier pass left ("{{NAME}} van der Meer")
+    for chars, symbol in (("\n", "N"), (",", ","), ("@", "@"), ("(", "("), (")", ")"), (":", ":"),
+                          ("-–—", "-"), (".!?", "."), ("'\"’‘«»“”", "q"), (";", ",")):
+        if any(c in gap for c in chars):
+            return symbol
+    if any(c.isdigit() for c in gap):
+        return "9"
+    return "_" if not gap.strip() else "?"
+
+
+def text_case(text: str) -> str:
+    """U when the text is written in capitals, L when in lower case, M otherwise (or caseless)."""
+    upper, lower = text.upper(), text.lower()
+    if upper == lower:
+        return "M"
+    if text == upper:
+        return "U"
+    return "L" if text == lower else "M"
+
+
+_PLACEHOLDER_RE = re.compile(r"\{\{[^{}\s]{1,40}\}\}")
+PLACEHOLDER = "{{}}"
+
+
+def _GLUE(char: str) -> bool:
+    return char.isdigit() or char == "_"
+
+
+def words(text: str, tokens: Sequence[Token] | None = None) -> list[Token]:
+    """The words the tagger reads: ``tokenize``'s, plus one for each placeholder an earlier
+    pass left (see ``NameTagger.detect``)."""
+    # Letters glued to digits ("e7b18" in an id, "x64") are no words.
+    found = [t for t in (tokenize(text) if tokens is None else tokens)
+             if not (t.start and _GLUE(text[t.start - 1])) and not (t.end < len(text) and _GLUE(text[t.end]))]
+    if "{{" not in text:
+        return found
+    marks = [Token(m.start(), m.end(), PLACEHOLDER, PLACEHOLDER, "P") for m in _PLACEHOLDER_RE.finditer(text)]
+    found = [t for t in found if not any(m.start <= t.start < m.end for m in marks)]
+    return sorted(found + marks, key=lambda t: t.start)
+
+
+class Features:
+    """Turns tokens into feature strings; the same code serves training and tagging."""
+
+    def __init__(self, lexicon: Lexicon, article_words: dict[str, int]) -> None:
+        self._lex = lexicon
+        self._articles = article_words
+        self._stop = frozenset(STOPWORDS)
+        self.places = lexicon.places
+        self.word = lru_cache(maxsize=65536)(self._word)
+
+    def _signature(self, key: str) -> str:
+        lex = self._lex
+        count = self._articles.get(key, 0)
+        return "".join((
+            "g" if key in lex.given else "",
+            "s" if key in lex.surnames else "",
+            "c" if key in lex.common else "",
+            "k" if key in lex.core_common else "",
+            "p" if key in lex.places else "",
+            "o" if key in lex.popular else "",
+            "r" if key in NAME_PARTICLES else "",
+            "h" if key in HONORIFICS or key + "." in HONORIFICS else "",
+            "t" if key in self._stop else "",
+            "v3" if count >= 50 else "v2" if count >= 5 else "v1" if count else "",
+        )) or "-"
+
+    def _word(self, text: str, key: str, shape: str) -> tuple[str, tuple[str, ...] | None]:
+        """(signature, the features of the word itself), cached per word. A word no list
+        knows as a name that is a function word, a title or an everyday word of the lists or
+        the articles has no features: it is never tagged, which spares most words of a text.
+        So has a function word in lower case ("will", "may") and a lower-case word no list has."""
+        sig = self._signature(key)
+        listed = "g" in sig or "s" in sig or "r" in sig
+        lower = shape == LOWER
+        if "r" not in sig and (lower and ("t" in sig or sig == "-")) or not listed and (
+                len(key) < 2 or "t" in sig or "h" in sig or "c" in sig or "k" in sig or "v2" in sig or "v3" in sig):
+            return sig, None
+        size = "2" if len(key) == 2 else "3" if len(key) < 5 else "5"
+        return sig, (
+            "b", f"w={key}", f"s={shape}", f"p3={key[:3]}", f"x3={key[-3:]}", f"x2={key[-2:]}",
+            f"g={sig}", f"gs={sig}{shape}", f"n={size}{shape}", f"h={'-' in key}{shape}",
+        )
+
+    def context(self, tokens: Sequence[Token], text: str) -> list[tuple[tuple[str, ...], Around, tuple[str, str]] | None]:
+        """For each token: (its own features, what surrounds it, pieces of the history
+        features), or None for a word that is never a name.
+
+        What surrounds a word is a plain tuple (see ``around``), so a tagger can cache its
+        score: the passes of one scrubbing see the same words in the same places."""
+        tc = text_case(text)
+        n = len(tokens)
+        words = [self.word(t.text, t.key, t.shape) for t in tokens]
+        kinds = [t.shape + w[0] for t, w in zip(tokens, words)]
+        keys = [t.key for t in tokens]
+        out: list[tuple[tuple[str, ...], Around, tuple[str, str]] | None] = []
+        for i in range(n):
+            own = words[i][1]
+            if own is None:
+                out.append(None)
+                continue
+            tok = tokens[i]
+            gl = gap_class(text[tokens[i - 1].end : tok.start]) if i else gap_class(text[: tok.start], _START)
+            gr = gap_class(text[tok.end : tokens[i + 1].start]) if i + 1 < n else gap_class(text[tok.end :], _END)
+            key = (
+                tc, tok.shape, words[i][0],
+                keys[i - 1] if i else _START, keys[i + 1] if i + 1 < n else _END,
+                keys[i - 2] if i > 1 else _START, keys[i + 2] if i + 2 < n else _END,
+                kinds[i - 1] if i else _START, kinds[i + 1] if i + 1 < n else _END,
+                gl, gr,
+            )
+            out.append((own, key, (kinds[i], gl)))
+        return out
+
+
+Around = tuple[str, str, str, str, str, str, str, str, str, str, str]
+
+
+def around(key: Around) -> tuple[str, ...]:
+    """Features of a word's surroundings: text case, neighbouring words and their kinds, punctuation."""
+    tc, shape, sig, prev, nxt, prev2, nxt2, psig, nsig, gl, gr = key
+    return (
+        f"tc={tc}{shape}", f"tcg={tc}{shape}{sig}", f"pw={prev}", f"nw={nxt}", f"pw2={prev2}",
+        f"nw2={nxt2}", f"ps={psig}", f"ns={nsig}", f"gl={gl}", f"gr={gr}", f"glr={gl}{gr}{shape}",
+        f"gls={gl}{shape}{sig}", f"grs={gr}{shape}{sig}", f"pws={prev}|{shape}", f"pwg={prev}|{gl}",
+        f"nwg={nxt}|{gr}", f"pns={psig}|{nsig}", f"pwn={prev}|{nxt}",
+    )
+
+
+def history(prev_tag: int, pieces: tuple[str, str]) -> tuple[str, ...]:
+    """Features that read the decision for the word before."""
+    shape_sig, gl = pieces
+    return (f"pt={prev_tag}", f"pts={prev_tag}{shape_sig}", f"ptg={prev_tag}{gl}")
+
+
+class NameTagger:
+    """Tags person-name words with the shipped weights; ``detect`` reports them as NAME spans."""
+
+    kind = "NAME"
+
+    def __init__(self, weights: dict[str, float], features: Features, keep: Iterable[str] = ()) -> None:
+        self._weights = weights
+        self._features = features
+        self._keep = frozenset(keep)
+        # Scores of a word's own features, its surroundings and its history are cached: the
+        # same words recur across texts, and the scrubber's passes re-read one text.
+        self._static = lru_cache(maxsize=65536)(self._sum)
+        self._around = lru_cache(maxsize=65536)(lambda key: self._sum(around(key)))
+        self._history = lru_cache(maxsize=8192)(lambda prev, pieces: self._sum(history(prev, pieces)))
+
+    def _sum(self, feats: tuple[str, ...]) -> float:
+        return sum(map(self._weights.get, feats, _ZEROS))
+
+    def tags(self, tokens: Sequence[Token], text: str) -> list[int]:
+        """1 for each token that is part of a person's name, else 0."""
+        out: list[int] = []
+        prev = 0
+        static, surroundings, hist, keep = self._static, self._around, self._history, self._keep
+        for tok, found in zip(tokens, self._features.context(tokens, text)):
+            if found is None:
+                prev = 0
+            else:
+                own, key, pieces = found
+                score = static(own) + surroundings(key) + hist(prev, pieces)
+                prev = 1 if score > 0 and tok.key not in keep else 0
+            out.append(prev)
+        return out
+
+    def detect(self, text: str, tokens: Sequence[Token] | None = None) -> list[Span]:
+        """NAME spans in ``text``; ``tokens`` are its words when the caller has them already."""
+        tokens = words(text, tokens)
+        if not tokens:
+            return []
+        tags = self.tags(tokens, text)
+        # Next to a placeholder an earlier pass left, a word's surroundings are not what the
+        # tagger judged the first time: judging it again could take word after word. There
+        # only the rules decide, so that scrubbing settles.
+        for i, tok in enumerate(tokens):
+            if tok.key == PLACEHOLDER:
+                for j in range(max(0, i - _WINDOW), min(len(tags), i + _WINDOW + 1)):
+                    tags[j] = 0
+        # A run of tagged words that are all towns or countries ("Jordan, Georgia") is a list of
+        # places, the same judgement the rules make; a particle ends no name ("buzón de voz").
+        places = self._features.places
+        i = 0
+        while i < len(tags):
+            j = i
+            while j < len(tags) and tags[j]:
+                j += 1
+            end = j
+            while end > i and tokens[end - 1].key in NAME_PARTICLES:
+                end -= 1
+            if end == i or all(t.key in places for t in tokens[i:end]):
+                end = i
+            tags[end:j] = [0] * (j - end)
+            i = j + 1
+        spans: list[Span] = []
+        for tok, tag in zip(tokens, tags):
+            if not tag:
+                continue
+            if spans and not text[spans[-1].end : tok.start].strip(" .\u00a0"):
+                spans[-1] = Span(spans[-1].start, tok.end, self.kind)
+            else:
+                spans.append(Span(tok.start, tok.end, self.kind))
+        return spans
+
+
+_lock = threading.Lock()
+_model: tuple[dict[str, float], dict[str, int]] | None = None
+
+
+def read_model(data: bytes) -> tuple[dict[str, float], dict[str, int]]:
+    """(weights, article word counts) from the bytes of a model file."""
+    model = json.loads(gzip.decompress(data))
+    if model.get("version") != MODEL_VERSION:
+        raise ValueError(f"model version {model.get('version')!r}, expected {MODEL_VERSION}")
+    return model["weights"], model["article_words"]
+
+
+def load_model() -> tuple[dict[str, float], dict[str, int]]:
+    """The packaged model, read once per process; a missing or broken file stops the scrubber."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                try:
+                    data = resources.files(__package__).joinpath("models", MODEL_FILE).read_bytes()
+                    _model = read_model(data)
+                except (OSError, ValueError, KeyError) as exc:
+                    raise ScrubError(f"the name model could not be loaded: {exc}") from exc
+    return _model
+
+
+def default_tagger(lexicon: Lexicon, keep: Iterable[str] = ()) -> NameTagger:
+    weights, article_words = load_model()
+    return NameTagger(weights, Features(lexicon, article_words), keep)

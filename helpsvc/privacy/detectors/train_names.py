@@ -1,0 +1,428 @@
+"""Train the name tagger from text this script generates, reproducibly: same seed, same model bytes.
+
+Positives: the sentence frames of ``name_frames`` in seven languages, filled with
+given names and surnames from Faker's person providers (de_DE, fr_FR, es_ES, nl_NL,
+it_IT, pl_PL, en_US, en_GB), with particles, initials, double names, the directory
+form "Surname, Given", titles, greetings and sign-offs, and in lower case or capitals
+as readers type them. Given names that are also everyday words ("Grace", "Will") are
+drawn more often, so the tagger must learn them from their context.
+
+Negatives: real sentences of the help articles (``content/`` and the shared corpus)
+as they stand, in lower case and in capitals, with the sentences the rule-based name
+detector finds a name in left out; sentences about towns and countries (Faker's address
+lists: a place is no person); and strings of Faker's everyday words per language.
+
+Usage:
+    python -m helpsvc.privacy.detectors.train_names [--seed 13] [--examples 40000]
+        [--epochs 5] [--articles DIR ...] [--out PATH]
+
+Example:
+    .venv/bin/python -m helpsvc.privacy.detectors.train_names --articles content ../shared/corpus
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib
+import json
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .lexicon import Lexicon, load_lexicon
+from .name_frames import FILLERS, FRAMES, GREETINGS, LOCALES, PARTICLES, PLACE_FRAMES, SIGNOFFS, TITLES, UNITS, VERBS
+from .names import NameDetector
+from .tagger import MODEL_FILE, MODEL_VERSION, Features, NameTagger, around, history, words
+from .tokens import LOWER, TITLE, Token, tokenize
+from .vocabulary import NAME_PARTICLES
+
+Example = tuple[str, list[tuple[int, int]]]  # text, the character ranges of the names in it
+
+DEFAULT_OUT = Path(__file__).with_name("models") / MODEL_FILE
+_SLOT_RE = re.compile(r"\{([A-Z]+)\}")
+_MD_DROP_RE = re.compile(r"```.*?```|<[^>]+>|!\[[^\]]*\]\([^)]*\)|`[^`]*`", re.DOTALL)
+_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9ÄÖÜ])")
+
+
+# ---------------------------------------------------------------------------- names
+def place_pools() -> dict[str, list[str]]:
+    """Per Faker locale: its towns, regions and countries, in Faker's own order."""
+    pools: dict[str, list[str]] = {}
+    for locale in sorted({loc for locs in LOCALES.values() for loc in locs}):
+        provider = importlib.import_module(f"faker.providers.address.{locale}").Provider
+        found: dict[str, None] = {}
+        for attr in ("cities", "states", "regions", "provinces", "countries"):
+            for place in getattr(provider, attr, ()):
+                if isinstance(place, str) and "," not in place and len(place) > 2:
+                    found.setdefault(place, None)
+        pools[locale] = list(found)
+    return pools
+
+
+def name_pools() -> dict[str, tuple[list[str], list[str]]]:
+    """Per Faker locale: (given names, surnames), in Faker's own order."""
+    pools: dict[str, tuple[list[str], list[str]]] = {}
+    for locale in sorted({loc for locs in LOCALES.values() for loc in locs}):
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        given: list[str] = []
+        surnames: list[str] = []
+        for attr in sorted(dir(provider)):
+            value = getattr(provider, attr)
+            if not isinstance(value, (tuple, list, dict)) or attr.startswith("_"):
+                continue
+            if attr.startswith("first_names"):
+                given.extend(v for v in value if isinstance(v, str))
+            elif "last_names" in attr:
+                surnames.extend(v for v in value if isinstance(v, str))
+        pools[locale] = (_clean(given), _clean(surnames))
+    return pools
+
+
+def _clean(names: Iterable[str]) -> list[str]:
+    """Distinct names whose words are capitalised or particles ("de Boer"), in first-seen order."""
+    seen: dict[str, None] = {}
+    for name in names:
+        parts = name.split()
+        if parts and "," not in name and all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in parts):
+            seen.setdefault(name, None)
+    return [n for n in seen if len(n) > 1]
+
+
+class NameMaker:
+    """Draws names as readers write them: given, full, initial + surname, particles, double names."""
+
+    def __init__(self, rng: random.Random, pools: dict[str, tuple[list[str], list[str]]], lexicon: Lexicon,
+                 places: dict[str, list[str]]) -> None:
+        self.rng = rng
+        self.pools = pools
+        self.places = places
+        # Given names that are also everyday words: the hard cases, drawn more often.
+        self.wordlike = {
+            loc: [g for g in given if g.lower() in lexicon.common] for loc, (given, _) in pools.items()
+        }
+        self.given_keys = frozenset(g.lower() for given, _ in pools.values() for g in given)
+        self.common = lexicon.common
+
+    def locale(self, lang: str) -> str:
+        rng = self.rng
+        if rng.random() < 0.25:
+            return rng.choice(sorted(self.pools))
+        return rng.choice(LOCALES[lang])
+
+    def given(self, loc: str) -> str:
+        rng = self.rng
+        pool = self.wordlike[loc] if self.wordlike[loc] and rng.random() < 0.3 else self.pools[loc][0]
+        name = rng.choice(pool)
+        if rng.random() < 0.04:
+            name = f"{name}-{rng.choice(self.pools[loc][0])}"
+        return name
+
+    def surname(self, loc: str, lang: str) -> str:
+        rng = self.rng
+        name = rng.choice(self.pools[loc][1])
+        if rng.random() < 0.05:
+            name = f"{name}-{rng.choice(self.pools[loc][1])}"
+        particles = PARTICLES[lang] or PARTICLES.get(loc[:2], ())
+        if particles and rng.random() < 0.3 and name[:1].isupper():
+            name = f"{rng.choice(particles)} {name}"
+        return name
+
+    def person(self, loc: str, lang: str) -> str:
+        r = self.rng.random()
+        if r < 0.35:
+            return self.given(loc)
+        if r < 0.8:
+            return f"{self.given(loc)} {self.surname(loc, lang)}"
+        if r < 0.88:
+            return f"{self.given(loc)[0]}. {self.surname(loc, lang)}"
+        if r < 0.94:
+            return f"{self.given(loc)} {self.given(loc)} {self.surname(loc, lang)}"
+        return self.surname(loc, lang)
+
+    def directory(self, loc: str, lang: str) -> str:
+        name = f"{self.surname(loc, lang)}, {self.given(loc)}"
+        return f"{name} {self.given(loc)[0]}." if self.rng.random() < 0.2 else name
+
+
+# ---------------------------------------------------------------------------- articles
+def article_sentences(dirs: Sequence[Path]) -> dict[str, list[str]]:
+    """Every prose sentence of the Markdown articles under ``dirs``, per language, in file order."""
+    out: dict[str, list[str]] = {"en": [], "de": []}
+    for base in dirs:
+        for path in sorted(base.rglob("*.md")):
+            lang = "de" if "de-DE" in path.parts else "en"
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if text.startswith("---"):
+                text = text.split("---", 2)[-1]
+            text = _MD_LINK_RE.sub(r"\1", _MD_DROP_RE.sub(" ", text))
+            for line in text.splitlines():
+                line = line.strip().lstrip("#>*-+0123456789. ").replace("**", "").replace("__", "")
+                if not line or line.startswith("|") or "@" in line or "://" in line:
+                    continue
+                for sentence in _SENTENCE_RE.split(line):
+                    if 3 <= len(sentence.split()) <= 40:
+                        out[lang].append(sentence)
+    return out
+
+
+def article_words(sentences: dict[str, list[str]], limit: int = 30000) -> dict[str, int]:
+    """How often each word appears in the articles in lower case (in German, where nouns are
+    capitalised, also after the first word of a sentence): a word of our own texts."""
+    counts: Counter[str] = Counter()
+    for lang, found in sorted(sentences.items()):
+        for sentence in found:
+            tokens = tokenize(sentence)
+            counts.update(t.key for i, t in enumerate(tokens) if t.shape == LOWER or (
+                lang == "de" and i and t.shape == TITLE))
+    ranked = sorted((c, w) for w, c in counts.items() if c >= 2)
+    ranked.sort(key=lambda cw: (-cw[0], cw[1]))
+    return dict((w, c) for c, w in ranked[:limit])
+
+
+def negatives(sentences: list[str], rng: random.Random, rules: NameDetector, count: int) -> list[str]:
+    """A sample of article sentences in which the rule-based detector finds no name."""
+    pool = list(sentences)
+    rng.shuffle(pool)
+    out: list[str] = []
+    for sentence in pool:
+        if len(out) >= count:
+            break
+        if not rules.detect(sentence):
+            out.append(sentence)
+    return out
+
+
+def lorem_words(lexicon: Lexicon) -> dict[str, list[str]]:
+    """Faker's everyday word lists per language of our frames, without the names some of them count."""
+    out: dict[str, list[str]] = {}
+    for lang, locale in (("en", "en_US"), ("de", "de_DE"), ("fr", "fr_FR"), ("es", "es_ES"), ("it", "it_IT"),
+                         ("nl", "nl_NL"), ("pl", "pl_PL")):
+        provider = importlib.import_module(f"faker.providers.lorem.{locale}").Provider
+        out[lang] = [w for w in provider.word_list if " " not in w and (
+            w.lower() not in lexicon.given and w.lower() not in lexicon.surnames or w.lower() in lexicon.core_common)]
+    return out
+
+
+# ---------------------------------------------------------------------------- examples
+class Generator:
+    """Training texts: filled frames, article sentences and strings of everyday words."""
+
+    def __init__(self, rng: random.Random, maker: NameMaker, sentences: dict[str, list[str]],
+                 lorem: dict[str, list[str]]) -> None:
+        self.rng = rng
+        self.maker = maker
+        self.sentences = {lang: found for lang, found in sentences.items() if found}
+        self.lorem = lorem
+        # Where the articles use a given name as an everyday word ("mark as read", "you will"):
+        # the stretch from that word on, capitalised as a title or a query starts.
+        given, common = maker.given_keys, maker.common
+        self.wordlike = [
+            sentence[t.start :] for found in self.sentences.values() for sentence in found
+            for t in tokenize(sentence)[1:] if t.shape == LOWER and t.key in given and t.key in common
+        ]
+
+    def filler(self, lang: str) -> str:
+        rng = self.rng
+        if lang in self.sentences and rng.random() < 0.6:
+            return rng.choice(self.sentences[lang]).rstrip(".")
+        return rng.choice(FILLERS[lang])
+
+    def frame(self, lang: str, frames: dict[str, tuple[str, ...]] = FRAMES) -> Example:
+        rng, maker = self.rng, self.maker
+        loc = maker.locale(lang)
+        template = rng.choice(frames[lang])
+        parts: list[str] = []
+        names: list[tuple[int, int]] = []
+        pos = 0
+        length = 0
+        for m in _SLOT_RE.finditer(template):
+            parts.append(template[pos : m.start()])
+            length += m.start() - pos
+            slot = m.group(1)
+            value, name_at = self._slot(slot, loc, lang)
+            if name_at is not None:
+                names.append((length + name_at[0], length + name_at[1]))
+            parts.append(value)
+            length += len(value)
+            pos = m.end()
+        parts.append(template[pos:])
+        return "".join(parts), names
+
+    def _slot(self, slot: str, loc: str, lang: str) -> tuple[str, tuple[int, int] | None]:
+        rng, maker = self.rng, self.maker
+        if slot in ("P", "F", "L", "D"):
+            if slot == "F":
+                value = maker.given(loc)
+            elif slot == "L":
+                value = maker.surname(loc, lang)
+            else:
+                value = maker.person(loc, lang) if slot == "P" else maker.directory(loc, lang)
+            return value, (0, len(value))
+        if slot == "T":
+            title = rng.choice(TITLES[lang])
+            name = maker.surname(loc, lang) if rng.random() < 0.8 else maker.person(loc, lang)
+            return f"{title} {name}", (len(title) + 1, len(title) + 1 + len(name))
+        if slot == "C":
+            return rng.choice(maker.places[loc]), None
+        table = {"G": GREETINGS, "S": SIGNOFFS, "U": UNITS, "V": VERBS}
+        if slot in table:
+            return rng.choice(table[slot].get(lang) or table[slot]["en"]), None
+        return self.filler(lang), None
+
+    def negative(self) -> str:
+        rng = self.rng
+        r = rng.random()
+        if r < 0.72:
+            # German nouns are capitalised: our few German articles weigh as much as a third.
+            langs = sorted(self.sentences)
+            lang = rng.choice(langs) if rng.random() < 0.35 else max(langs, key=lambda la: len(self.sentences[la]))
+            text = rng.choice(self.sentences[lang])
+            if rng.random() < 0.25:  # a search query: a few words out of a sentence
+                pieces = text.split()
+                start = rng.randrange(len(pieces))
+                text = " ".join(pieces[start : start + rng.randint(2, 6)])
+            return text
+        if r < 0.82:
+            return self.frame(rng.choice(sorted(PLACE_FRAMES)), PLACE_FRAMES)[0]
+        if r < 0.87 and self.wordlike:
+            text = rng.choice(self.wordlike)
+            return text[0].upper() + text[1:]
+        if r < 0.92:
+            lang = rng.choice(sorted(self.lorem))
+            return " ".join(rng.choice(self.lorem[lang]) for _ in range(rng.randint(3, 12)))
+        return rng.choice(FILLERS[rng.choice(sorted(FILLERS))])
+
+    def example(self) -> Example:
+        rng = self.rng
+        if rng.random() < 0.4:
+            text, names = self.negative(), []
+        else:
+            lang = rng.choices(sorted(FRAMES), weights=[_LANG_WEIGHTS[lang] for lang in sorted(FRAMES)])[0]
+            text, names = self.frame(lang)
+            if rng.random() < 0.15:
+                other, more = self.frame(lang)
+                sep = rng.choice((" ", ". ", "\n"))
+                offset = len(text) + len(sep)
+                text, names = text + sep + other, names + [(s + offset, e + offset) for s, e in more]
+        return _recase(rng, text, names), names
+
+
+_LANG_WEIGHTS = {"en": 35, "de": 25, "fr": 8, "es": 8, "it": 8, "nl": 8, "pl": 8}
+
+
+def _recase(rng: random.Random, text: str, names: list[tuple[int, int]]) -> str:
+    """Readers type in lower case and in capitals, and type names in lower case."""
+    r = rng.random()
+    if r < 0.2:
+        changed = text.lower()
+    elif r < 0.27:
+        changed = text.upper()
+    elif r < 0.4 and names:
+        chars = list(text)
+        for s, e in names:
+            chars[s:e] = text[s:e].lower()
+        changed = "".join(chars)
+    else:
+        return text
+    return changed if len(changed) == len(text) else text
+
+
+def labels(tokens: Sequence[Token], names: list[tuple[int, int]]) -> list[int]:
+    return [int(any(s < t.end and t.start < e for s, e in names)) for t in tokens]
+
+
+# ---------------------------------------------------------------------------- training
+def train(examples: list[Example], features: Features, epochs: int, rng: random.Random) -> dict[str, float]:
+    """An averaged perceptron over left-to-right decisions (the word before's decision is a feature)."""
+    weights: dict[str, float] = {}
+    totals: dict[str, float] = {}
+    stamps: dict[str, int] = {}
+    step = 0
+    data = [(text, words(text), names) for text, names in examples]
+    data = [(text, toks, labels(toks, names)) for text, toks, names in data if toks]
+
+    def update(feats: Iterable[str], delta: float) -> None:
+        for f in feats:
+            w = weights.get(f, 0.0)
+            totals[f] = totals.get(f, 0.0) + (step - stamps.get(f, 0)) * w
+            stamps[f] = step
+            weights[f] = w + delta
+
+    for _ in range(epochs):
+        order = list(range(len(data)))
+        rng.shuffle(order)
+        for k in order:
+            text, toks, gold = data[k]
+            prev = 0
+            for found, y in zip(features.context(toks, text), gold):
+                if found is None:
+                    prev = 0
+                    continue
+                own, key, pieces = found
+                step += 1
+                feats = own + around(key) + history(prev, pieces)
+                score = sum(weights.get(f, 0.0) for f in feats)
+                guess = 1 if score > 0 else 0
+                if guess != y:
+                    update(feats, 1.0 if y else -1.0)
+                prev = guess
+    averaged = {}
+    for f, w in weights.items():
+        total = totals.get(f, 0.0) + (step - stamps.get(f, 0)) * w
+        avg = round(total / step, 4)
+        if abs(avg) >= 0.0005:
+            averaged[f] = avg
+    return averaged
+
+
+def model_bytes(weights: dict[str, float], counts: dict[str, int], seed: int) -> bytes:
+    """The model file: gzip'd JSON with sorted keys and no timestamp, so equal inputs give equal bytes."""
+    payload = {"version": MODEL_VERSION, "seed": seed, "weights": weights, "article_words": counts}
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def build(seed: int, examples: int, epochs: int, articles: Sequence[Path]) -> tuple[bytes, NameTagger]:
+    """Generate the training text, train, and return the model file's bytes and the tagger they make."""
+    rng = random.Random(seed)
+    lexicon = load_lexicon()
+    sentences = article_sentences(articles)
+    if not any(sentences.values()):
+        raise SystemExit(f"no article sentences under {', '.join(map(str, articles))}")
+    counts = article_words(sentences)
+    features = Features(lexicon, counts)
+    rules = NameDetector(lexicon, use_tagger=False)
+    clean = {lang: negatives(found, rng, rules, max(1, examples // 2)) for lang, found in sorted(sentences.items())}
+    generator = Generator(rng, NameMaker(rng, name_pools(), lexicon, place_pools()), clean, lorem_words(lexicon))
+    data = [generator.example() for _ in range(examples)]
+    weights = train(data, features, epochs, rng)
+    return model_bytes(weights, counts, seed), NameTagger(weights, features)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--examples", type=int, default=40000)
+    parser.add_argument("--epochs", type=int, default=5)
+    repo = Path(__file__).resolve().parents[3]
+    parser.add_argument("--articles", type=Path, nargs="+",
+                        default=[repo / "content", repo.parent / "shared" / "corpus"])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    articles = [p for p in args.articles if p.is_dir()]
+    started = time.perf_counter()
+    data, _ = build(args.seed, args.examples, args.epochs, articles)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"wrote {args.out} ({len(data) / 1024:,.0f} KiB) from {', '.join(map(str, articles))} "
+          f"in {time.perf_counter() - started:,.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
