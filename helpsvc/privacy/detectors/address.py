@@ -32,7 +32,7 @@ _DE_OPENER = (
 )
 _DE_STREET_RE = re.compile(
     rf"(?<![\w\-]){_DE_OPENER}?"
-    rf"(?:[A-ZÄÖÜÅÆØ][\wäöüßåæø\-]*?(?:{_DE_SUFFIX})"
+    rf"(?:[A-ZÄÖÜÅÆØ][\wäöüßåæø\-]*?(?:{_DE_SUFFIX}|-(?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Damm|Ufer|Ring|Chaussee|Pfad|Steig))"
     rf"|[A-ZÄÖÜ][\wäöüß\-]+\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Damm|Ufer|Chaussee|Ring|Markt|Steig))"
     rf"\s*{_NUM}(?![\w])",
 )
@@ -121,17 +121,28 @@ _FIVE_DIGIT_CITY_RE = re.compile(r"([0-9](?<![\w\-.,/][0-9])[0-9]{4})\s+(?=[A-Z�
 # Postcode shapes that stand before the town: Dutch "1012 AB", Polish "00-950"; 5 digits
 # (Germany, France, Spain, Italy) are above, 4 digits (Austria, Switzerland, Belgium) count
 # only after a street.
+_COUNTRY_POSTCODE_RE = re.compile(r"(?<![\w\-])(?:D|A|CH|F|I|E|B|L|NL|PL)-\d{4,5}(?=\s+[A-ZÄÖÜÀ-ÞŁŚŻ])")
 _LETTERED_CITY_RE = re.compile(
     r"([0-9](?<![\w\-.,/][0-9])[0-9]{3}\s?[A-Z]{2}|[0-9](?<![\w\-.,/][0-9])[0-9]-[0-9]{3})\s+(?=[A-ZŁŚŻŹĆ][a-ząćęłńóśźż])"
 )
 # "<street> <number>, <postcode> <Town>": whatever street name stands before a postcode and
 # town is a street, with or without a suffix word ("Am Kirchberg 3, 83022 Rosenheim",
 # "Piotrkowska 104, 90-001 Łódź"). Its words are capitalised or the particles of names.
-_PARTICLE = r"(?:de|la|le|du|des|del|della|di|da|do|dos|van|von|der|den|dem|het|am|an|im|zum|zur|ul\.|al\.|pl\.|c/|via|rue|calle)"
-_STREET_BEFORE_TOWN_RE = re.compile(
-    rf"(?<![\w\-])(?:{_CAP}|(?i:{_PARTICLE}))(?:\s+(?:{_CAP}|(?i:{_PARTICLE}))){{0,4}}\s+{_NUM},?\s+"
-    r"(?=(?:\d{5}|\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|\d{4})\s+[A-ZÄÖÜÀ-ÞŁŚŻŹĆ][\w\-]+)"
+# Particles ("de", "van", "der") only follow a word that opens street names ("Am", "Unter",
+# "Calle", "Laan", "ul."), so "Bitte an Auf dem Hügel 14" starts at "Auf".
+_PARTICLE = r"(?:de|la|le|du|des|del|della|di|da|do|dos|van|von|der|den|dem|die|het|l['’]|d['’])"
+_OPENER = (
+    r"(?:An|Am|Auf|Im|In|Zum|Zur|Unter|Hinter|Vor|Bei|Calle|Avenida|Paseo|Plaza|Camino|Via|Viale|Piazza|Corso|"
+    r"Largo|Rue|Avenue|Place|Chemin|Rua|Laan|Plein|Aleja|Plac|ul\.|al\.|pl\.|C/)"
 )
+# Found from the postcode backwards: postcodes are rare, and a digit-led pattern is quick.
+_POSTCODE_TOWN_RE = re.compile(
+    r"[0-9](?<![\w\-.,/][0-9])(?:[0-9]{4}|[0-9]{3}\s?[A-Z]{2}|[0-9]-[0-9]{3}|[0-9]{3})\s+[A-ZÄÖÜÀ-ÞŁŚŻŹĆ][\w\-]+"
+)
+_STREET_BEFORE_TOWN_RE = re.compile(
+    rf"(?<![\w\-])(?:{_OPENER}(?:\s+{_PARTICLE})*|{_CAP})(?:\s+{_CAP}(?:\s+{_PARTICLE})*){{0,4}}\s+{_NUM},?\s+$"
+)
+_STREET_REACH = 80
 # A number that is a field's value ("ms-diagnostics: 52001", "Fehler 40001") is no postcode.
 _FIELD_BEFORE_RE = re.compile(r"(?:[:=#]|\b(?:error|fehler|erreur|code|event|id|port|build|version|kb|diagnostics))\s*$", re.IGNORECASE)
 _CONTEXT_POSTCODE_RE = re.compile(
@@ -145,6 +156,15 @@ _POSTCODE_CUE_RE = re.compile(
     r"(?P<v>[A-Z0-9]{2,5}(?:[ \-][A-Z0-9]{2,4})?)(?![\w])",
     re.IGNORECASE,
 )
+
+
+def _postcode_follows(text: str, end: int) -> bool:
+    """A UK, US or Canadian postcode closes the line after it ("..., Leeds LS6 2AB")."""
+    stop = text.find("\n", end)
+    window = text[end : min(end + 50, stop if stop != -1 else len(text))]
+    return any(regex.search(window) for regex in (_UK_POSTCODE_RE, _CA_POSTCODE_RE)) or bool(
+        _US_ZIP_RE.search(window)
+    )
 
 
 class AddressDetector(SpanDetector):
@@ -162,10 +182,13 @@ class AddressDetector(SpanDetector):
             if gate and not any(word in lowered for word in gate):
                 continue
             for m in regex.finditer(text):
-                if regex is _EN_STREET_RE and not self._plausible_en(m.group()):
+                if regex is _EN_STREET_RE and not (self._plausible_en(m.group()) or _postcode_follows(text, m.end())):
                     continue
                 streets.append(Span(m.start(), m.end(), "ADDRESS"))
-        for m in _STREET_BEFORE_TOWN_RE.finditer(text):
+        for pc in _POSTCODE_TOWN_RE.finditer(text):
+            m = _STREET_BEFORE_TOWN_RE.search(text, max(0, pc.start() - _STREET_REACH), pc.start())
+            if not m:
+                continue
             street = m.group().rstrip(" ,")
             if not any(s.start < m.end() and s.end > m.start() for s in streets) and self._street_words(street):
                 streets.append(Span(m.start(), m.start() + len(street), "ADDRESS"))
@@ -207,7 +230,7 @@ class AddressDetector(SpanDetector):
         return len(words) >= 2 or any(w.lower() not in self._common for w in words)
 
     def _postcodes(self, text: str, streets: list[Span]) -> Iterator[Span]:
-        for regex in (_UK_POSTCODE_RE, _CA_POSTCODE_RE, _JP_POSTCODE_RE):
+        for regex in (_UK_POSTCODE_RE, _CA_POSTCODE_RE, _JP_POSTCODE_RE, _COUNTRY_POSTCODE_RE):
             for m in regex.finditer(text):
                 yield Span(m.start(), m.end(), "POSTCODE")
         for m in _US_ZIP_RE.finditer(text):

@@ -5,6 +5,7 @@ The arithmetic is python-stdnum's; this module only decides what to hand it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from stdnum import iban, luhn, verhoeff
 from stdnum.br import cpf
@@ -54,9 +55,14 @@ def verhoeff_ok(value: str) -> bool:
 # only next to a cue that says it is an id.
 _DIGIT_IDS: dict[int, tuple[tuple[Callable[[str], bool], bool], ...]] = {
     9: ((bsn.is_valid, False), (ssn.is_valid, False)),
-    11: ((idnr.is_valid, True), (pesel.is_valid, True)),
+    11: ((idnr.is_valid, True), (lambda number: _pesel_ok(number), True)),
     15: ((nir.is_valid, True),),
 }
+
+
+def _pesel_ok(number: str) -> bool:
+    """stdnum checks the PESEL's date and check digit; a birth date still to come is no one's."""
+    return pesel.is_valid(number) and pesel.get_birth_date(number) <= date.today()
 
 
 def national_digits_ok(value: str, *, cued: bool) -> bool:

@@ -263,13 +263,21 @@ _PHONE_RE = re.compile(
 # Numbers written with spaced separators ("0221 / 98 76 54 - 12", "06 - 12 34 56 78"), which the
 # pattern above reads as several numbers; libphonenumber judges them by each region's plan.
 _SPACED_SEP = r"(?:\s?[/\-–]\s?|[ \u00a0])"
+# Only numbers that start as people dial them, with the trunk 0 or a country code: "(400 + 134)
+# / 1024" in a formula is arithmetic.
 _LOOSE_PHONE_RE = re.compile(
-    rf"(?<![\w+/.,\-:])(?:\+\d{{1,3}}[ \u00a0]?)?\(?\d{{2,5}}\)?(?:{_SPACED_SEP}\d{{1,5}}){{1,6}}(?![\w]|[.,]\d)"
+    rf"(?<![\w+/.,\-:])(?:\+\d{{1,3}}[ \u00a0]?(?:\(0\)[ \u00a0]?)?\d{{1,5}}|\(0\d{{1,4}}\)|0\d{{1,4}})"
+    rf"(?:{_SPACED_SEP}\d{{1,5}}){{1,6}}(?![\w]|[.,]\d)"
 )
 _SPACED_SEP_RE = re.compile(r"\s[/\-–]|[/\-–]\s")
 _GROUP_RE = re.compile(r"\d+")
-# The regions whose numbering plans are tried for a national number: our readers' countries.
-PHONE_REGIONS = ("DE", "AT", "CH", "FR", "BE", "ES", "NL", "IT", "PL", "GB", "IE", "US")
+# The regions whose numbering plans are tried for a national number written with the trunk 0:
+# our readers' countries that dial one (Spain, Poland and the US do not).
+PHONE_REGIONS = ("DE", "AT", "CH", "FR", "BE", "NL", "IT", "GB", "IE")
+# libphonenumber parses in pure Python (about 0.2 ms a region): a text gets a bounded
+# number of its judgements, so that a run of "01 / 01 / ..." cannot hold the scrubber.
+_MAX_LOOSE_CANDIDATES = 6
+_MAX_PREFIXES = 3
 
 
 def _valid_somewhere(number: str) -> bool:
@@ -285,13 +293,19 @@ def _valid_somewhere(number: str) -> bool:
 
 def _loose_phones(text: str) -> Iterator[Span]:
     """The longest run of groups from the first that some region's numbering plan takes for a number."""
+    judged = 0
     for m in _LOOSE_PHONE_RE.finditer(text):
         if not _SPACED_SEP_RE.search(m.group()):
             continue  # no spaced separator: the strict pattern has judged it
+        judged += 1
         ends = [g.end() for g in _GROUP_RE.finditer(m.group())]
-        for end in reversed(ends[1:]):
+        for end in list(reversed(ends[1:]))[:_MAX_PREFIXES]:
             candidate = m.group()[:end]
-            if 7 <= sum(c.isdigit() for c in candidate) <= 15 and not _is_range(candidate) and _valid_somewhere(candidate):
+            if not 8 <= sum(c.isdigit() for c in candidate) <= 15 or _is_range(candidate):
+                continue
+            # Past the bound the text is no ordinary one: a number-shaped run counts unjudged,
+            # so that scrubbing still settles in one pass.
+            if judged > _MAX_LOOSE_CANDIDATES or _valid_somewhere(candidate):
                 yield Span(m.start(), m.start() + end, "PHONE")
                 break
 

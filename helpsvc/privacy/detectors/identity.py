@@ -261,7 +261,7 @@ class MeetingDetector(SpanDetector):
                 and value.lower() not in self._common
                 and not value.startswith("{{")
                 and len(value) >= 4
-                and (secret or re.search(r"(?i)code", m.group()))
+                and re.search(r"(?i)pass|pwd|pw\b|kennwort|mot|contra|senha|code", m.group())
             ):
                 yield Span(m.start("v"), m.start("v") + len(value), "MEETING_ID")
 
@@ -320,7 +320,10 @@ _MONTHS = (
     r"jul(?:y|i|io|\.)?|juil(?:let|\.)?|luglio|aug(?:ust|\.)?|août|ago(?:sto)?|sep(?:tember|tiembre|tembre|t\.|\.)?|"
     r"set(?:tembre)?|oct(?:ober|obre|ubre|\.)?|okt(?:ober)?|ott(?:obre)?|nov(?:ember|embre|iembre|\.)?|"
     r"dec(?:ember|\.)?|dez(?:ember)?|déc(?:embre|\.)?|dic(?:iembre|embre)?|janvier|enero|gennaio|"
-    r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık"
+    r"ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|"
+    r"januari|februari|maart|augustus|"  # Dutch, where English spellings differ
+    r"stycze[nń]|stycznia|luty|lutego|marca|kwietnia|kwiecie[nń]|maja|czerwca|czerwiec|lipca|lipiec|sierpnia|"
+    r"sierpie[nń]|wrze[sś]nia|wrzesie[nń]|pa[zź]dziernika|pa[zź]dziernik|listopada|listopad|grudnia|grudzie[nń]"
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th|\.|º)?"
 _DATE = (
@@ -382,14 +385,9 @@ class BirthDateDetector(SpanDetector):
         for m in _DOB_RE.finditer(text):
             value = m.group("v").rstrip(" ,.")
             yield Span(m.start("v"), m.start("v") + len(value), "DATE_OF_BIRTH")
-        for m in _FULL_DATE_RE.finditer(text):
-            if _plausible_birth_year(m.group()) and self._cue_in_sentence(text, m.start()):
-                yield Span(m.start(), m.end(), "DATE_OF_BIRTH")
-
-    @staticmethod
-    def _cue_in_sentence(text: str, pos: int) -> bool:
-        lo = max(0, pos - _CUE_REACH)
-        ends = list(_SENTENCE_END_RE.finditer(text, lo, pos))
-        if ends:
-            lo = ends[-1].end()
-        return bool(_BIRTH_CUE_RE.search(text, lo, pos))
+        for cue in _BIRTH_CUE_RE.finditer(text):
+            end = min(len(text), cue.end() + _CUE_REACH)
+            stop = _SENTENCE_END_RE.search(text, cue.end(), end)
+            for m in _FULL_DATE_RE.finditer(text, cue.end(), stop.start() if stop else end):
+                if _plausible_birth_year(m.group()):
+                    yield Span(m.start(), m.end(), "DATE_OF_BIRTH")

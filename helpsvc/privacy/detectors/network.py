@@ -223,6 +223,9 @@ _USER_CONTAINERS = frozenset(
     redirection folders personal private privat benutzer persönlich persoenlich perso utilisateurs usuarios
     utenti gebruikers użytkownicy uzytkownicy""".split()
 )
+# A person's folder is named as a login is ("ewagner", "o.bennett", "gmorris.V6"), not
+# "1-WebServices-2" or "ABFiles".
+_LOGIN_FOLDER_RE = re.compile(r"[A-Za-z][a-z'_\-]*(?:\.[A-Za-z][a-z'_\-]*)?\d{0,3}(?:\.V\d)?")
 _ADMIN_SHARES = frozenset("admin$ ipc$ print$ netlogon sysvol".split())
 _GENERIC_SERVERS = frozenset("server servername fileserver computer computername host hostname myserver share".split())
 _NOT_PROFILE = frozenset("public default all users default user administrator %username% <user> $user username user".split())
@@ -282,7 +285,7 @@ class UsernameDetector(SpanDetector):
                 start, pos = pos + 1, pos + 1 + len(part)
                 if i == 0 or not self._per_person(parts[i - 1], first=i == 1):
                     continue
-                if part[:1] not in "%<$" and part.lower() not in self._common and not part.isdigit():
+                if _LOGIN_FOLDER_RE.fullmatch(part) and part.lower() not in self._common:
                     yield Span(start, pos, "USERNAME")
 
     @staticmethod
