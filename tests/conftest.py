@@ -28,7 +28,7 @@ SHARED = ROOT.parent / "shared"
 
 POSTGRES_URL = os.environ.get("HELPSVC_TEST_POSTGRES_URL", "")
 # The store and report suites run against both backends; the rest against the SQLite default.
-BOTH_BACKENDS = {"test_feedback", "test_reports", "test_orgs", "test_auth", "test_store", "test_retention", "test_writer", "test_text_hygiene", "test_migrations", "test_event_loop"}
+BOTH_BACKENDS = {"test_feedback", "test_contract", "test_reports", "test_orgs", "test_auth", "test_store", "test_retention", "test_writer", "test_text_hygiene", "test_migrations", "test_event_loop"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
