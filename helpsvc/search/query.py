@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
-from whoosh.support.levenshtein import distance
+from symspellpy import SymSpell, Verbosity
 
 from ..content.curation import Synonyms
 from .schema import LANGUAGES, TEXT_FIELDS, analyzer_for, words_analyzer
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
+MAX_EDITS = 2  # the most edits a respelling may take
+SPELLING_PREFIX = 7  # SymSpell indexes deletions of each word's first 7 letters (its default)
 SYNONYM_BOOST = 0.6
 CORRECTION_BOOST = 0.9
 PAIR_MIN_WORDS = 6
@@ -59,19 +61,41 @@ class QueryPlan:
 
 
 class Vocabulary:
-    """Which words a field holds, as a sorted array of their hashes (a few hundred KB).
+    """Which words a field holds, and how to respell a word it does not hold.
 
-    Asking Whoosh costs a lookup in the segment file for every query word; this
-    answers from memory. Two words sharing a 64-bit hash would make an unknown word
-    look known, so it would go uncorrected: about one chance in 10^14 per query word.
+    Membership is a sorted array of the words' hashes (a few hundred KB): asking
+    Whoosh costs a lookup in the segment file for every query word. Two words
+    sharing a 64-bit hash would make an unknown word look known, so it would go
+    uncorrected: about one chance in 10^14 per query word.
+
+    Respellings come from a SymSpell deletion index of the same words, made once
+    per opened build (a few seconds): a misspelled word then costs a few dictionary
+    lookups instead of a Levenshtein walk over the whole lexicon, so a misspelled
+    query costs about what a clean one does.
     """
 
     def __init__(self, reader: IndexReader, fieldname: str) -> None:
         self._hashes = np.unique(np.fromiter((hash(word) for word in reader.lexicon(fieldname)), dtype=np.int64))
+        self._spelling = SymSpell(max_dictionary_edit_distance=MAX_EDITS, prefix_length=SPELLING_PREFIX)
+        for word, info in reader.iter_field(fieldname):
+            text = word.decode("utf-8") if isinstance(word, bytes) else word
+            if len(text) >= 3 and not any(ch.isdigit() for ch in text):
+                self._spelling.create_dictionary_entry(text, info.doc_frequency())
 
     def __contains__(self, word: bytes) -> bool:
         at = int(np.searchsorted(self._hashes, hash(word)))
         return at < len(self._hashes) and int(self._hashes[at]) == hash(word)
+
+    def respell(self, word: str) -> str | None:
+        """The commonest known word fewest edits away (one edit for words of five letters or
+        fewer, two for longer ones: two edits turn most short words into other real words);
+        one that keeps the first letter wins a tie, as readers rarely mistype it."""
+        maxdist = 1 if len(word) <= 5 else MAX_EDITS
+        found = self._spelling.lookup(word, Verbosity.CLOSEST, max_edit_distance=maxdist)
+        if not found:
+            return None
+        best = min(found, key=lambda s: (s.distance, s.term[:1] != word[:1], -s.count, s.term))
+        return best.term if best.term != word else None
 
 
 def corrections_for(text: str, reader: IndexReader | None, known: Vocabulary | None = None) -> tuple[dict[str, str], bool]:
@@ -79,10 +103,12 @@ def corrections_for(text: str, reader: IndexReader | None, known: Vocabulary | N
 
     Words the index knows are left alone: a query that matches is never rewritten.
     Returns (corrections, whether every word of four letters or more was unknown).
-    ``known`` is the "words" field's vocabulary, if the caller keeps one.
+    ``known`` is the "words" field's vocabulary (the service keeps one per build);
+    without it one is made here, which takes seconds.
     """
     if reader is None:
         return {}, False
+    vocabulary = known if known is not None else Vocabulary(reader, "words")
     found: dict[str, str] = {}
     checked = 0
     for token in words_analyzer()(text[:300]):
@@ -90,18 +116,11 @@ def corrections_for(text: str, reader: IndexReader | None, known: Vocabulary | N
         if len(word) < 4 or any(ch.isdigit() for ch in word) or word in found:
             continue
         checked += 1
-        if (word.encode("utf-8") in known) if known is not None else reader.doc_frequency("words", word) > 0:
+        if word.encode("utf-8") in vocabulary:
             continue
-        best: tuple[int, int, str] | None = None
-        maxdist = 1 if len(word) <= 5 else 2  # two edits turn most short words into other real words
-        for candidate in reader.terms_within("words", word, maxdist, prefix=1):
-            if candidate == word or len(candidate) < 3:
-                continue
-            score = (-distance(word, candidate, limit=maxdist), reader.doc_frequency("words", candidate), candidate)
-            if best is None or score > best:
-                best = score
-        if best is not None:
-            found[word] = best[2]
+        better = vocabulary.respell(word)
+        if better is not None:
+            found[word] = better
     return found, bool(found) and len(found) == checked
 
 

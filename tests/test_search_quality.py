@@ -1,0 +1,63 @@
+"""Search for the words readers type: rarity in short queries, typos, abbreviations, identifiers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import write_article
+
+from helpsvc.search import SearchService, build_index
+
+FILLER = (
+    "Sign in to the admin center, open the settings page and sign in again if the page asks you to. "
+    "Users, meetings and calls are listed on the left. "
+)
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+    """A small help site whose articles each answer one kind of reader's query."""
+    root = tmp_path_factory.mktemp("quality")
+    content = root / "content"
+    articles = {
+        "signin-basics": ("Sign in to the admin center", "Sign in with your work account. " + FILLER),
+        "signin-users": ("Users cannot sign in to meetings", "When users cannot sign in to meetings, reset them. " + FILLER),
+        "signin-again": ("Sign in again after a password change", "Users sign in again with the new password. " + FILLER),
+        "lobby": ("Meeting join settings", "Anonymous participants wait in the lobby until an organizer admits them. " + FILLER),
+        "branch": ("Plan for resiliency at branch sites",
+                   "A Survivable Branch Appliance (SBA) keeps calls working when the WAN link fails. " + FILLER),
+        "branch-upgrade": ("Upgrade branch devices", "Before you upgrade an SBA, drain its calls. " + FILLER),
+        "greeting": ("Record a voicemail greeting", "Record the personal greeting callers hear when you are away. " + FILLER),
+        "cmdlet": ("Look up a user's settings", "Run Get-CsOnlineUser to see a user's policies and numbers. " + FILLER),
+        "access": ("Access denied when you install updates", "The installer stops with error 0x80070005 (access denied). " + FILLER),
+    }
+    for article_id, (title, body) in articles.items():
+        write_article(content, f"en-US/{article_id}.md", {"id": article_id, "title": title}, body)
+    build_index(content, root / "ix")
+    return SearchService(root / "ix", check_seconds=0.0, content_dir=content)
+
+
+def top(service: SearchService, text: str) -> str | None:
+    hits = service.search(text).hits
+    return hits[0].id if hits else None
+
+
+def test_one_rare_body_word_outweighs_common_title_words(service: SearchService) -> None:
+    # "sign" and "users" stand in three titles; "anonymous" only in one article's body.
+    assert top(service, "anonymous users sign in") == "lobby"
+
+
+def test_a_misspelled_query_finds_what_the_clean_one_finds(service: SearchService) -> None:
+    clean = service.search("record voicemail greeting")
+    typo = service.search("recrod voicemial greting")
+    assert clean.hits[0].id == "greeting"
+    assert [h.id for h in typo.hits[:3]] == [h.id for h in clean.hits[:3]]
+    assert typo.suggestion == "record voicemail greeting"
+
+
+def test_respelling_takes_the_closest_then_commonest_word(service: SearchService) -> None:
+    vocabulary = service.state().vocabulary
+    assert vocabulary.respell("pasword") == "password"
+    assert vocabulary.respell("greting") == "greeting"
+    assert vocabulary.respell("zzqqxxyy") is None
