@@ -51,7 +51,7 @@ _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9ÄÖÜ])")
 
 # ---------------------------------------------------------------------------- names
 def place_pools() -> dict[str, list[str]]:
-    """Per Faker locale: its towns, regions and countries, in Faker's own order."""
+    """Per Faker locale: its towns, regions and countries."""
     pools: dict[str, list[str]] = {}
     for locale in sorted({loc for locs in LOCALES.values() for loc in locs}):
         provider = importlib.import_module(f"faker.providers.address.{locale}").Provider
@@ -60,7 +60,7 @@ def place_pools() -> dict[str, list[str]]:
             for place in getattr(provider, attr, ()):
                 if isinstance(place, str) and "," not in place and len(place) > 2:
                     found.setdefault(place, None)
-        pools[locale] = list(found)
+        pools[locale] = sorted(found)  # some of Faker's lists are sets, whose order varies by process
     return pools
 
 
