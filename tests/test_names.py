@@ -1,0 +1,127 @@
+"""Person names: the rules plus the statistical tagger, and the tagger's reproducible training."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from helpsvc.privacy import Scrubber
+from helpsvc.privacy.detectors.lexicon import load_lexicon
+from helpsvc.privacy.detectors.names import NameDetector
+from helpsvc.privacy.detectors.tagger import MODEL_FILE, NameTagger, default_tagger, read_model
+from helpsvc.privacy.detectors.train_names import build
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+MODEL = Path(__file__).resolve().parent.parent / "helpsvc" / "privacy" / "detectors" / "models" / MODEL_FILE
+
+
+@pytest.fixture(scope="module")
+def scrubber() -> Scrubber:
+    return Scrubber()
+
+
+@pytest.fixture(scope="module")
+def tagger() -> NameTagger:
+    return default_tagger(load_lexicon())
+
+
+def _found(tagger: NameTagger, text: str) -> list[str]:
+    return [text[s.start : s.end] for s in tagger.detect(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # in lower case after a greeting or a sign-off
+        ("hallo katrin, die Kamera bleibt schwarz seit dem Update", ["katrin"]),
+        ("hey marcus, can you check the dial pad?", ["marcus"]),
+        ("the camera turns off after a minute. cheers, aoife", ["aoife"]),
+        # a given name that is also an everyday word, standing where a person stands
+        ("Grace cannot present slides since Monday", ["Grace"]),
+        # in capitals
+        ("MY COLLEAGUE BRIGITTE HAS NO AUDIO IN MEETINGS", ["BRIGITTE"]),
+        # particles inside the name
+        ("Please forward my calls to Pieter van der Linden", ["Pieter van der Linden"]),
+        ("Bitte Anrufe an Hans-Peter von der Heide weiterleiten", ["Hans-Peter von der Heide"]),
+    ],
+)
+def test_tagger_finds_names(tagger: NameTagger, text: str, names: list[str]) -> None:
+    assert _found(tagger, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The contact list has 'Nowak, Agnieszka (Sales)' twice",
+        "search for lindqvist, maja returns nothing",
+    ],
+)
+def test_surname_comma_given_name_is_scrubbed(scrubber: Scrubber, text: str) -> None:
+    out = scrubber.scrub(text).lower()
+    for word in ("nowak", "agnieszka", "lindqvist", "maja"):
+        assert word not in out, out
+    assert "{{name}}, {{name}}" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The grace period for the licence ended yesterday",
+        "Will the recording sync overnight?",
+        "Mark all messages as read",
+        "Paris and Berlin offices cannot share screens with each other",
+        "Wählen Sie den Status aus, um ihn zu ändern",
+        "buzón de voz lleno",
+    ],
+)
+def test_everyday_words_stay(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text) == text
+
+
+def test_name_word_is_a_person_or_a_word_by_context(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("Grace cannot present slides since Monday").startswith("{{NAME}}")
+    assert "grace period" in scrubber.scrub("The grace period for the licence ended yesterday")
+
+
+def test_particles_leave_with_the_name(scrubber: Scrubber) -> None:
+    out = scrubber.scrub("Please forward my calls to Pieter van der Linden")
+    assert out == "Please forward my calls to {{NAME}}"
+
+
+def test_rules_alone_miss_what_the_tagger_adds() -> None:
+    """The tagger is what finds these: without it the rules leave them."""
+    rules = NameDetector(load_lexicon(), use_tagger=False)
+    both = NameDetector(load_lexicon())
+    text = "MY COLLEAGUE BRIGITTE HAS NO AUDIO IN MEETINGS"
+    assert not rules.detect(text)
+    assert [text[s.start : s.end] for s in both.detect(text)] == ["BRIGITTE"]
+
+
+def test_next_to_a_placeholder_only_the_rules_decide(tagger: NameTagger) -> None:
+    """A second pass must not take the words around a removed name one by one."""
+    assert _found(tagger, "{{####}} cannot present slides since Monday") == []
+
+
+def test_shipped_model_is_small_and_loads() -> None:
+    data = MODEL.read_bytes()
+    assert len(data) < 2 * 1024 * 1024
+    weights, words = read_model(data)
+    assert len(weights) > 1000 and len(words) > 1000
+
+
+def test_a_model_of_another_version_is_refused() -> None:
+    data = gzip.compress(json.dumps({"version": 0, "weights": {}, "article_words": {}}).encode())
+    with pytest.raises(ValueError, match="version"):
+        read_model(data)
+
+
+def test_training_is_reproducible() -> None:
+    """Same seed, same model bytes; another seed, another model."""
+    first, _ = build(seed=7, examples=600, epochs=1, articles=[CONTENT])
+    again, _ = build(seed=7, examples=600, epochs=1, articles=[CONTENT])
+    other, _ = build(seed=8, examples=600, epochs=1, articles=[CONTENT])
+    assert first == again
+    assert first != other
+    assert read_model(first)[0]
