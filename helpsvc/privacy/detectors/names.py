@@ -1,4 +1,4 @@
-"""Person-name detection without a model: name lists plus the cues people write around names.
+"""Person-name detection: name lists and the cues people write around names, plus a tagger.
 
 Evidence, strongest first:
 
@@ -12,7 +12,9 @@ Evidence, strongest first:
 4. a single capitalised known given name that is not an everyday word ("Kasia");
 5. lower-case (or caseless-script) given name + surname pairs ("konstantin petrov",
    "أحمد حسن");
-6. CJK surname + given name from the lists ("王伟", "佐藤健一").
+6. CJK surname + given name from the lists ("王伟", "佐藤健一");
+7. what ``tagger`` (an averaged perceptron on word shape and context) adds: names in
+   any case, with particles, in directory order, or that are also everyday words.
 
 Product and feature words (and the caller's ``extra_keep``) are never names.
 """
