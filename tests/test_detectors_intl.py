@@ -94,6 +94,15 @@ FOUND: list[tuple[str, str, str, str]] = [
     ("us", "it asks for my date of birth and I typed 11/23/1975 twice", "11/23/1975", "DATE_OF_BIRTH"),
     ("us", "mail me: sam dot carter at example dot org", "sam dot carter at example dot org", "EMAIL"),
     ("us", "mail me: sam[at]example[dot]org", "sam[at]example[dot]org", "EMAIL"),
+    # meeting ids, passcodes, logins and bank accounts stated with each language's words
+    ("nl", "vergadering-ID 517 204 883 19, wachtwoord: kT8m2W", "kT8m2W", "MEETING_ID"),
+    ("pl", "identyfikator spotkania 402 118 935 27, hasło: Zr5p9Q", "402 118 935 27", "MEETING_ID"),
+    ("nl", "mijn gebruikersnaam: pdevries werkt niet meer", "pdevries", "USERNAME"),
+    ("pl", "nazwa użytkownika: mzielinska jest zablokowana", "mzielinska", "USERNAME"),
+    ("de", "Anmeldename hlange2 wird nicht angenommen", "hlange2", "USERNAME"),
+    ("gb", "refund to sort code 40-47-84 please", "40-47-84", "ACCOUNT_NUMBER"),
+    ("de", "Kontonummer 0532013000 bei der alten Bank", "0532013000", "ACCOUNT_NUMBER"),
+    ("de", "Server sfbpool07 antwortet seit heute nicht", "sfbpool07", "HOSTNAME"),
 ]
 
 
@@ -145,6 +154,9 @@ KEPT: list[tuple[str, list[str]]] = [
     ("map \\\\server\\share as drive H:", ["server", "share"]),
     ("Die Besprechung am 12.05.2024 um 10:30 fiel aus", ["12.05.2024", "10:30"]),
     ("ms-diagnostics: 52001 Quelle unbekannt", ["52001"]),
+    ("Exchange Server 2019 and SQL Server 2016 SP2 on Windows Server 2022", ["2019", "2016 SP2", "2022"]),
+    ("see the reference architecture for 2019 and the PIN policy page", ["reference architecture", "PIN policy"]),
+    ("(400 + 134) / 1024 * sessions", ["(400 + 134) / 1024"]),
 ]
 
 

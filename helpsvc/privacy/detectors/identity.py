@@ -206,7 +206,10 @@ _MEETING_CUES = (
     r"mot\s+de\s+passe|contraseña|senha|pwd|pw|pin(?:\s*code)?|pin-?code|dial[\s\-]*in\s+pin|access\s+code|"
     r"participant\s+(?:code|pin)|attendee\s+(?:code|pin)|organi[sz]er\s+(?:code|pin)|leader\s+pin|host\s+(?:key|pin)|"
     r"zugangscode|einwahl(?:nummer|code)?|id\s+de\s+(?:la\s+)?réunion|code\s+(?:secret|d['’]accès)|"
-    r"código(?:\s+de\s+acceso)?|meeting\s+link\s+id|join\s+code|one[\s\-]*time\s+code|otp|verification\s+code|security\s+code"
+    r"código(?:\s+de\s+acceso)?|meeting\s+link\s+id|join\s+code|one[\s\-]*time\s+code|otp|verification\s+code|security\s+code|"
+    r"vergadering(?:s)?[\s\-]*id|id\s+(?:van\s+de\s+)?vergadering|identyfikator\s+(?:spotkania|konferencji)|"
+    r"id\s+(?:spotkania|konferencji|riunione|reunión|de\s+reunión)|has[łl]o|wachtwoord|toegangscode|"
+    r"kod\s+(?:dostępu|spotkania)|codice\s+(?:d['’]accesso|riunione)|parola\s+d['’]ordine"
 )
 _MEETING_RE = re.compile(
     rf"(?<![\w])(?:{_MEETING_CUES})\b(?P<conn>(?:\s*(?:[:#=\-]|\bis\b|\bwas\b|\bist\b|\best\b|\bes\b))*\s*)"
@@ -219,7 +222,7 @@ _MEETING_CUE_WORDS = (
     "meeting", "conference", "conf", "webinar", "call", "bridge", "session", "room", "besprechung", "konferenz",
     "réunion", "reunión", "riunione", "pass", "kenn", "mot de", "contraseña", "senha", "pw", "pin", "dial",
     "access", "participant", "attendee", "organi", "leader", "host", "zugang", "einwahl", "code", "código",
-    "join", "otp",
+    "join", "otp", "vergader", "spotkani", "konferencji", "has", "wachtwoord", "toegang", "kod", "codice", "parola",
 )
 
 # Hexadecimal runs of 12 or more (with letters and digits), GUIDs among them: trace and
@@ -261,7 +264,7 @@ class MeetingDetector(SpanDetector):
                 and value.lower() not in self._common
                 and not value.startswith("{{")
                 and len(value) >= 4
-                and re.search(r"(?i)pass|pwd|pw\b|kennwort|mot|contra|senha|code", m.group())
+                and re.search(r"(?i)pass|pwd|pw\b|kennwort|mot|contra|senha|code|has[łl]o|wachtwoord|parola", m.group())
             ):
                 yield Span(m.start("v"), m.start("v") + len(value), "MEETING_ID")
 
@@ -277,11 +280,15 @@ _ACCOUNT_CUES = (
     r"kundennummer|kunden-?nr\.?|mitarbeiternummer|personalnummer|vertragsnummer|rechnungsnummer|auftragsnummer|"
     r"numéro\s+(?:de\s+)?(?:client|dossier|contrat|compte|employé|commande|facture)|n°\s+client|"
     r"número\s+de\s+(?:cliente|cuenta|pedido|empleado|factura)|numero\s+(?:cliente|ordine|dipendente)|"
-    r"klantnummer|personeelsnummer|müşteri\s+(?:no|numarası)"
+    r"klantnummer|personeelsnummer|müşteri\s+(?:no|numarası)|"
+    # bank accounts as each country states them, besides the IBAN
+    r"sort\s+code|routing\s+(?:number|no\.?)|kontonummer|konto-?nr\.?|blz|bankleitzahl|rekeningnummer|"
+    r"numer\s+(?:konta|klienta|zamówienia|faktury)|numero\s+di\s+conto|"
+    r"reference|referenz|référence|referencia|riferimento|kenmerk"
 )
 _ACCOUNT_RE = re.compile(
-    rf"(?<![\w])(?:{_ACCOUNT_CUES})\b(?:\s*(?:[:=\-]|\bis\b|\bwas\b|\bist\b|\best\b|\bes\b))*\s*"
-    r"(?P<v>#?\s?[A-Z]{0,5}[\-#]?\d[\w\-/]{1,30}|#\d{3,})",
+    rf"(?<![\w])(?:{_ACCOUNT_CUES})(?:\b|(?<=[#.]))(?:\s*(?:[:=\-]|\bis\b|\bwas\b|\bist\b|\best\b|\bes\b))*\s*"
+    r"(?P<v>#?\s?[A-Z]{0,5}[\-#/]?\d[\w\-/]{1,30}|#\d{3,})",
     re.IGNORECASE,
 )
 _ACCOUNT_CUE_WORDS = (
@@ -289,7 +296,8 @@ _ACCOUNT_CUE_WORDS = (
     "policy", "badge", "student", "patient", "order", "invoice", "billing", "payroll", "licen", "loyalty",
     "ref", "case", "ticket", "incident", "request", "sr", "job", "booking", "reserv", "kunden", "mitarbeiter",
     "personal", "vertrag", "rechnung", "auftrag", "numéro", "n°", "número", "numero", "klant", "personeel",
-    "müşteri",
+    "müşteri", "sort code", "routing", "konto", "blz", "bankleitzahl", "rekening", "numer", "conto", "refer",
+    "référence", "riferimento", "kenmerk",
 )
 _TICKET_RE = re.compile(r"(?<![\w])(?:INC|REQ|RITM|CHG|PRB|TASK|SCTASK|CS|CASE|SR|TKT)[\-#]?\d{5,12}(?![\w])")
 

@@ -110,11 +110,20 @@ _PUBLIC_SERVICE_DOMAINS = frozenset(
     live.net skype.com skypeforbusiness.com lync.com outlook.com hotmail.com windows.com windows.net
     windowsupdate.com azure.com azure.net azureedge.net azurewebsites.net cloudapp.net sharepoint.com
     onmicrosoft.com msft.net msftncsi.com msedge.net msauth.net msocdn.com aka.ms bing.com akamai.net
-    akamaiedge.net akamaized.net edgekey.net edgesuite.net google.com googleapis.com gstatic.com gmail.com
+    trafficmanager.net azurefd.net msftauth.net akamaiedge.net akamaized.net edgekey.net edgesuite.net
+    google.com googleapis.com gstatic.com gmail.com
     youtube.com apple.com icloud.com zoom.us webex.com slack.com github.com gitlab.com amazonaws.com
     cloudfront.net cloudflare.com digicert.com verisign.com letsencrypt.org globalsign.com sectigo.com
     mozilla.org ubuntu.com debian.org python.org example.com example.org example.net""".split()
 )
+# One word of letters and digits named as a server ("Server lyncpool02 antwortet nicht",
+# "pool SFBFE01"); "Server 2019" and "SQL Server 2016 SP2" are products and versions.
+_NAMED_SERVER_RE = re.compile(
+    r"(?<![\w\-])(?i:server|servername|server\s+name|host|hostname|computer|machine|pool|fqdn|rechner|serveur|servidor)"
+    r"\s*[:=]?\s*(?i:is\s+|called\s+|named\s+|heißt\s+|ist\s+)?[\"'„“]?"
+    r"(?P<v>[A-Za-z][A-Za-z0-9]{2,}\d[A-Za-z0-9]*|[A-Za-z]{3,}\d)(?![\w.\-])"
+)
+_PRODUCT_VERSION_RE = re.compile(r"(?i)(?:v|x|r|sp|cu|kb|win|windows|ipv|tls|http|sql|rtm|build)\d")
 _HOST_TOKEN_RE = re.compile(r"(?<![\w\-./\\@])[A-Za-z][A-Za-z0-9]{0,14}(?:-[A-Za-z0-9]{1,15}){1,4}(?![\w\-]|\.\w)")
 _DEVICE_PREFIXES = frozenset(
     "desktop laptop win pc nb ws wks lt dt mbp mac surface client vdi vm tab wkstn wk".split()
@@ -155,6 +164,9 @@ class HostnameDetector(SpanDetector):
             for m in _HOST_TOKEN_RE.finditer(text):
                 if self._bare_host(m.group(), text, m.start()):
                     yield Span(m.start(), m.end(), "HOSTNAME")
+        for m in _NAMED_SERVER_RE.finditer(text):
+            if not _PRODUCT_VERSION_RE.match(m.group("v")):
+                yield Span(m.start("v"), m.end("v"), "HOSTNAME")
 
     @staticmethod
     def _host_fqdn(text: str, m: re.Match[str]) -> bool:
@@ -232,7 +244,8 @@ _NOT_PROFILE = frozenset("public default all users default user administrator %u
 _USER_CUE_RE = re.compile(
     r"(?<![\w])(?:user\s*-?name|user\s*id|userid|user|login(?:\s*(?:name|id))?|log-?on(?:\s*name)?|"
     r"sign[\s-]*in(?:\s*(?:name|id))?|account\s*name|alias|samaccountname|upn|user\s*principal\s*name|"
-    r"benutzer(?:name)?|benutzerkennung|kennung|nom\s+d['’]utilisateur|identifiant|usuario|nome\s+utente|"
+    r"benutzer(?:name)?|benutzerkennung|kennung|anmeldename|kontoname|nom\s+d['’]utilisateur|identifiant|usuario|"
+    r"nombre\s+de\s+usuario|nome\s+utente|gebruikersnaam|gebruiker|nazwa\s+u[żz]ytkownika|"
     r"kullanıcı(?:\s+adı)?|(?:logged|signed)\s+(?:in|on)\s+as|sign\s+in\s+as)\b"
     r"(?P<conn>(?:\s*[:=\-]|\s+(?:is|was|ist|est|es|as)\b)*\s*[\"'‘“„«]?)(?P<v>[\w][\w.\-]{1,63}\w)",
     re.IGNORECASE,
