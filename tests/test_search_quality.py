@@ -28,6 +28,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
         "branch": ("Plan for resiliency at branch sites",
                    "A Survivable Branch Appliance (SBA) keeps calls working when the WAN link fails. " + FILLER),
         "branch-upgrade": ("Upgrade branch devices", "Before you upgrade an SBA, drain its calls. " + FILLER),
+        "outage": ("Calls during a WAN outage", "The survivable branch appliance takes over registration. " + FILLER),
         "greeting": ("Record a voicemail greeting", "Record the personal greeting callers hear when you are away. " + FILLER),
         "cmdlet": ("Look up a user's settings", "Run Get-CsOnlineUser to see a user's policies and numbers. " + FILLER),
         "access": ("Access denied when you install updates", "The installer stops with error 0x80070005 (access denied). " + FILLER),
@@ -61,3 +62,24 @@ def test_respelling_takes_the_closest_then_commonest_word(service: SearchService
     assert vocabulary.respell("pasword") == "password"
     assert vocabulary.respell("greting") == "greeting"
     assert vocabulary.respell("zzqqxxyy") is None
+
+
+def test_abbreviations_are_mined_from_parenthetical_definitions() -> None:
+    from helpsvc.search.abbreviations import definitions, mine
+
+    text = ("Deploy a Survivable Branch Appliance (SBA) at each site. Monitor the Quality of Experience (QoE) data. "
+            "Assign address book policies (ABPs) to users. Restart the service (Optional). The WAN (see below) is slow.")
+    assert list(definitions(text)) == [
+        ("SBA", "Survivable Branch Appliance"), ("QoE", "Quality of Experience"), ("ABP", "address book policies"),
+    ]
+    mined = mine([("en", text), ("en", "A Survivable Branch Appliance (SBA)."), ("en", "Stand-by Appliance (SBA).")])
+    # The long form most articles give wins.
+    assert ["sba", "survivable branch appliance", 2] in mined["en"]
+
+
+def test_a_mined_abbreviation_expands_to_its_long_form(service: SearchService) -> None:
+    # "outage" never says "SBA"; the branch article defines it, so the build knows the two are one.
+    found = [h.id for h in service.search("sba").hits]
+    assert "outage" in found and "branch" in found
+    # And the other way: "branch-upgrade" only says "SBA".
+    assert "branch-upgrade" in [h.id for h in service.search("survivable branch appliance").hits]

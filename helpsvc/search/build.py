@@ -29,6 +29,7 @@ from whoosh import index as whoosh_index
 
 from ..content.articles import Article, ContentError, LinkResolver, Rendered, Skipped, iter_markdown_files, load_collection, parse_article, render
 from ..progress import ProgressFactory, bar as progress_bar
+from . import abbreviations
 from .docstore import DocStore, DocStoreWriter
 from .schema import (
     BUILDS,
@@ -304,6 +305,7 @@ def _finish(
     _impacts(target, progress)
     groups = near_duplicate_groups(docs.signatures())
     docs.close()
+    _abbreviations(target, catalog)
     inbound = Counter(path for entry in catalog.values() for path in entry.get("links", []) if path)
     for key, entry in catalog.items():
         entry["dup_group"] = groups.get(key)
@@ -333,6 +335,19 @@ def _impacts(target: Path, progress: ProgressFactory | None) -> None:
         log.warning("build %s has no precomputed scores: %s", target.name, exc)
         slow_path("impacts_not_written")
         shutil.rmtree(target / IMPACTS_FOLDER, ignore_errors=True)
+
+
+def _abbreviations(target: Path, catalog: dict[str, dict[str, Any]]) -> None:
+    """The abbreviations the articles define ("Survivable Branch Appliance (SBA)"), per language."""
+    store = DocStore(target)
+    try:
+        texts = (
+            (language_of(entry["locale"]), entry["title"] + "\n" + "\n".join(p.text for p in store.passages(key)))
+            for key, entry in catalog.items()
+        )
+        abbreviations.write(target, abbreviations.mine(texts))
+    finally:
+        store.close()
 
 
 def verify_build(folder: Path, expected: int | None = None) -> None:

@@ -190,7 +190,7 @@ class SearchService:
         for loc in chain:
             lang = language_of(loc)
             if lang not in synonyms and "-" in loc:
-                synonyms[lang] = self.curation.synonyms(loc)
+                synonyms[lang] = state.synonyms(lang, self.curation.synonyms(loc))
         reader = state.searcher.reader()
         corrections, unknown_only = corrections_for(query_text, reader, state.vocabulary) if correct else ({}, False)
         plan = build_query(query_text, languages, reader, synonyms, corrections)

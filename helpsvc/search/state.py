@@ -21,6 +21,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Or, Query
 from whoosh.searching import Searcher
 
+from ..content.curation import Synonyms
+from . import abbreviations
 from .docstore import DocStore
 from .scoring import ScoreCache, top_documents, weighting
 from .schema import LANGUAGES, analyzer_for, language_of, words_analyzer
@@ -106,6 +108,8 @@ class IndexState:
         for n, group in self.group_of.items():
             self.group_array[n] = group_numbers.setdefault(group, len(group_numbers))
         self.scores = ScoreCache.for_build(self.searcher, folder)
+        self._abbreviations = abbreviations.worth_expanding(abbreviations.load(folder), self.searcher.reader())
+        self._merged: dict[str, tuple[Synonyms, Synonyms]] = {}
         self._vocabulary: Vocabulary | None = None
         self._masks: dict[Any, np.ndarray] = {}  # keyed by a visible set, or ("locale", locale)
         self._title_words: dict[str, frozenset[str]] | None = None
@@ -165,6 +169,15 @@ class IndexState:
                 weighted.append((counts[term] * math.log(total / df), term))
         chosen = [term for _, term in sorted(weighted, reverse=True)[:KEY_TERMS]]
         return Or([word_query(suffix, term) for term in chosen]) if chosen else None
+
+    def synonyms(self, lang: str, writers: Synonyms) -> Synonyms:
+        """The writers' synonym groups for a language, then the abbreviations its articles define."""
+        # Writers' files are re-read as they change, each time into a new Synonyms: merged once per version.
+        found = self._merged.get(lang)
+        if found is None or found[0] is not writers:
+            found = (writers, abbreviations.with_abbreviations(writers, self._abbreviations.get(lang, [])))
+            self._merged[lang] = found
+        return found[1]
 
     @property
     def title_words(self) -> dict[str, frozenset[str]]:
