@@ -88,7 +88,11 @@ FOUND: list[tuple[str, str, str, str]] = [
     ("gb", "refund to GB29 NWBK 6016 1331 9268 19", "GB29 NWBK 6016 1331 9268 19", "IBAN"),
     ("gb", "payroll wants my national insurance number, it's AB 12 34 56 C", "AB 12 34 56 C", "NATIONAL_ID"),
     # United States
+    ("gb", "my postcode is LS62AB but the form wants a space", "LS62AB", "POSTCODE"),
     ("us", "my cell is (503) 555-0147, text first", "(503) 555-0147", "PHONE"),
+    ("us", "send it to 415 W. Elm Street, Apt 2, Dayton, Ohio 45402", "415 W. Elm Street", "ADDRESS"),
+    ("us", "send it to 415 W. Elm Street, Apt 2, Dayton, Ohio 45402", "45402", "POSTCODE"),
+    ("au", "the office in Parramatta NSW 2150 has no audio", "2150", "POSTCODE"),
     ("us", "ship to 902 Maple Avenue, Boise, ID 83702 please", "902 Maple Avenue", "ADDRESS"),
     ("us", "the form kept my SSN 536-22-1845 in the chat", "536-22-1845", "NATIONAL_ID"),
     ("us", "it asks for my date of birth and I typed 11/23/1975 twice", "11/23/1975", "DATE_OF_BIRTH"),
@@ -157,6 +161,7 @@ KEPT: list[tuple[str, list[str]]] = [
     ("Exchange Server 2019 and SQL Server 2016 SP2 on Windows Server 2022", ["2019", "2016 SP2", "2022"]),
     ("see the reference architecture for 2019 and the PIN policy page", ["reference architecture", "PIN policy"]),
     ("(400 + 134) / 1024 * sessions", ["(400 + 134) / 1024"]),
+    ("the SA 2000 series and postcode field: 1000 and more", ["SA 2000", "and more"]),
 ]
 
 

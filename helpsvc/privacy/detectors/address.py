@@ -17,7 +17,8 @@ _EN_SUFFIX = (
 )
 _UNIT = r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?\s*[\w\-]{1,6})?"
 _EN_STREET_RE = re.compile(
-    rf"(?=[0-9])(?<![\w\-.,/])(?:{_NUM}|\d{{1,3}}(?:st|nd|rd|th)),?\s+(?:{_CAP}\s+){{1,3}}(?i:{_EN_SUFFIX})\b\.?(?i:{_UNIT})"
+    rf"(?=[0-9])(?<![\w\-.,/])(?:{_NUM}|\d{{1,3}}(?:st|nd|rd|th)),?\s+(?:(?:[NSEW]|NE|NW|SE|SW)\.?\s+)?"
+    rf"(?:{_CAP}\s+){{1,3}}(?i:{_EN_SUFFIX})\b\.?(?i:{_UNIT})"
 )
 _DE_SUFFIX = (
     r"straße|strasse|str\.|weg|gasse|allee|platz|damm|ufer|chaussee|pfad|steig|stieg|"    # German
@@ -114,7 +115,18 @@ _US_STATES = (
     "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR"
 ).split()
 _UK_POSTCODE_RE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]?[0-9][A-Z0-9]?\s[0-9][A-Z]{2}(?![\w])")
-_US_ZIP_RE = re.compile(rf"([A-Z][a-z]+),?\s+(?:{'|'.join(_US_STATES)})\s+(\d{{5}}(?:-\d{{4}})?)(?![\w\-])")
+_US_STATE_NAMES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
+    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
+    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|"
+    "North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|"
+    "Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
+)
+_US_ZIP_RE = re.compile(
+    rf"([A-Z][a-z]+),?\s+(?:{'|'.join(_US_STATES)}|{_US_STATE_NAMES})\s+(\d{{5}}(?:-\d{{4}})?)(?![\w\-])"
+)
+# Australian states whose abbreviation is no English word or other code ("SA", "WA" are).
+_AU_POSTCODE_RE = re.compile(r"(?<=\b(?:NSW|VIC|QLD|TAS|ACT) )\d{4}(?![\w\-])")
 _CA_POSTCODE_RE = re.compile(r"[A-Z](?<![\w][A-Z])[0-9][A-Z] ?[0-9][A-Z][0-9](?![\w])")
 _JP_POSTCODE_RE = re.compile(r"〒\s?\d{3}-?\d{4}")
 _FIVE_DIGIT_CITY_RE = re.compile(r"([0-9](?<![\w\-.,/][0-9])[0-9]{4})\s+(?=[A-ZÄÖÜÀ-Ý][a-zäöüßà-ÿ])")
@@ -152,8 +164,9 @@ _CONTEXT_POSTCODE_RE = re.compile(
 )
 _POSTCODE_CUE_RE = re.compile(
     r"(?<![\w])(?:post\s*code|postal\s+code|zip(?:\s*code)?|plz|postleitzahl|code\s+postal|c\.?p\.?|"
-    r"código\s+postal|cap|pin\s*code|pincode|cep|posta\s+kodu|postnummer)\s*[:#]?\s*"
-    r"(?P<v>[A-Z0-9]{2,5}(?:[ \-][A-Z0-9]{2,4})?)(?![\w])",
+    r"código\s+postal|cap|pin\s*code|pincode|cep|posta\s+kodu|postnummer)\s*[:#]?\s*(?:(?:is|ist|est|es|è)\s+)?"
+    # a second part has a digit ("SW1A 1AA", "M5V 3L9") or is the two capitals of a Dutch one ("1012 AB")
+    r"(?P<v>[A-Z0-9]{2,8}(?:[ \-](?=[A-Z0-9]*\d)[A-Z0-9]{2,4}|[ ](?-i:[A-Z]{2}))?)(?![\w])",
     re.IGNORECASE,
 )
 
@@ -230,7 +243,7 @@ class AddressDetector(SpanDetector):
         return len(words) >= 2 or any(w.lower() not in self._common for w in words)
 
     def _postcodes(self, text: str, streets: list[Span]) -> Iterator[Span]:
-        for regex in (_UK_POSTCODE_RE, _CA_POSTCODE_RE, _JP_POSTCODE_RE, _COUNTRY_POSTCODE_RE):
+        for regex in (_UK_POSTCODE_RE, _CA_POSTCODE_RE, _JP_POSTCODE_RE, _COUNTRY_POSTCODE_RE, _AU_POSTCODE_RE):
             for m in regex.finditer(text):
                 yield Span(m.start(), m.end(), "POSTCODE")
         for m in _US_ZIP_RE.finditer(text):
