@@ -128,6 +128,10 @@ PATHS: list[tuple[str, list[str], list[str]]] = [
     (r"redirected to \\files.corp.fabrikam.com\Users\rpatel\Desktop", ["files.corp.fabrikam.com", "rpatel"], ["Desktop"]),
     ("log: 2025-02-11 09:14:03.120 TLS handshake failed with sbc07.fabrikam.com:5061", ["sbc07.fabrikam.com"], ["2025-02-11"]),
     ("INVITE sip:mcu03.corp.fabrikam.com SIP/2.0 ms-diagnostics: 1008", ["mcu03.corp.fabrikam.com"], ["1008", "SIP/2.0"]),
+    ("EventData: TargetUserName jfischer TargetDomainName FABRIKAM", ["jfischer"], ["TargetDomainName"]),
+    ("WebSocket to wss://ucwa04.fabrikam.com:443/ucwa closed", ["ucwa04.fabrikam.com"], ["443"]),
+    ("client-request-id=9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a user=akrol", ["akrol"],
+     ["9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"]),
     ("trace From: <sip:nadia.k@fabrikam.com>;tag=77f0 correlation 3f9d2c1a-0b4e-4c8d-9a7e-5d6c1b2a3f40",
      ["nadia.k@fabrikam.com"], ["3f9d2c1a-0b4e-4c8d-9a7e-5d6c1b2a3f40"]),
 ]

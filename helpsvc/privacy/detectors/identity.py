@@ -230,6 +230,7 @@ _MEETING_CUE_WORDS = (
 _TRACE_ID_RE = re.compile(
     r"(?=[0-9a-f\-]*[a-f])(?=[0-9a-f\-]*[0-9])(?:[0-9a-f]{8}(?:-[0-9a-f]{4,12}){1,4}|[0-9a-f]{12,})", re.IGNORECASE
 )
+_HEX_TOKEN_RE = re.compile(r"[0-9a-fA-F\-]+(?![\w])")
 _SECRET_CUE_RE = re.compile(r"pass|pwd|pw\b|kennwort|mot\s+de|contra|senha|pin", re.IGNORECASE)
 
 # Google Meet style codes ("abc-defg-hij") are meeting ids wherever they appear.
@@ -316,6 +317,9 @@ class AccountDetector(SpanDetector):
     def _after_cues(self, text: str) -> Iterator[Span]:
         for m in _ACCOUNT_RE.finditer(text):
             value = m.group("v").rstrip(".-/")
+            token = _HEX_TOKEN_RE.match(text, m.start("v"))
+            if token and _TRACE_ID_RE.fullmatch(token.group()):
+                continue  # "client-request-id=<GUID>": a correlation id, which support needs
             if sum(c.isdigit() for c in value) >= 3:
                 yield Span(m.start("v"), m.start("v") + len(value), "ACCOUNT_NUMBER")
 

@@ -71,7 +71,9 @@ class IpMacDetector(SpanDetector):
 # ---------------------------------------------------------------- host names
 
 _FQDN_RE = re.compile(
-    r"(?:(?<![\w@.\-/:\\])|(?<=sip:)|(?<=sips:))(?P<first>[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)"
+    # after a scheme that names a server rather than a page ("wss://edge02...", "ldap://dc3...")
+    r"(?:(?<![\w@.\-/:\\])|(?<=sip:)|(?<=sips:)|(?<=wss://)|(?<=ws://)|(?<=ldap://)|(?<=ldaps://)|(?<=smb://)"
+    r"|(?<=rdp://))(?P<first>[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)"
     r"(?P<rest>(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+)(?![\w@\-]|\.[A-Za-z0-9])"
 )
 _INTERNAL_TLDS = frozenset("local lan corp internal home intranet localdomain ad priv private domain".split())
@@ -242,7 +244,7 @@ _ADMIN_SHARES = frozenset("admin$ ipc$ print$ netlogon sysvol".split())
 _GENERIC_SERVERS = frozenset("server servername fileserver computer computername host hostname myserver share".split())
 _NOT_PROFILE = frozenset("public default all users default user administrator %username% <user> $user username user".split())
 _USER_CUE_RE = re.compile(
-    r"(?<![\w])(?:user\s*-?name|user\s*id|userid|user|login(?:\s*(?:name|id))?|log-?on(?:\s*name)?|"
+    r"(?<![\w])(?:(?:target|subject|caller|client)\s*user\s*-?name|user\s*-?name|user\s*id|userid|user|login(?:\s*(?:name|id))?|log-?on(?:\s*name)?|"
     r"sign[\s-]*in(?:\s*(?:name|id))?|account\s*name|alias|samaccountname|upn|user\s*principal\s*name|"
     r"benutzer(?:name)?|benutzerkennung|kennung|anmeldename|kontoname|nom\s+d['’]utilisateur|identifiant|usuario|"
     r"nombre\s+de\s+usuario|nome\s+utente|gebruikersnaam|gebruiker|nazwa\s+u[żz]ytkownika|"
