@@ -81,6 +81,10 @@ FOUND: list[tuple[str, str, str, str]] = [
     ("pl", "wysłałem w czacie 92031501232 zamiast linku", "92031501232", "NATIONAL_ID"),
     ("pl", "data urodzenia 09.05.1988 nie przechodzi", "09.05.1988", "DATE_OF_BIRTH"),
     ("pl", "piszcie na anna.nowak małpa firma kropka pl", "anna.nowak małpa firma kropka pl", "EMAIL"),
+    # Switzerland, Austria, Belgium: neighbours our German, French and Dutch readers live in
+    ("ch", "Die HR will meine AHV-Nummer 756.9217.0769.85 per Chat", "756.9217.0769.85", "NATIONAL_ID"),
+    ("at", "meine SVNR ist 4862 150385, passt das?", "4862 150385", "NATIONAL_ID"),
+    ("be", "mijn rijksregisternummer 85073003328 staat in het gesprek", "85073003328", "NATIONAL_ID"),
     # United Kingdom
     ("gb", "ring me on 07700 900461 after lunch", "07700 900461", "PHONE"),
     ("gb", "send it to 14 Alder Grove, Leeds LS6 2AB", "14 Alder Grove", "ADDRESS"),
@@ -157,6 +161,7 @@ KEPT: list[tuple[str, list[str]]] = [
     ("Ausnahme für 172.16.0.0/12 eingetragen", ["172.16.0.0/12"]),
     ("Treiber 2.1.4.0 vom Hersteller installiert", ["2.1.4.0"]),
     ("Build 22631.2861 und Version 24004.1307.2669.7070", ["22631.2861", "24004.1307.2669.7070"]),
+    ("Build 756.1234.5678.90 of the agent", ["756.1234.5678.90"]),
     ("see it at support.microsoft.com and sign in at teams.microsoft.com", ["support.microsoft.com", "teams.microsoft.com"]),
     ("lyncdiscover.contoso.com and sip.contoso.com DNS records", ["lyncdiscover.contoso.com", "sip.contoso.com"]),
     ("map \\\\server\\share as drive H:", ["server", "share"]),

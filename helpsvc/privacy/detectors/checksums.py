@@ -8,7 +8,10 @@ from collections.abc import Callable
 from datetime import date
 
 from stdnum import iban, luhn, verhoeff
+from stdnum.at import vnr
+from stdnum.be import nn
 from stdnum.br import cpf
+from stdnum.ch import ssn as ahv
 from stdnum.cn import ric
 from stdnum.de import idnr
 from stdnum.es import dni, nie
@@ -55,7 +58,8 @@ def verhoeff_ok(value: str) -> bool:
 # only next to a cue that says it is an id.
 _DIGIT_IDS: dict[int, tuple[tuple[Callable[[str], bool], bool], ...]] = {
     9: ((bsn.is_valid, False), (ssn.is_valid, False)),
-    11: ((idnr.is_valid, True), (lambda number: _pesel_ok(number), True)),
+    10: ((vnr.is_valid, False),),  # Austrian social insurance number
+    11: ((idnr.is_valid, True), (lambda number: _pesel_ok(number), True), (nn.is_valid, True)),  # ... Belgian national number
     15: ((nir.is_valid, True),),
 }
 
@@ -66,8 +70,9 @@ def _pesel_ok(number: str) -> bool:
 
 
 def national_digits_ok(value: str, *, cued: bool) -> bool:
-    """A run of digits is a German IdNr, Polish PESEL, French NIR, Dutch BSN or US SSN
-    that stdnum validates; weak check digits also need ``cued`` (an id cue nearby)."""
+    """A run of digits is a German IdNr, Polish PESEL, French NIR, Belgian national number,
+    Dutch BSN, Austrian social insurance number or US SSN that stdnum validates; weak check
+    digits also need ``cued`` (an id cue nearby)."""
     digits = digits_of(value)
     return any(valid(digits) and (strong or cued) for valid, strong in _DIGIT_IDS.get(len(digits), ()))
 
@@ -101,3 +106,8 @@ def resident_id_ok(value: str) -> bool:
 def cpf_ok(value: str) -> bool:
     """A Brazilian CPF with its two check digits."""
     return cpf.is_valid(value)
+
+
+def ahv_ok(value: str) -> bool:
+    """A Swiss AHV/AVS number: 756, then nine digits and an EAN-13 check digit."""
+    return ahv.is_valid(value)

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Iterator
 
 from .checksums import (
+    ahv_ok,
     codice_fiscale_ok,
     cpf_ok,
     digits_of,
@@ -100,6 +101,7 @@ _CN_ID_RE = re.compile(r"[0-9](?<![\w][0-9])[0-9]{16}[0-9Xx](?![\w])")
 _CPF_RE = re.compile(r"[0-9](?<![\w.][0-9])[0-9]{2}\.[0-9]{3}\.[0-9]{3}-[0-9]{2}(?![\w])")
 _CODICE_FISCALE_RE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]{5}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?![\w])", re.IGNORECASE)
 _DNI_RE = re.compile(r"[0-9XYZ](?<![\w][0-9XYZ])[0-9]{7}(?<=[0-9]{8}|[XYZ][0-9]{7})-?[A-Z](?![\w])")
+_AHV_RE = re.compile(r"7(?<![\w.\-]7)56[. ]?[0-9]{4}[. ]?[0-9]{4}[. ]?[0-9]{2}(?![\w]|[.\-][0-9])")
 # Each id whose layout is its own, and the stdnum check its value must pass. The UK
 # NI number has no check digit (stdnum has no module for it): its prefix rules are the regex's.
 _SHAPED_IDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
@@ -110,6 +112,7 @@ _SHAPED_IDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
     (_CPF_RE, cpf_ok),
     (_CODICE_FISCALE_RE, codice_fiscale_ok),
     (_DNI_RE, dni_ok),
+    (_AHV_RE, ahv_ok),
 )
 # Digit ids as people write them: "47152938616", "86 021 473 858", "1 85 05 78 006 084 36".
 _ID_DIGITS_RE = re.compile(r"[0-9](?<![\w+\-./,:][0-9])[0-9]*(?:[ \-][0-9]{2,})+(?![\w\-]|[.,/:][0-9])|[0-9](?<![\w+\-./,:][0-9])[0-9]{8,14}(?![\w\-]|[.,/:][0-9])")
@@ -134,7 +137,8 @@ _ID_CUES = (
     r"tin|tfn|aadhaa?r(?:\s+(?:number|no\.?|card))?|uidai|pan(?:\s+(?:card|number|no\.?))|passport(?:\s+(?:number|no\.?|#))?|"
     r"reisepass(?:nummer)?|personalausweis(?:nummer)?|ausweis(?:nummer)?|id\s+card(?:\s+(?:number|no\.?))?|"
     r"dni|nie|nif|bsn|burgerservicenummer|sofi-?nummer|sin|carte\s+vitale|tessera\s+sanitaria|seguridad\s+social|"
-    r"rentenversicherungs(?:nummer)?|versicherungsnummer|cpf|codice\s+fiscale|personnummer|henkilötunnus|pesel|"
+    r"rentenversicherungs(?:nummer)?|versicherungsnummer|svnr|sv-?nummer|ahv(?:-?nummer)?|avs|"
+    r"rijksregisternummer|numéro\s+national|cpf|codice\s+fiscale|personnummer|henkilötunnus|pesel|"
     r"tc\s+kimlik(?:\s+no)?|kimlik\s+(?:no|numarası)|my\s?number|マイナンバー|身份证号?|"
     r"national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|numéro\s+de\s+sécurité\s+sociale|n°\s+de\s+sécu|nir|"
     r"insee|curp|rut|cédula|cedula|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?))?|führerschein(?:nummer)?"
@@ -180,7 +184,7 @@ class NationalIdDetector(SpanDetector):
 _ID_CUE_WORDS = (
     "ssn", "social", "sozial", "insurance", "ni ", "nino", "steuer", "idnr", "tax", "tin", "tfn", "aadha",
     "uidai", "pan", "passport", "pass", "ausweis", "id card", "dni", "nie", "nif", "bsn", "burgerservice",
-    "sofi", "vitale", "tessera", "seguridad", "versicherung",
+    "sofi", "vitale", "tessera", "seguridad", "versicherung", "svnr", "sv-", "ahv", "avs", "rijksregister",
     "sin", "cpf", "codice", "personnummer", "henkilö", "pesel", "kimlik", "number", "マイナンバー", "身份证",
     "national", "sécu", "nir", "insee", "curp", "rut", "cédula", "cedula", "licen", "führerschein",
 )
