@@ -337,6 +337,10 @@ def labels(tokens: Sequence[Token], names: list[tuple[int, int]]) -> list[int]:
 
 
 # ---------------------------------------------------------------------------- training
+# A missed name leaks, a word taken for a name only costs the word: a miss moves the weights more.
+_MISS_COST = 2.0
+
+
 def train(examples: list[Example], features: Features, epochs: int, rng: random.Random) -> dict[str, float]:
     """An averaged perceptron over left-to-right decisions (the word before's decision is a feature)."""
     weights: dict[str, float] = {}
@@ -369,7 +373,7 @@ def train(examples: list[Example], features: Features, epochs: int, rng: random.
                 score = sum(weights.get(f, 0.0) for f in feats)
                 guess = 1 if score > 0 else 0
                 if guess != y:
-                    update(feats, 1.0 if y else -1.0)
+                    update(feats, _MISS_COST if y else -1.0)
                 prev = guess
     averaged = {}
     for f, w in weights.items():
