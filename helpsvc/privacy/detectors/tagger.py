@@ -79,7 +79,7 @@ _PLACEHOLDER_RE = re.compile(r"\{\{[^{}\s]{1,40}\}\}")
 PLACEHOLDER = "{{}}"
 
 
-def _GLUE(char: str) -> bool:
+def _glue(char: str) -> bool:
     return char.isdigit() or char == "_"
 
 
@@ -88,7 +88,7 @@ def words(text: str, tokens: Sequence[Token] | None = None) -> list[Token]:
     pass left (see ``NameTagger.detect``)."""
     # Letters glued to digits ("e7b18" in an id, "x64") are no words.
     found = [t for t in (tokenize(text) if tokens is None else tokens)
-             if not (t.start and _GLUE(text[t.start - 1])) and not (t.end < len(text) and _GLUE(text[t.end]))]
+             if not (t.start and _glue(text[t.start - 1])) and not (t.end < len(text) and _glue(text[t.end]))]
     if "{{" not in text:
         return found
     marks = [Token(m.start(), m.end(), PLACEHOLDER, PLACEHOLDER, "P") for m in _PLACEHOLDER_RE.finditer(text)]
@@ -122,7 +122,7 @@ class Features:
             "v3" if count >= 50 else "v2" if count >= 5 else "v1" if count else "",
         )) or "-"
 
-    def _word(self, text: str, key: str, shape: str) -> tuple[str, tuple[str, ...] | None]:
+    def _word(self, key: str, shape: str) -> tuple[str, tuple[str, ...] | None]:
         """(signature, the features of the word itself), cached per word. A word no list
         knows as a name that is a function word, a title or an everyday word of the lists or
         the articles has no features: it is never tagged, which spares most words of a text.
@@ -147,7 +147,7 @@ class Features:
         score: the passes of one scrubbing see the same words in the same places."""
         tc = text_case(text)
         n = len(tokens)
-        words = [self.word(t.text, t.key, t.shape) for t in tokens]
+        words = [self.word(t.key, t.shape) for t in tokens]
         kinds = [t.shape + w[0] for t, w in zip(tokens, words)]
         keys = [t.key for t in tokens]
         out: list[tuple[tuple[str, ...], Around, tuple[str, str]] | None] = []
