@@ -102,6 +102,7 @@ FOUND: list[tuple[str, str, str, str]] = [
     ("us", "it asks for my date of birth and I typed 11/23/1975 twice", "11/23/1975", "DATE_OF_BIRTH"),
     ("us", "mail me: sam dot carter at example dot org", "sam dot carter at example dot org", "EMAIL"),
     ("us", "mail me: sam[at]example[dot]org", "sam[at]example[dot]org", "EMAIL"),
+    ("gb", "drop a line to r.hughes at example.co.uk", "r.hughes at example.co.uk", "EMAIL"),
     # meeting ids, passcodes, logins and bank accounts stated with each language's words
     ("nl", "vergadering-ID 517 204 883 19, wachtwoord: kT8m2W", "kT8m2W", "MEETING_ID"),
     ("pl", "identyfikator spotkania 402 118 935 27, hasło: Zr5p9Q", "402 118 935 27", "MEETING_ID"),
@@ -163,6 +164,7 @@ KEPT: list[tuple[str, list[str]]] = [
     ("Build 22631.2861 und Version 24004.1307.2669.7070", ["22631.2861", "24004.1307.2669.7070"]),
     ("Build 756.1234.5678.90 of the agent", ["756.1234.5678.90"]),
     ("see it at support.microsoft.com and sign in at teams.microsoft.com", ["support.microsoft.com", "teams.microsoft.com"]),
+    ("the meeting at 10.30 in room 4.12, hosted at contoso.sharepoint.com", ["10.30", "4.12", "contoso.sharepoint.com"]),
     ("lyncdiscover.contoso.com and sip.contoso.com DNS records", ["lyncdiscover.contoso.com", "sip.contoso.com"]),
     ("map \\\\server\\share as drive H:", ["server", "share"]),
     ("Die Besprechung am 12.05.2024 um 10:30 fiel aus", ["12.05.2024", "10:30"]),

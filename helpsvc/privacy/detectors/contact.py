@@ -55,9 +55,8 @@ class EmailDetector(SpanDetector):
                 kind = "USERNAME" if _LOGIN_CUE_RE.search(text, max(0, start - 30), start) else "EMAIL"
                 yield Span(start, m.end(), kind)
         lowered = text.lower()
-        # Either "at" is bracketed, or it is spoken and so is at least one dot: "look at
-        # docs.example.com" has a real dot only and is a sentence, not an address.
-        if _BRACKET_AT_RE.search(lowered) or (_SPOKEN_AT_RE.search(lowered) and _SPOKEN_DOT_RE.search(lowered)):
+        # "at" bracketed or spoken; _obfuscated_address tells an address from a sentence.
+        if _BRACKET_AT_RE.search(lowered) or _SPOKEN_AT_RE.search(lowered):
             pos = 0
             while m := _OBFUSCATED_RE.search(text, pos):
                 local = _local_part(m.group())
@@ -77,7 +76,11 @@ class EmailDetector(SpanDetector):
         and the address needs its "at" or a dot written out or bracketed."""
         if local.lower() in _NOT_MAILBOX:
             return False
-        return bool(_BRACKET_AT_RE.search(rest) or _SPOKEN_DOT_RE.search(rest) or "@" in rest)
+        if _BRACKET_AT_RE.search(rest) or _SPOKEN_DOT_RE.search(rest) or "@" in rest:
+            return True
+        # "j.smith at contoso.com": only "at" is spoken; a local part with a dot, digit or
+        # underscore is a mailbox's, where "look at docs.example.com" has an ordinary word.
+        return bool(re.search(r"[._\d]", local.strip("._")))
 
 
 def _local_part(match: str) -> str:
