@@ -267,3 +267,20 @@ def test_a_request_that_stops_waiting_does_not_fail_the_others_of_its_batch(data
     finally:
         go_on.set()
         store.close()
+
+
+def test_organisation_policies_are_read_off_the_request_path(open_site) -> None:
+    client, site, calls = open_site()
+    # Another worker's admin turns feedback off for contoso: this worker learns it from its
+    # background round, not by querying the store inside a request.
+    other_client, other, _ = open_site()
+    other.intake.orgs.set("contoso", False, True, "Contoso", "ada")
+    calls.clear()
+    for _ in range(3):
+        assert client.get("/api/v1/search", params={"q": "headset", "org": "contoso"}).status_code == 200
+        assert client.post("/api/v1/feedback", json={"article_id": "sign-in", "helpful": True, "org": "contoso"}).status_code == 201
+    assert not [c for c in calls.rows if "org_policies" in c.what]
+    site.keep_current()
+    assert [c for c in calls.rows if "org_policies" in c.what and c.thread != WRITER_THREAD]
+    refused = client.post("/api/v1/feedback", json={"article_id": "calls-make", "helpful": True, "org": "contoso"})
+    assert refused.status_code == 403

@@ -134,10 +134,14 @@ class Intake:
     # -- what requests read from memory, kept current off the request path
 
     def keep_current(self) -> None:
-        """Fetches today's and tomorrow's visitor salts if not in memory yet and reads today's
-        feedback into the daily cap. At start and from a background thread, never on a request:
+        """Reads the organisation policies admins set, fetches today's and tomorrow's visitor
+        salts if not in memory yet and reads today's feedback into the daily cap. At start and from a background thread, never on a request:
         whatever fails is logged and tried again next time."""
         day = today()
+        try:
+            self.orgs.refresh()
+        except Exception as exc:
+            log.warning("organisation policies could not be read (%s); keeping the last ones", type(exc).__name__)
         try:
             self.visitors.prepare(day.isoformat(), (day + dt.timedelta(days=1)).isoformat())
         except Exception as exc:

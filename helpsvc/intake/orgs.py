@@ -26,7 +26,6 @@ import datetime as dt
 import json
 import re
 import threading
-import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +37,6 @@ from ..store.staff import StaffStore
 
 ORG_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ORG_HEADER = "x-helpsvc-org"
-# Policies set on the admin page by another server reach this one within this many seconds.
-REFRESH_SECONDS = 10.0
 
 
 class OrgPolicyError(ValueError):
@@ -118,23 +115,22 @@ class OrgPolicies:
         self.staff = StaffStore(store)
         self.path = path
         self.default, self.file_policies = load_policy_file(path) if path else (Policy(), {})
+        # Read at start and by the site's background thread (Intake.keep_current), never by a
+        # request: a policy an admin sets on another worker applies here within that thread's round.
         self._admin: dict[str, Policy] = {}
-        self._loaded = -REFRESH_SECONDS
+        self._loaded = False
         self._lock = threading.Lock()
 
     def _admin_policies(self) -> dict[str, Policy]:
-        now = time.monotonic()
-        if now - self._loaded >= REFRESH_SECONDS:
-            with self._lock:
-                if now - self._loaded >= REFRESH_SECONDS:
-                    self.refresh()
         return self._admin
 
     def refresh(self) -> None:
-        self._admin = {
-            row.org: Policy(row.feedback, row.search_logging, row.name, "admin") for row in self.staff.org_policies()
-        }
-        self._loaded = time.monotonic()
+        """Reads the policies admins set from the store (off the request path)."""
+        with self._lock:
+            self._admin = {
+                row.org: Policy(row.feedback, row.search_logging, row.name, "admin") for row in self.staff.org_policies()
+            }
+            self._loaded = True
 
     def policy(self, org: str) -> Policy:
         if not org:
