@@ -21,7 +21,7 @@ async def readyz(request: Request) -> Response:
     except Exception as exc:
         checks["index"] = f"unavailable: {exc}"
     try:
-        site.store.ping()
+        await run_in_threadpool(site.store.ping)  # a slow database must not stall the loop's other requests
         checks["store"] = "ok"
     except Exception as exc:
         checks["store"] = f"unavailable: {type(exc).__name__}"
