@@ -44,6 +44,8 @@ FOUND: list[tuple[str, str, str, str]] = [
     ("de", "Die Personalabteilung will meine Steuer-Identifikationsnummer, hier: 39170342364", "39170342364", "NATIONAL_ID"),
     ("de", "Meine IdNr lautet 41 372 159 010, ist das sicher?", "41 372 159 010", "NATIONAL_ID"),
     ("de", "Beim Geburtsdatum habe ich wie verlangt 03.11.1979 angegeben", "03.11.1979", "DATE_OF_BIRTH"),
+    ("de", "Ich bin am 21.08.1968 geboren, das Formular glaubt es nicht", "21.08.1968", "DATE_OF_BIRTH"),
+    ("de", "mein Geburtstag ist der 9. Mai 1984", "9. Mai 1984", "DATE_OF_BIRTH"),
     # France
     ("fr", "Rappelez-moi au 06 47 82 19 35 svp", "06 47 82 19 35", "PHONE"),
     ("fr", "Envoyez le casque au 8 avenue Jean Jaurès, 69007 Lyon", "8 avenue Jean Jaurès", "ADDRESS"),
@@ -76,6 +78,7 @@ FOUND: list[tuple[str, str, str, str]] = [
     # Poland
     ("pl", "mój numer to 512 384 927, proszę oddzwonić", "512 384 927", "PHONE"),
     ("pl", "Proszę wysłać na ul. Długa 12, 31-147 Kraków", "ul. Długa 12", "ADDRESS"),
+    ("pl", "adres: ul. Mickiewicza 15/3, 60-834 Poznań", "ul. Mickiewicza 15/3", "ADDRESS"),
     ("pl", "Proszę wysłać na ul. Długa 12, 31-147 Kraków", "31-147", "POSTCODE"),
     ("pl", "zwrot na PL61 1090 1014 0000 0712 1981 2874", "PL61 1090 1014 0000 0712 1981 2874", "IBAN"),
     ("pl", "wysłałem w czacie 92031501232 zamiast linku", "92031501232", "NATIONAL_ID"),
@@ -168,6 +171,7 @@ KEPT: list[tuple[str, list[str]]] = [
     ("lyncdiscover.contoso.com and sip.contoso.com DNS records", ["lyncdiscover.contoso.com", "sip.contoso.com"]),
     ("map \\\\server\\share as drive H:", ["server", "share"]),
     ("Die Besprechung am 12.05.2024 um 10:30 fiel aus", ["12.05.2024", "10:30"]),
+    ("Termin am 12.05.1999. Geboren bin ich nicht gestern.", ["12.05.1999"]),
     ("ms-diagnostics: 52001 Quelle unbekannt", ["52001"]),
     ("Exchange Server 2019 and SQL Server 2016 SP2 on Windows Server 2022", ["2019", "2016 SP2", "2022"]),
     ("see the reference architecture for 2019 and the PIN policy page", ["reference architecture", "PIN policy"]),

@@ -52,7 +52,7 @@ _ROMANCE_NUM_FIRST_RE = re.compile(
 _ROMANCE_NUM_LAST_RE = re.compile(
     rf"(?<![\w\-])(?:Rue|Avenue|Boulevard|Chemin|Allée|Impasse|Quai|Calle|C/|Avenida|Avda\.?|Paseo|Camino|"
     rf"Via|Viale|Piazza|Corso|Vicolo|Rua|Travessa|Praça|Alameda|ul\.|Ulica|Aleja|Plac)\s+(?i:{_LINK}){_CAP}"
-    rf"(?:[ \-]+{_CAP}){{0,3}},?\s*(?:n[oº°]\.?\s*)?\d{{1,4}}[a-zA-Z]?(?![\w])",
+    rf"(?:[ \-]+{_CAP}){{0,3}},?\s*(?:n[oº°]\.?\s*)?\d{{1,4}}[a-zA-Z]?(?:[/\-]\d{{1,4}}[a-zA-Z]?)?(?![\w])",
 )
 _TR_STREET_RE = re.compile(
     rf"(?<![\w\-]){_CAP}(?:\s+{_CAP}){{0,2}}\s+(?:Caddesi|Cad\.|Sokak|Sokağı|Sok\.|Bulvarı|Blv\.|Mahallesi|Mah\.)"

@@ -377,7 +377,11 @@ _FULL_DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _BIRTH_CUE_RE = re.compile(rf"(?:(?<![\w])|(?<=\d))(?:{_BIRTH_CUES})", re.IGNORECASE)
-_SENTENCE_END_RE = re.compile(r"[.!?]\s|[;\n]")
+# A full stop after a one- or two-digit number is an ordinal ("12. März"), not the end of
+# a sentence; after a year ("... 1999. Geboren") it is one.
+_SENTENCE_END_RE = re.compile(r"(?<!\b\d)(?<!\b\d\d)[.!?]\s|[;\n]")
+# "am 03.04.1975 geboren", "14/02/1980 (date of birth)": the cue may follow the date.
+_CUE_AFTER_REACH = 30
 _LATEST_BIRTH_YEAR = date.today().year - 8
 _CUE_REACH = 60
 
@@ -404,6 +408,9 @@ class BirthDateDetector(SpanDetector):
         for cue in _BIRTH_CUE_RE.finditer(text):
             end = min(len(text), cue.end() + _CUE_REACH)
             stop = _SENTENCE_END_RE.search(text, cue.end(), end)
-            for m in _FULL_DATE_RE.finditer(text, cue.end(), stop.start() if stop else end):
-                if _plausible_birth_year(m.group()):
-                    yield Span(m.start(), m.end(), "DATE_OF_BIRTH")
+            start = max(0, cue.start() - _CUE_AFTER_REACH)
+            ends = list(_SENTENCE_END_RE.finditer(text, start, cue.start()))
+            for lo, hi in ((cue.end(), stop.start() if stop else end), (ends[-1].end() if ends else start, cue.start())):
+                for m in _FULL_DATE_RE.finditer(text, lo, hi):
+                    if _plausible_birth_year(m.group()):
+                        yield Span(m.start(), m.end(), "DATE_OF_BIRTH")
