@@ -88,6 +88,10 @@ FOUND: list[tuple[str, str, str, str]] = [
     ("ch", "Die HR will meine AHV-Nummer 756.9217.0769.85 per Chat", "756.9217.0769.85", "NATIONAL_ID"),
     ("at", "meine SVNR ist 4862 150385, passt das?", "4862 150385", "NATIONAL_ID"),
     ("be", "mijn rijksregisternummer 85073003328 staat in het gesprek", "85073003328", "NATIONAL_ID"),
+    # typed in lower case after an address cue, as queries are
+    ("gb", "my address is 7 willow road leeds ls6 2ab", "7 willow road", "ADDRESS"),
+    ("fr", "adresse de livraison : 3 rue des lilas, 33000 bordeaux", "3 rue des lilas", "ADDRESS"),
+    ("es", "dirección de envío: calle luna 14, 29001 málaga", "calle luna 14", "ADDRESS"),
     # United Kingdom
     ("gb", "ring me on 07700 900461 after lunch", "07700 900461", "PHONE"),
     ("gb", "send it to 14 Alder Grove, Leeds LS6 2AB", "14 Alder Grove", "ADDRESS"),

@@ -83,8 +83,11 @@ _STREET_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = (
 
 # An address cue takes the rest of the clause when no street pattern matched inside it.
 _ADDRESS_CUE_RE = re.compile(
-    r"(?<![\w])(?:(?:my|our|home|postal|mailing|billing|shipping|delivery|street|new)\s+address|address|adresse|"
-    r"anschrift|wohnadresse|lieferadresse|rechnungsadresse|adresse\s+de\s+facturation|dirección|domicilio|indirizzo|"
+    # the longer cues first: the first alternative that matches is taken
+    r"(?<![\w])(?:adresse\s+de\s+(?:facturation|livraison)|direcci[óo]n\s+de\s+(?:env[íi]o|entrega)|"
+    r"indirizzo\s+di\s+(?:spedizione|consegna)|adres\s+(?:dostawy|do\s+wysyłki)|afleveradres|bezorgadres|"
+    r"(?:my|our|home|postal|mailing|billing|shipping|delivery|street|new)\s+address|address|adresse|"
+    r"anschrift|wohnadresse|lieferadresse|lieferanschrift|rechnungsadresse|dirección|domicilio|indirizzo|"
     r"endereço|adres|i\s+live\s+at|live\s+at|living\s+at|located\s+at|ship(?:ping)?\s+to|deliver(?:y)?\s+to|"
     r"wohne\s+in\s+der|j['’]habite(?:\s+au)?)"
     r"\s*(?:is|ist|est|es|:|-)?\s*(?::\s*)?",
@@ -98,12 +101,16 @@ _NOT_POSTAL_RE = re.compile(
 )
 # What a postal address clause starts with: "12 Some Road", "Hauptweg 4", "No. 7, ...".
 _ADDRESS_SHAPE_RE = re.compile(
-    r"^\W{0,3}(?:\d{1,5}[A-Za-z]?,?\s+[A-ZÀ-Þ]|[A-ZÀ-Þ][\w.\-]+(?:\s+[\w.\-]+){0,3}\s+\d{1,5}\b|(?i:no|nr|flat|apt|unit)\.?\s*\d)"
+    r"^\W{0,3}(?:\d{1,5}[A-Za-z]?,?\s+[A-ZÀ-Þ]|[A-ZÀ-Þ][\w.\-]+(?:\s+[\w.\-]+){0,3}\s+\d{1,5}\b|(?i:no|nr|flat|apt|unit)\.?\s*\d"
+    # typed in lower case, as queries often are: a number, words and a street word
+    rf"|\d{{1,5}}[a-z]?,?\s+(?:[a-zà-þ][\w'’.\-]*\s+){{1,3}}(?i:{_EN_SUFFIX}|{_DE_SUFFIX}|{_ROMANCE_KEY})(?:\b|\s|$)"
+    rf"|[a-zà-þ][\w'’\-]*(?i:{_DE_SUFFIX})\s*\d{{1,5}}\b"
+    rf"|\d{{1,5}}[a-z]?,?\s+(?i:{_ROMANCE_KEY})\s|(?i:{_ROMANCE_KEY})\s+(?:[\w'’\-]+\s+){{1,4}}\d{{1,4}}\b)"
 )
 _CLAUSE_END_RE = re.compile(r"\s[—–]\s|\s-\s|[;|\n(]|\.(?:\s|$)|,\s+(?:and|but|which|please|bitte|merci|svp|gracias)\b|$", re.IGNORECASE)
 
 _ADDRESS_CUE_WORDS = (
-    "addr", "adress", "anschrift", "direcci", "domicil", "indirizz", "endere", "adres", "live at", "living at",
+    "addr", "adress", "anschrift", "afleveradres", "bezorgadres", "direcci", "domicil", "indirizz", "endere", "adres", "live at", "living at",
     "located at", "ship", "deliver", "wohne", "habite",
 )
 _POSTCODE_CUE_WORDS = ("post", "zip", "plz", "code postal", "c.p", "cp", "código", "cap", "pin", "cep", "posta")
