@@ -20,6 +20,7 @@ from starlette.routing import Route
 from .auth import LOGIN_COOKIE, LOGIN_FORM_SECONDS, SESSION_COOKIE, Auth, Session, require, safe_next
 from ..errors import BadRequest, PayloadTooLarge, TooManyRequests, Unauthorized
 from ..reports import REPORTS, Filters, Report, ReportContext, article_catalog, to_csv, visible_reports
+from ..reports.base import MAX_PAGE
 from ..reports.synonyms import decide
 from ..search import IndexUnavailable
 from .feedback import read_json
@@ -276,16 +277,24 @@ def operations() -> dict[str, dict[str, Any]]:
     obj = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
     errors = {str(code): {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
               for code, text in ((400, "A parameter is out of range"), (401, "No staff session: log in at /login"),
-                                 (403, "This role may not see the report, or the CSRF token is missing"))}
-    params = [{"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": text}
-              for name, kind, text in (
-                  ("since", "string", "First day, YYYY-MM-DD (default: 27 days before until)"),
-                  ("until", "string", "Last day, YYYY-MM-DD (default: today)"),
-                  ("locale", "string", "Only this locale"), ("product", "string", "articles: only this product"),
-                  ("topic", "string", "articles: only this topic"), ("sort", "string", "articles: column to sort by"),
-                  ("order", "string", "asc or desc"), ("page", "integer", "Page of a long table"),
-                  ("id", "string", "article: the article id"), ("org", "string", "org-feedback: the organisation"),
-                  ("bucket", "string", "article: day or week"), ("limit", "integer", "search: rows per table"))]
+                                 (403, "This role may not see the report, or the CSRF token is missing"),
+                                 (415, "The body is not JSON"))}
+    # The filters as Filters.parse reads them, so a generated request the description allows is one the report accepts.
+    date = {"type": "string", "format": "date"}
+    params = [{"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+              for name, schema, text in (
+                  ("since", date, "First day, YYYY-MM-DD (default: 27 days before until)"),
+                  ("until", date, "Last day, YYYY-MM-DD (default: today)"),
+                  ("locale", {"type": "string", "pattern": r"^[a-z]{2,3}(-[A-Z]{2})?$"}, "Only this locale"),
+                  ("product", {"type": "string", "maxLength": 100}, "articles: only this product"),
+                  ("topic", {"type": "string", "maxLength": 100}, "articles: only this topic"),
+                  ("sort", {"type": "string", "maxLength": 40}, "articles: column to sort by"),
+                  ("order", {"type": "string", "enum": ["asc", "desc"]}, "asc or desc"),
+                  ("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page of a long table"),
+                  ("id", {"type": "string", "maxLength": 300}, "article: the article id"),
+                  ("org", {"type": "string", "maxLength": 64}, "org-feedback: the organisation"),
+                  ("bucket", {"type": "string", "enum": ["day", "week"]}, "article: day or week"),
+                  ("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "search: rows per table"))]
     csrf = [{"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
              "description": "csrf_token from GET /api/v1/reports"}]
     described: dict[str, dict[str, Any]] = {
@@ -294,7 +303,7 @@ def operations() -> dict[str, dict[str, Any]]:
     }
     for slug, report in REPORTS.items():
         described[f"report_{slug}_api"] = {"summary": f"{report.title}: {report.description}", "parameters": params,
-                                           "responses": {"200": obj, **errors}}
+                                           "responses": {"200": obj, **{k: v for k, v in errors.items() if k != "415"}}}
     described["synonyms_decide_api"] = {
         "summary": "Accept (add to the synonym list) or dismiss a suggested synonym", "parameters": csrf,
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": [
