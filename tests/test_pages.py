@@ -34,3 +34,20 @@ def test_a_section_is_a_link_list_only_when_every_item_is_one_article_link() -> 
     assert not has_link_list_section('<h2 id="x">Web</h2><ul><li><a href="https://example.org">x</a></li>'
                                      '<li><a href="https://example.com">y</a></li></ul>')
     assert not has_link_list_section('<h2 id="x">One</h2><ul><li><a href="/articles/a">A</a></li></ul>')
+
+
+def test_translations_link_only_to_languages_the_site_offers(tmp_path, make_app) -> None:
+    from conftest import copy_content, write_article
+
+    from helpsvc.search import build_index
+
+    content = copy_content(tmp_path / "content")
+    write_article(content, "fr-FR/sign-in.md", {"id": "sign-in", "title": "Se connecter", "locale": "fr-FR"}, "Connectez-vous.")
+    build_index(content, tmp_path / "ix")
+    offered = make_app(index_dir=tmp_path / "ix", locales=("en-US", "de-DE"))
+    data = offered.get("/api/v1/articles/sign-in").json()
+    assert "fr-FR" not in data["translations"] and "de-DE" in data["translations"]
+    assert "locale=fr-FR" not in offered.get("/articles/sign-in").text
+    with_french = make_app(index_dir=tmp_path / "ix", locales=("en-US", "de-DE", "fr-FR"))
+    assert "fr-FR" in with_french.get("/api/v1/articles/sign-in").json()["translations"]
+    assert with_french.get("/articles/sign-in", params={"locale": "fr-FR"}).status_code == 200

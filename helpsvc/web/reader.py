@@ -163,6 +163,8 @@ def article_data(request: Request, stamp: str | None = None) -> dict[str, Any]:
     org = site.intake.org_of(request)
     site.intake.record_view(request, view, org)
     data = view.as_json()
+    # Only languages the site offers: a link to one it does not would answer 400.
+    data["translations"] = [loc for loc in data["translations"] if loc in site.settings.locales]
     # An article whose writer listed related articles already gets no second, generated list.
     data["related"] = [] if has_link_list_section(view.html) else site.search.related(view.id, view.locale)
     data["feedback"] = site.intake.feedback_form(view, org, stamp)
