@@ -83,3 +83,11 @@ def test_a_mined_abbreviation_expands_to_its_long_form(service: SearchService) -
     assert "outage" in found and "branch" in found
     # And the other way: "branch-upgrade" only says "SBA".
     assert "branch-upgrade" in [h.id for h in service.search("survivable branch appliance").hits]
+
+
+def test_did_you_mean_only_when_the_query_finds_little(service: SearchService) -> None:
+    # "voicemial" is not in the index, but "sign in" finds every article: no second-guessing.
+    many = service.search("sign in voicemial")
+    assert many.total >= 10 and many.suggestion is None
+    # The reader's own words find nothing; the correction finds the article.
+    assert service.search("voicemial").suggestion == "voicemail"

@@ -58,6 +58,8 @@ class QueryPlan:
     terms: dict[str, set[str]] = field(default_factory=dict)  # analysed terms per language, for highlighting
     corrections: dict[str, str] = field(default_factory=dict)  # unknown word -> correction
     unknown_only: bool = False  # every word was unknown: results come from corrections alone
+    own: Query | None = None  # the reader's words alone, and with the corrections: for "Did you mean"
+    corrected: Query | None = None
 
 
 class Vocabulary:
@@ -201,6 +203,8 @@ def build_query(
 ) -> QueryPlan:
     """A disjunction of analysed terms for every language in play."""
     subqueries: list[Query] = []
+    own: list[Query] = []
+    fixes: list[Query] = []
     terms: dict[str, set[str]] = {}
     for lang in languages:
         suffix = LANGUAGES[lang]
@@ -213,14 +217,17 @@ def build_query(
         terms[lang] = set(tokens)
         # Long questions match many words and lean on titles; short ones carry one or two that matter.
         short = len(tokens) <= SHORT_WORDS
-        subqueries.extend(
+        words = [
             word_query(suffix, token, weights=shared_idf_weights(reader, suffix, token) if short else None)
             for token in tokens
-        )
-        subqueries.extend(_pairs(text, lang, suffix, reader))
+        ]
+        words.extend(_pairs(text, lang, suffix, reader))
+        subqueries.extend(words)
+        own.extend(words)
         for wrong, right in (corrections or {}).items():
             extra = _alternative(lang, suffix, [right], CORRECTION_BOOST)
             subqueries.extend(extra)
+            fixes.extend(extra)
             terms[lang].update(_analysed(lang, right))
         group = (synonyms or {}).get(lang)
         if group is not None:
@@ -230,7 +237,7 @@ def build_query(
                     terms[lang].update(_analysed(lang, " ".join(alternative)))
     if not subqueries:
         return QueryPlan(None, terms)
-    return QueryPlan(Or(subqueries), terms)
+    return QueryPlan(Or(subqueries), terms, own=Or(own) if own else None, corrected=Or(own + fixes) if fixes else None)
 
 
 SNIPPET_CHARS = 240

@@ -230,7 +230,7 @@ class SearchService:
             total = 1
             hits = [self._hit(state, state.docnum[pinned_key], 0.0, plan.terms, pinned=True)] if page == 1 else []
         suggestion = None
-        if plan.corrections:
+        if plan.corrections and state.suggestion_helps(plan, allowed):
             suggestion = " ".join(plan.corrections.get(t.text, t.text) for t in words_analyzer()(query_text[:300]))
         return SearchResult(
             query=query_text,

@@ -26,10 +26,11 @@ from . import abbreviations
 from .docstore import DocStore
 from .scoring import ScoreCache, top_documents, weighting
 from .schema import LANGUAGES, analyzer_for, language_of, words_analyzer
-from .query import Vocabulary, word_query
+from .query import QueryPlan, Vocabulary, word_query
 
 log = logging.getLogger(__name__)
 KEY_TERMS = 12
+FEW_RESULTS = 10  # fewer than a page of results for the reader's own words is "little"
 RELATED_STORED = 5  # how many related articles a build stores per article
 
 
@@ -178,6 +179,19 @@ class IndexState:
             found = (writers, abbreviations.with_abbreviations(writers, self._abbreviations.get(lang, [])))
             self._merged[lang] = found
         return found[1]
+
+    def suggestion_helps(self, plan: QueryPlan, allowed: frozenset[int]) -> bool:
+        """Whether "Did you mean" is worth showing: the reader's own words find little, and
+        with the corrections more than twice as many. A query that finds plenty is never second-guessed,
+        so a word the index happens not to know ("doesnt") is not "corrected" into a fragment."""
+        if plan.corrected is None:
+            return False
+        mask = self.mask(allowed)
+        found = int((top_documents(self.scores.scores(plan.own), mask, 0)[1]).size) if plan.own is not None else 0
+        if found >= FEW_RESULTS:
+            return False
+        corrected = int(top_documents(self.scores.scores(plan.corrected), mask, 0)[1].size)
+        return corrected > 2 * found  # clearly more: over twice as many
 
     @property
     def title_words(self) -> dict[str, frozenset[str]]:
