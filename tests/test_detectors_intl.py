@@ -119,6 +119,9 @@ FOUND: list[tuple[str, str, str, str]] = [
     ("gb", "refund to sort code 40-47-84 please", "40-47-84", "ACCOUNT_NUMBER"),
     ("de", "Kontonummer 0532013000 bei der alten Bank", "0532013000", "ACCOUNT_NUMBER"),
     ("de", "Server sfbpool07 antwortet seit heute nicht", "sfbpool07", "HOSTNAME"),
+    ("de", "für die Einwahl-PIN 60418 gibt es keine Ansage", "60418", "MEETING_ID"),
+    ("us", "my PC is called MARIAS-PC and it will not join", "MARIAS-PC", "HOSTNAME"),
+    ("us", "runas /user:CORP\\adm-tkeller opens nothing", "adm-tkeller", "USERNAME"),
 ]
 
 

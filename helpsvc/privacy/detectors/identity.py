@@ -254,24 +254,28 @@ class MeetingDetector(SpanDetector):
                     yield Span(m.start(), m.end(), "MEETING_ID")
         if not _mentions(text.lower(), _MEETING_CUE_WORDS):
             return
-        for m in _MEETING_RE.finditer(text):
+        pos = 0
+        while m := _MEETING_RE.search(text, pos):
+            # A value that is no secret may be the next cue ("Einwahl-PIN 55612"): look on from it.
+            pos = m.start("v") if m.start("v") > m.start() else m.end()
             value = m.group("v").rstrip(".!?:")
-            if not value:
-                continue
-            secret = bool(_SECRET_CUE_RE.search(m.group()))
-            if _TRACE_ID_RE.fullmatch(value) and not secret:
-                continue  # a SIP Call-ID or correlation id in a pasted log: it names a call, not a person
-            if any(c.isdigit() for c in value):
-                if re.fullmatch(r"[\d\- ]+#?|[A-Za-z0-9@$!%*?&_.\-+=/]{3,64}", value) and not value.startswith("{{"):
-                    yield Span(m.start("v"), m.start("v") + len(value), "MEETING_ID")
-            elif (
-                m.group("conn").strip()
-                and value.lower() not in self._common
-                and not value.startswith("{{")
-                and len(value) >= 4
-                and re.search(r"(?i)pass|pwd|pw\b|kennwort|mot|contra|senha|code|has[łl]o|wachtwoord|parola", m.group())
-            ):
+            if value and self._secret(m, value):
                 yield Span(m.start("v"), m.start("v") + len(value), "MEETING_ID")
+                pos = m.end()
+
+    def _secret(self, m: re.Match[str], value: str) -> bool:
+        if value.startswith("{{"):
+            return False
+        if _TRACE_ID_RE.fullmatch(value) and not _SECRET_CUE_RE.search(m.group()):
+            return False  # a SIP Call-ID or correlation id in a pasted log: it names a call, not a person
+        if any(c.isdigit() for c in value):
+            return bool(re.fullmatch(r"[\d\- ]+#?|[A-Za-z0-9@$!%*?&_.\-+=/]{3,64}", value))
+        return bool(
+            m.group("conn").strip()
+            and value.lower() not in self._common
+            and len(value) >= 4
+            and re.search(r"(?i)pass|pwd|pw\b|kennwort|mot|contra|senha|code|has[łl]o|wachtwoord|parola", m.group())
+        )
 
 
 # ---------------------------------------------------------------- personal account numbers

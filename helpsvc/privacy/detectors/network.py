@@ -136,7 +136,7 @@ _CODE_PREFIXES = frozenset(
 )
 _HOST_CUE_RE = re.compile(
     r"(?:host\s*name|hostname|host|computer(?:\s*name)?|machine(?:\s*name)?|device(?:\s*name)?|pc(?:\s*name)?|"
-    r"laptop|workstation|ws|rechner|ordinateur|equipo|notebook)\s*[:=#]?\s*(?:is\s+|called\s+|named\s+)?$",
+    r"laptop|workstation|ws|rechner|ordinateur|equipo|notebook)\s*[:=#]?\s*(?:is\s+|called\s+|named\s+|heißt\s+)*$",
     re.IGNORECASE,
 )
 
@@ -200,7 +200,7 @@ class HostnameDetector(SpanDetector):
         if _server_name(token):
             return False
         cue = bool(_HOST_CUE_RE.search(text, max(0, start - 25), start))
-        if cue and has_digit and first not in _CODE_PREFIXES:
+        if cue and (has_digit or token.isupper()) and first not in _CODE_PREFIXES:
             return True
         if token.islower() and not has_digit and len(parts) >= 2:
             # "ravi-thinkpad": a device word next to a word that is not an everyday one.
@@ -220,7 +220,7 @@ class HostnameDetector(SpanDetector):
 
 # ---------------------------------------------------------------- user names
 
-_DOMAIN_USER_RE = re.compile(r"(?<![\w\\:/.%$\-])([A-Za-z][\w.\-]{0,30})\\([\w.$'\-]{1,64}\w|\w)(?![\w\\])")
+_DOMAIN_USER_RE = re.compile(r"(?<![\w\\/.%$\-])([A-Za-z][\w.\-]{0,30})\\([\w.$'\-]{1,64}\w|\w)(?![\w\\])")
 _REGISTRY_ROOTS = frozenset("hklm hkcu hku hkcr hkcc hkey_local_machine hkey_current_user software system".split())
 # Profile folders, also as Explorer shows them in other languages and as WSL mounts them.
 _PROFILE_PATH_RE = re.compile(
