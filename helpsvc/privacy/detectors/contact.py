@@ -1,4 +1,9 @@
-"""Ways to reach a person: e-mail and SIP addresses, phone numbers, URLs, social handles."""
+"""Ways to reach a person: e-mail and SIP addresses, phone numbers, URLs, social handles.
+
+Phone numbers are found by pattern; those written with spaced separators, which the
+pattern cannot split from neighbouring numbers, are judged by libphonenumber against the
+numbering plans of our readers' countries.
+"""
 from __future__ import annotations
 
 import re
@@ -19,6 +24,8 @@ _EMAIL_RE = re.compile(rf"(?<![\w.%+'\-]){_LOCAL}@{_DOMAIN}(?![\w\-]|\.\w)")
 # The words for "at" and "dot" in the languages our readers write.
 _AT_WORD = r"(?:at|ät|arroba|chiocciola|klammeraffe|ma[łl]pa|apenstaartje|@)"
 _DOT_WORD = r"(?:dot|punkt|point|punto|punt|kropka|piste|prick|\.)"
+
+
 def _bracketed(word: str) -> str:
     return rf"\s*[(\[{{<]\s*{word}\s*[)\]}}>]\s*"
 
