@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 
-from ..content import Article, load_collection, render
+from ..content import Article, Rendered, load_collection, render
 from ..content.articles import LinkResolver
 from ..content.sections import has_link_list_section
 from ..progress import ProgressFactory, bar
@@ -86,6 +86,8 @@ class Bundler:
         self.progress = progress
         self.env = _env()
         self.images: set[str] = set()
+        # An article shown in several locales' trees (the fallback) is rendered once.
+        self.rendered: dict[str, Rendered] = {}
 
     def build(self, out: Path) -> Summary:
         summary = Summary(out)
@@ -142,8 +144,9 @@ class Bundler:
         rendered = {}
         docs = []
         for aid, article in chosen.items():
-            result = render(article, resolver)
-            rendered[aid] = result
+            if article.key not in self.rendered:
+                self.rendered[article.key] = render(article, resolver)
+            result = rendered[aid] = self.rendered[article.key]
             if aid in listed:
                 docs.append({
                     "id": aid, "title": article.title, "summary": article.summary,
