@@ -116,7 +116,7 @@ _PUBLIC_SERVICE_DOMAINS = frozenset(
     google.com googleapis.com gstatic.com gmail.com
     youtube.com apple.com icloud.com zoom.us webex.com slack.com github.com gitlab.com amazonaws.com
     cloudfront.net cloudflare.com digicert.com verisign.com letsencrypt.org globalsign.com sectigo.com
-    mozilla.org ubuntu.com debian.org python.org example.com example.org example.net""".split()
+    mozilla.org ubuntu.com debian.org python.org""".split()
 )
 # One word of letters and digits named as a server ("Server lyncpool02 antwortet nicht",
 # "pool SFBFE01"); "Server 2019" and "SQL Server 2016 SP2" are products and versions.
@@ -150,9 +150,10 @@ def _host_like_label(label: str) -> bool:
 
 
 class HostnameDetector(SpanDetector):
-    """Names of a person's computer: FQDNs with a machine-like first label, and bare
-    machine names such as HYD-LT-0331 or DESKTOP-RC84QX. Service names
-    (sip.contoso.com, teams.microsoft.com) and error codes (RLY-1003) are kept."""
+    """Names of a person's or an organisation's machines: hosts inside an organisation's
+    domain (pool1.contoso.com, HYD-LT-0331.corp.contoso.com), bare machine names such as
+    DESKTOP-RC84QX, and a word named as a server. The names every organisation publishes
+    (sip.contoso.com), vendors' hosts (teams.microsoft.com) and error codes (RLY-1003) are kept."""
 
     def __init__(self, common_words: frozenset[str] = frozenset()) -> None:
         self._common = common_words
