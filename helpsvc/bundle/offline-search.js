@@ -29,7 +29,10 @@
     storeFields: ["title", "summary", "url"],
     processTerm: processTerm,
     searchOptions: {
-      boost: { title: 4, keywords: 3, headings: 2, summary: 1.5 },
+      // Measured on the corpus's short queries: a title boost of 4 ranked articles that merely
+      // name a word in their title above the one about it (MRR@10 0.57), 1.5 did best (0.62)
+      // but put "Troubleshoot screen sharing" above "Share your screen" for "share my screen".
+      boost: { title: 3, keywords: 1.5, headings: 1.2, summary: 1.2 },
       // Prefix search for words being typed, a typo allowed in longer ones.
       prefix: function (term) { return term.length > 2; },
       fuzzy: function (term) { return term.length > 4 ? 0.2 : false; },
