@@ -42,9 +42,11 @@ eval-pii: install
 bench: install
 	$(PY) bench/run.py --shared $(SHARED)
 
-# 10,000 requests of readers and hostile input against a real server: no 5xx, flat memory, nothing lost.
+# 10,000 requests of readers and hostile input against a real server: no 5xx, flat memory, nothing lost;
+# then a worker, the scrubber process and (with HELPSVC_TEST_POSTGRES_URL) PostgreSQL taken away under load.
 soak: install
 	$(PY) bench/soak.py
+	$(PY) bench/faults.py
 
 # The name tagger's model: trained from generated text and the help articles, same seed, same bytes.
 models: install
