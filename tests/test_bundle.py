@@ -173,6 +173,24 @@ def test_the_bundles_own_search_code_answers_in_node(bundle: Path) -> None:
     assert top("en-US", "my the of") == []  # stop words alone find nothing
 
 
+def test_images_are_copied_in_and_links_to_other_hosts_become_text(tmp_path: Path) -> None:
+    _needs_node()
+    content = tmp_path / "content" / "en-US"
+    (content / "img").mkdir(parents=True)
+    (content / "img" / "dial.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content / "dial.md").write_text("---\ntitle: Dial a number\n---\n![The dial pad](img/dial.png)\n\n"
+                                     "See [the vendor's page](https://vendor.example.com/dial) or [calls](calls.md).\n", encoding="utf-8")
+    (content / "calls.md").write_text("---\ntitle: Calls\n---\nAbout calls.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["bundle", "--content", str(tmp_path / "content"), "--locale", "en-US", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    page = (out / "en-US" / "articles" / "dial.html").read_text(encoding="utf-8")
+    assert '<img src="../../media/en-US/img/dial.png" alt="The dial pad"' in page
+    assert (out / "media" / "en-US" / "img" / "dial.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert '<span class="offline-link">the vendor\'s page</span>' in page and "vendor.example.com" not in page
+    assert '<a href="calls.html">calls</a>' in page
+
+
 def test_bad_input_is_refused_with_a_message(bundle: Path, tmp_path: Path) -> None:
     unknown = CliRunner().invoke(cli, ["bundle", "--out", str(tmp_path / "x"), "--locale", "xx-XX"])
     assert unknown.exit_code == 2 and "xx-XX not offered" in unknown.output
