@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from browser_support import CHROMIUM, LAUNCH_ARGS, ROOT, skip_or_fail
 from click.testing import CliRunner
 
-from browser_support import CHROMIUM, LAUNCH_ARGS, ROOT, skip_or_fail
 from helpsvc.cli import cli
 from helpsvc.content import Article, load_collection
 

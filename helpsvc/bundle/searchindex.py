@@ -24,8 +24,8 @@ SEARCH_JS = HERE / "offline-search.js"
 BUILD_JS = HERE / "build-index.js"
 
 # The library's comments name pages on the web (and its source map); the bundle names none, so they go.
-_DOC_COMMENT = re.compile(r"/\*\*.*?\*/", re.S)
-_LINE_COMMENT = re.compile(r"^[ \t]*//.*$", re.M)
+_DOC_COMMENT = re.compile(r"/\*\*.*?\*/", re.DOTALL)
+_LINE_COMMENT = re.compile(r"^[ \t]*//.*$", re.MULTILINE)
 
 
 class IndexToolError(Exception):

@@ -34,7 +34,7 @@ from ..web.render import TEMPLATE_DIR
 from .searchindex import SEARCH_JS, IndexToolError, build_index, vendored_minisearch
 
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
-_HREF = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
+_HREF = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 _MEDIA_SRC = re.compile(r'src="/media/([^"]*)"')
 
 
