@@ -66,6 +66,9 @@ class SearchResult:
     corrected_from: str | None = None  # results shown are for `suggestion` instead of `query`
     product: str | None = None
     topic: str | None = None
+    # Set when the reader's locales found nothing and the hits come from another locale:
+    # {"from": reader's locale, "locale": the hits' locale, "total": their count}.
+    fallback: dict[str, Any] | None = None
     _hits_cache: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     # The API's JSON of this result per organisation, cut where the search id goes (filled in
     # by the web layer): a cached result is serialised once, not per request.
@@ -90,6 +93,7 @@ class SearchResult:
             "suggestion": self.suggestion,
             "corrected_from": self.corrected_from,
             "build_id": self.build_id,
+            "fallback": dict(self.fallback) if self.fallback else None,
             # Hits are made into dicts once per (cached) result; each response gets its own copies.
             "hits": [dict(h) for h in self._hits_json()],
         }

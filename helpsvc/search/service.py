@@ -6,7 +6,9 @@
 and that reader closes it, so no read ever meets a closed build. A search
 plans its query (``query.py``), runs it over the articles visible in the
 reader's locale chain, folds near-duplicates under their best-ranked copy and
-puts a writer's pinned answer first.
+puts a writer's pinned answer first. When the chain finds nothing, the same
+query runs over each other offered locale the build holds, and the best of
+those answers is returned with ``fallback`` saying so.
 """
 from __future__ import annotations
 
@@ -63,8 +65,11 @@ class SearchService:
         check_seconds: float = 1.0,
         content_dir: Path | None = None,
         learning: Learning | None = None,
+        locales: Iterable[str] | None = None,
     ) -> None:
         self.index_dir = index_dir
+        # The locales the site offers readers: only these are searched when the reader's finds nothing.
+        self.locales = frozenset(locales) if locales is not None else None
         self.learning = learning
         self.curation = Curation(content_dir, check_seconds)
         self.default_locale = default_locale
@@ -181,8 +186,29 @@ class SearchService:
             if cached is not None:
                 return cached
             result = self._search(state, query_text, chain, product, topic, page, per_page, correct)
+            if not result.total and query_text:
+                result = self._fallback(state, query_text, chain, product, topic, page, per_page, correct) or result
             self._cache[cache_key] = result
             return result
+
+    def _fallback(
+        self, state: IndexState, query_text: str, chain: list[str], product: str | None, topic: str | None,
+        page: int, per_page: int, correct: bool,
+    ) -> SearchResult | None:
+        """The query over each other offered locale alone; the one with the most hits, or None."""
+        best: SearchResult | None = None
+        for other in state.locales:
+            if other in chain or (self.locales is not None and other not in self.locales):
+                continue
+            found = self._search(state, query_text, [other], product, topic, page, per_page, correct)
+            if found.total and (best is None or found.total > best.total):
+                best = found
+        if best is None:
+            return None
+        # The result stays the reader's (search events log their locale); the hits keep their own.
+        best.fallback = {"from": chain[0], "locale": best.locale, "total": best.total}
+        best.locale = chain[0]
+        return best
 
     def plan(self, state: IndexState, query_text: str, chain: list[str], correct: bool = True) -> QueryPlan:
         languages = list(dict.fromkeys(language_of(loc) for loc in chain))

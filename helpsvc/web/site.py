@@ -40,6 +40,7 @@ class Site:
             settings.index_check_seconds,
             content_dir=settings.content_dir,
             learning=self.learning,
+            locales=settings.locales,
         )
         self.intake = Intake(settings, self.store, self.search.article, scrub=scrub)
         self.pages = PageCache()
