@@ -8,6 +8,9 @@ a string without a translation is shown in English, never left out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
 
 GERMAN: dict[str, str] = {
     # base, search box, footer
@@ -125,6 +128,7 @@ GERMAN: dict[str, str] = {
     "Search help articles instead": "Stattdessen Hilfeartikel durchsuchen",
     "These articles may help": "Diese Artikel könnten helfen",
     "Go to the help home page": "Zur Startseite der Hilfe",
+    "No results in {searched}; {count} in {found}": "Keine Ergebnisse auf {searched}; {count} auf {found}",
 }
 
 CATALOGS: dict[str, dict[str, str]] = {"de": GERMAN}
@@ -135,3 +139,17 @@ def translator(locale: str | None) -> Callable[[str], str]:
     """A function from English source text to the locale's text (English where none is known)."""
     catalog = CATALOGS.get((locale or "en").split("-", 1)[0].lower(), {})
     return lambda text: catalog.get(text, text)
+
+
+def language_name(locale: str, ui: str) -> str:
+    """A locale's name in the reader's language, from CLDR ("German (Germany)"); its code where CLDR has none."""
+    try:
+        return Locale.parse(locale, sep="-").get_display_name(Locale.parse(ui, sep="-")) or locale
+    except (ValueError, UnknownLocaleError):
+        return locale
+
+
+def fallback_message(fallback: dict[str, Any], ui: str) -> str:
+    """Says that the reader's locale found nothing and where the hits shown come from."""
+    return translator(ui)("No results in {searched}; {count} in {found}").format(
+        searched=language_name(fallback["from"], ui), count=fallback["total"], found=language_name(fallback["locale"], ui))

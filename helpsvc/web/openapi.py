@@ -72,6 +72,17 @@ SCHEMAS: dict[str, Any] = {
             "suggestion": {**_NULLABLE_STR, "description": "Did you mean …?"},
             "corrected_from": {**_NULLABLE_STR, "description": "Set when the hits are for `suggestion` because the query found nothing"},
             "build_id": _STR, "search_id": _NULLABLE_STR,
+            "fallback": {
+                "type": ["object", "null"],
+                "description": "Set when the reader's locale found nothing and the hits are from another offered locale",
+                "required": ["from", "locale", "total", "message"],
+                "properties": {
+                    "from": {**_STR, "description": "The reader's locale, which found nothing"},
+                    "locale": {**_STR, "description": "The locale of the hits"},
+                    "total": {"type": "integer"},
+                    "message": {**_STR, "description": "Says so, in the reader's language"},
+                },
+            },
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "popular": {"type": "array", "items": {"$ref": "#/components/schemas/ArticleSummary"}},
         },

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from ..content.articles import article_url
 from ..content.sections import has_link_list_section
 from ..errors import NotFoundError
-from .i18n import translator
+from .i18n import fallback_message, translator
 from ..metrics import SEARCHES, ZERO_RESULTS
 from ..search.service import MAX_PAGE, NotFound, SearchResult
 from .params import filter_param, int_param, locale_param, request_locale, text_param
@@ -109,6 +109,9 @@ def _search_json(site: Any, searched: _Searched, search_id: str | None) -> dict[
         for rank, hit in enumerate(data["hits"], start=searched.first_rank):
             hit["click_url"] = f"/go/{search_id}?a={_quoted_id(hit['id'])}&r={rank}&locale={hit['locale']}{carried}"
     data["popular"] = site.search.popular(searched.locale) if searched.result.total == 0 else []
+    if data["fallback"]:
+        # In the reader's locale, which the cached JSON is keyed on (the page says it in its own language).
+        data["fallback"]["message"] = fallback_message(data["fallback"], searched.result.locale) + "."
     return data
 
 
@@ -123,6 +126,8 @@ async def search_page(request: Request) -> Response:
     locale = _locale(request)
     data["topics_all"] = [t for t, _ in site.search.topics(locale)]
     data["products_all"] = site.search.products(locale)
+    if data["fallback"]:
+        data["fallback"]["message"] = fallback_message(data["fallback"], ui_locale(request, {"result": data}, site.settings.default_locale)) + ":"
     return page(request, "search.html", {"result": data, "query": data["query"]})
 
 
