@@ -204,3 +204,20 @@ def test_index_command_never_points_at_a_broken_build(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="no articles"):
         build_index(content, tmp_path / "ix")
     assert current_build_id(tmp_path / "ix") == good.build_id
+
+
+def test_a_build_that_cannot_be_opened_leaves_no_file_open(tmp_path: Path) -> None:
+    import psutil
+
+    from helpsvc.search.state import IndexState
+
+    good = build_index(copy_content(tmp_path / "content"), tmp_path / "ix")
+    broken = tmp_path / "broken"
+    shutil.copytree(tmp_path / "ix" / BUILDS / good.build_id, broken)
+    for segment in broken.glob("*.seg"):
+        segment.write_bytes(b"not an index")
+    with pytest.raises(Exception):
+        IndexState(broken, "broken", "en-US")
+    # Whoosh opened the unreadable segment many times while trying; none of those handles is left open.
+    still_open = [f.path for f in psutil.Process().open_files() if f.path.startswith(str(broken))]
+    assert still_open == []

@@ -78,6 +78,28 @@ def negotiate_locale(accept_language: str | None, available: Iterable[str]) -> s
     return None
 
 
+class _OpenedFiles(FileStorage):
+    """A FileStorage that remembers the files it opened, so a build that fails to open
+    closes them at once instead of leaving them to the garbage collector."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.opened: list[Any] = []
+
+    def open_file(self, name: str, **kwargs: Any) -> Any:
+        opened = super().open_file(name, **kwargs)
+        self.opened.append(opened)
+        return opened
+
+    def close_opened(self) -> None:
+        for opened in self.opened:
+            if not getattr(opened, "is_closed", False):  # Whoosh's files refuse a second close
+                try:
+                    opened.close()
+                except (OSError, ValueError):
+                    pass
+
+
 class IndexState:
     """One opened build: its searcher, catalog and lookup tables. Immutable once made."""
 
@@ -89,9 +111,13 @@ class IndexState:
         # corpus), while file reads keep one copy in the OS page cache for every worker.
         # Whoosh reads such a file by seeking and then reading one shared handle, so a state
         # is read from one thread at a time: in a worker, the event loop's.
-        storage = FileStorage(str(folder), supports_mmap=False, readonly=True)
-        self.index = storage.open_index()
-        self.searcher: Searcher = self.index.searcher(weighting=weighting())
+        storage = _OpenedFiles(str(folder), supports_mmap=False, readonly=True)
+        try:
+            self.index = storage.open_index()
+            self.searcher: Searcher = self.index.searcher(weighting=weighting())
+        except Exception:
+            storage.close_opened()  # a segment Whoosh could not read stays open inside it otherwise
+            raise
         # The segment file stays open while the searcher lives: closed by close(), or once
         # nothing uses the searcher any more (a failed open, a short-lived service), never leaked.
         self._release = weakref.finalize(self.searcher, self.searcher.reader().close)
