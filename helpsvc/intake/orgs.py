@@ -118,11 +118,7 @@ class OrgPolicies:
         # Read at start and by the site's background thread (Intake.keep_current), never by a
         # request: a policy an admin sets on another worker applies here within that thread's round.
         self._admin: dict[str, Policy] = {}
-        self._loaded = False
         self._lock = threading.Lock()
-
-    def _admin_policies(self) -> dict[str, Policy]:
-        return self._admin
 
     def refresh(self) -> None:
         """Reads the policies admins set from the store (off the request path)."""
@@ -130,12 +126,11 @@ class OrgPolicies:
             self._admin = {
                 row.org: Policy(row.feedback, row.search_logging, row.name, "admin") for row in self.staff.org_policies()
             }
-            self._loaded = True
 
     def policy(self, org: str) -> Policy:
         if not org:
             return self.default
-        admin = self._admin_policies().get(org)
+        admin = self._admin.get(org)
         if admin is not None:
             return admin
         return self.file_policies.get(org, self.default)
@@ -149,5 +144,5 @@ class OrgPolicies:
 
     def listing(self) -> list[dict[str, Any]]:
         """Every organisation with a policy, from the file or the admin page, and where it came from."""
-        orgs = sorted(set(self.file_policies) | set(self._admin_policies()))
+        orgs = sorted(set(self.file_policies) | set(self._admin))
         return [{"org": org, **self.policy(org).as_json()} for org in orgs]
