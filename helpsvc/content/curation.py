@@ -4,6 +4,8 @@ Both live in plain text files under the content folder, one file per locale:
 
 - ``synonyms/<locale>.txt``: one group per line, terms separated by `` = ``
   (``share screen = present desktop = screen sharing``). A term may be several words.
+  A line ``sba != survivable branch appliance`` says two terms are *not* synonyms:
+  search then leaves out an abbreviation it mined from the articles for that pair.
 - ``pins/<locale>.txt``: ``query words => article-id`` per line: that article is shown first
   for that query (a "best bet").
 
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _SPLIT_RE = re.compile(r"\s*=\s*")
+_APART_RE = re.compile(r"\s*!=\s*")
 _WORD_RE = re.compile(r"\w+(?:[.'’-]\w+)*", re.UNICODE)
 
 
@@ -35,10 +38,12 @@ class Expansion:
 
 
 class Synonyms:
-    """Synonym groups for one locale, matched longest-first on the query's words."""
+    """Synonym groups for one locale, matched longest-first on the query's words,
+    and the pairs a writer said are not synonyms."""
 
-    def __init__(self, groups: list[list[tuple[str, ...]]]) -> None:
+    def __init__(self, groups: list[list[tuple[str, ...]]], apart: frozenset[frozenset[tuple[str, ...]]] = frozenset()) -> None:
         self.groups = groups
+        self.apart = apart
         self._index: dict[tuple[str, ...], int] = {}
         for number, group in enumerate(groups):
             for term in group:
@@ -48,15 +53,24 @@ class Synonyms:
     @classmethod
     def parse(cls, text: str) -> "Synonyms":
         groups = []
+        apart = set()
         for line in text.splitlines():
             line = line.split("#", 1)[0].strip()
+            if "!=" in line:
+                pair = frozenset(t for t in (words(part) for part in _APART_RE.split(line, maxsplit=1)) if t)
+                if len(pair) == 2:
+                    apart.add(pair)
+                continue
             if "=" not in line:
                 continue
             terms = [words(part) for part in _SPLIT_RE.split(line)]
             terms = list(dict.fromkeys(t for t in terms if t))
             if len(terms) >= 2:
                 groups.append(terms)
-        return cls(groups)
+        return cls(groups, frozenset(apart))
+
+    def keeps_apart(self, first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+        return frozenset((first, second)) in self.apart
 
     def expand(self, query: str) -> list[Expansion]:
         tokens = words(query)
@@ -99,24 +113,36 @@ class Pins:
         return self.pins.get(words(query))
 
 
+def read_synonyms(path: Path) -> Synonyms:
+    try:
+        return Synonyms.parse(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Synonyms([])
+
+
 def synonym_terms(path: Path) -> list[set[str]]:
     """The groups of a synonym file as sets of normalised terms ("sign in"), for comparing with queries."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    return [{" ".join(term) for term in group} for group in Synonyms.parse(text).groups]
+    return [{" ".join(term) for term in group} for group in read_synonyms(path).groups]
 
 
 def add_synonym_group(path: Path, terms: list[str], comment: str = "") -> None:
     """Appends a group to a synonym file (a writer accepting a suggested synonym); raises OSError."""
+    _append(path, " = ", terms, comment)
+
+
+def add_apart_pair(path: Path, first: str, second: str, comment: str = "") -> None:
+    """Appends ``first != second`` to a synonym file (a writer rejecting a mined abbreviation); raises OSError."""
+    _append(path, " != ", [first, second], comment)
+
+
+def _append(path: Path, joiner: str, terms: list[str], comment: str) -> None:
     clean = [" ".join(words(t)) for t in terms]
     clean = [t for t in dict.fromkeys(clean) if t]
     if len(clean) < 2:
-        raise ValueError("a synonym group needs at least two different terms")
+        raise ValueError("a synonym line needs at least two different terms")
     path.parent.mkdir(parents=True, exist_ok=True)
     needs_newline = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
-    lines = ["\n" if needs_newline else "", f"# {comment}\n" if comment else "", " = ".join(clean) + "\n"]
+    lines = ["\n" if needs_newline else "", f"# {comment}\n" if comment else "", joiner.join(clean) + "\n"]
     with path.open("a", encoding="utf-8") as handle:
         handle.write("".join(lines))
         handle.flush()

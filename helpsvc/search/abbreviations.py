@@ -9,7 +9,8 @@ algorithm for identifying abbreviation definitions in biomedical text", 2003):
 the short form's letters, read from the right, are found in order in the words
 before the parenthesis, its first letter starting a word. The build stores them
 in ``abbreviations.json``; search adds them to the writers' synonym groups, and
-``helpsvc report synonyms`` lists them so writers can accept or reject them.
+the synonyms report lists those search uses so writers can accept them into
+their file or reject them (a ``short != long`` line there, which search honours).
 """
 
 from __future__ import annotations
@@ -134,5 +135,7 @@ def as_groups(mined: list[list[object]]) -> list[list[tuple[str, ...]]]:
 
 
 def with_abbreviations(synonyms: Synonyms, mined: list[list[object]]) -> Synonyms:
-    """The writers' groups, then the mined ones: a writer's group for the same words wins."""
-    return Synonyms([*synonyms.groups, *as_groups(mined)]) if mined else synonyms
+    """The writers' groups, then the mined ones: a writer's group for the same words wins,
+    and a pair the writers keep apart (``sba != ...``) is left out."""
+    kept = [group for group in as_groups(mined) if not synonyms.keeps_apart(*group)]
+    return Synonyms([*synonyms.groups, *kept], synonyms.apart) if kept else synonyms

@@ -197,6 +197,11 @@ class IndexState:
         chosen = [term for _, term in sorted(weighted, reverse=True)[:KEY_TERMS]]
         return Or([word_query(suffix, term) for term in chosen]) if chosen else None
 
+    @property
+    def abbreviations(self) -> dict[str, list[list[object]]]:
+        """{language: [[short, long, articles defining it], ...]}: the mined abbreviations search expands."""
+        return self._abbreviations
+
     def synonyms(self, lang: str, writers: Synonyms) -> Synonyms:
         """The writers' synonym groups for a language, then the abbreviations its articles define."""
         # Writers' files are re-read as they change, each time into a new Synonyms: merged once per version.
