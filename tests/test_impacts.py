@@ -11,7 +11,7 @@ from conftest import copy_content
 from whoosh.query import Term
 
 from helpsvc.search import impacts
-from helpsvc.search import SCORED_FIELDS, build_index, build_path, current_build_id
+from helpsvc.search import build_index, build_path, current_build_id, languages_of, scored_fields
 from helpsvc.search.scoring import ScoreCache
 from helpsvc.search import SearchService
 
@@ -24,7 +24,8 @@ def _folder(index_dir: Path) -> Path:
 
 def _every_word(cache: ScoreCache) -> list[tuple[str, str]]:
     reader = cache.searcher.reader()
-    return [(field, text.decode("utf-8")) for field in SCORED_FIELDS for text in reader.lexicon(field)]
+    fields = scored_fields(languages_of(cache.searcher.schema))
+    return [(field, text.decode("utf-8")) for field in fields for text in reader.lexicon(field)]
 
 
 def _assert_same_as_postings(cache: ScoreCache, step: int = 1) -> int:

@@ -14,14 +14,23 @@ Nothing in content imports it.
 
 from .build import BuildReport, IndexBuildError, archive_build, build_index, install_archive, prune_builds
 from .results import ArticleView, Hit, IndexUnavailable, NotFound, SearchResult
-from .schema import BUILDS, LANGUAGES, SCORED_FIELDS, analyzer_for, build_path, current_build_id, language_of, switch_current
+from .schema import (
+    BUILDS,
+    analyzer_for,
+    build_path,
+    current_build_id,
+    field_suffix,
+    language_of,
+    languages_of,
+    scored_fields,
+    stemmed_languages,
+    switch_current,
+)
 from .service import SearchService
 from .state import IndexState, locale_chain, negotiate_locale
 
 __all__ = [
     "BUILDS",
-    "LANGUAGES",
-    "SCORED_FIELDS",
     "ArticleView",
     "BuildReport",
     "Hit",
@@ -36,10 +45,14 @@ __all__ = [
     "build_index",
     "build_path",
     "current_build_id",
+    "field_suffix",
     "install_archive",
     "language_of",
+    "languages_of",
     "locale_chain",
     "negotiate_locale",
     "prune_builds",
+    "scored_fields",
+    "stemmed_languages",
     "switch_current",
 ]

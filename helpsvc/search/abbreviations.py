@@ -24,7 +24,7 @@ from pathlib import Path
 from whoosh.reading import IndexReader
 
 from ..content.curation import Synonyms, words
-from .schema import LANGUAGES, analyzer_for
+from .schema import analyzer_for, field_suffix
 
 FILE = "abbreviations.json"
 # A short form: 2 to 10 letters or digits starting with a letter, at least two of them capitals
@@ -121,7 +121,7 @@ def worth_expanding(mined: dict[str, list[list[object]]], reader: IndexReader) -
     most = max(RARE_ARTICLES, reader.doc_count_all() * RARE_SHARE)
     out: dict[str, list[list[object]]] = {}
     for lang, found in mined.items():
-        fieldname = "body" + LANGUAGES.get(lang, "")
+        fieldname = "body" + field_suffix(lang)
         out[lang] = [
             entry for entry in found
             if all(reader.doc_frequency(fieldname, t.text) <= most for t in analyzer_for(lang)(str(entry[0])))

@@ -23,26 +23,28 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from whoosh import index as whoosh_index
 
-from ..content.articles import Article, ContentError, LinkResolver, Rendered, Skipped, iter_markdown_files, load_collection, parse_article, render
+from ..content.articles import LOCALE_RE, Article, ContentError, LinkResolver, Rendered, Skipped, iter_markdown_files, load_collection, parse_article, render
 from ..progress import ProgressFactory, bar as progress_bar
 from . import abbreviations
 from .docstore import DocStore, DocStoreWriter
 from .schema import (
     BUILDS,
     KEEP_BUILDS,
-    LANGUAGES,
     SCHEMA_VERSION,
-    SCORED_FIELDS,
     IndexBuildError,
     analyzer_for,
     build_path,
     current_build_id,
+    field_suffix,
     language_of,
     make_schema,
+    scored_fields,
+    stemmed_languages,
     switch_current,
 )
 from .impacts import FOLDER as IMPACTS_FOLDER, write_impacts
@@ -61,6 +63,7 @@ class BuildReport:
     content_dir: str
     created: str
     locales: dict[str, int] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)  # the languages its text fields are analysed in
 
 
 def _new_build_id() -> str:
@@ -69,9 +72,9 @@ def _new_build_id() -> str:
     return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime(now))}.{int(now * 1e6) % 1_000_000:06d}-{secrets.token_hex(2)}"
 
 
-def _document(article: Article, resolver: LinkResolver) -> tuple[dict[str, Any], dict[str, Any], Rendered]:
+def _document(article: Article, resolver: LinkResolver, lang: str) -> tuple[dict[str, Any], dict[str, Any], Rendered]:
     rendered = render(article, resolver)
-    suffix = LANGUAGES[language_of(article.locale)]
+    suffix = field_suffix(lang)
     heading_text = " ".join(h.text for h in rendered.headings)
     terms = " ".join([*article.keywords, article.summary, heading_text])
     doc = {
@@ -121,29 +124,36 @@ def build_index(
     progress: ProgressFactory | None = None,
     switch: bool = True,
     incremental: bool = True,
+    locales: Iterable[str] | None = None,
 ) -> BuildReport:
     """Builds a new index from content_dir, then switches CURRENT to it.
 
     When the current build was made from the same folder and only a few files
     changed, the new build starts as a copy of it and only those files are
     re-read; otherwise every article is read and indexed afresh.
+    ``locales``: the locales the site offers, whose languages are analysed each
+    in its own way (see ``schema.stemmed_languages``); by default the locales
+    the content's folders are named after.
     """
     started = time.monotonic()
     if not content_dir.is_dir():
         raise IndexBuildError(f"content folder {content_dir} does not exist")
     sources = scan_sources(content_dir)
+    if locales is None:
+        locales = [default_locale, *sorted({p.split("/", 1)[0] for p in sources if "/" in p})]
+    languages = stemmed_languages(loc for loc in locales if LOCALE_RE.match(loc))
     index_dir.mkdir(parents=True, exist_ok=True)
     build_id = _new_build_id()
     target = build_path(index_dir, build_id)
-    previous = _previous_build(index_dir, content_dir) if incremental else None
+    previous = _previous_build(index_dir, content_dir, languages) if incremental else None
     try:
         changed = _changed_paths(previous[1]["sources"], sources) if previous else None
         if previous and changed is not None and len(changed) <= max(20, len(sources) // 10):
             shutil.copytree(previous[0], target)
-            report = _update(content_dir, target, previous[1], sources, changed, default_locale, started, progress)
+            report = _update(content_dir, target, previous[1], sources, changed, default_locale, started, progress, languages)
         else:
             target.mkdir(parents=True)
-            report = _full(content_dir, target, sources, default_locale, progress, started)
+            report = _full(content_dir, target, sources, default_locale, progress, started, languages)
         verify_build(target, expected=report.indexed)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
@@ -154,7 +164,7 @@ def build_index(
     return report
 
 
-def _previous_build(index_dir: Path, content_dir: Path) -> tuple[Path, dict[str, Any]] | None:
+def _previous_build(index_dir: Path, content_dir: Path, languages: tuple[str, ...]) -> tuple[Path, dict[str, Any]] | None:
     build_id = current_build_id(index_dir)
     if build_id is None:
         return None
@@ -164,7 +174,11 @@ def _previous_build(index_dir: Path, content_dir: Path) -> tuple[Path, dict[str,
         verify_build(folder)
     except (OSError, ValueError, IndexBuildError):
         return None
-    same = meta.get("schema") == SCHEMA_VERSION and meta.get("content_root") == str(content_dir.resolve())
+    same = (
+        meta.get("schema") == SCHEMA_VERSION
+        and meta.get("content_root") == str(content_dir.resolve())
+        and meta.get("languages") == list(languages)  # other languages are other fields: a full build
+    )
     return (folder, meta) if same and "sources" in meta else None
 
 
@@ -179,6 +193,7 @@ def _full(
     default_locale: str,
     progress: ProgressFactory | None,
     started: float,
+    languages: tuple[str, ...],
 ) -> BuildReport:
     items = list(load_collection(content_dir, default_locale))
     articles = [a for a in items if isinstance(a, Article)]
@@ -186,17 +201,17 @@ def _full(
     if not articles:
         raise IndexBuildError(f"no articles found under {content_dir}")
     resolver = LinkResolver.for_articles(articles, default_locale)
-    ix = whoosh_index.create_in(str(target), make_schema())
+    ix = whoosh_index.create_in(str(target), make_schema(languages))
     writer = ix.writer(limitmb=256)
     catalog: dict[str, dict[str, Any]] = {}
     bar = progress_bar(progress, len(articles), "indexing")
     docs = DocStoreWriter(target)
     for article in articles:
-        _add(writer, docs, catalog, article, resolver, sources)
+        _add(writer, docs, catalog, article, resolver, sources, languages)
         bar.update(1)
     bar.close()
     writer.commit()
-    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress, None, default_locale)
+    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress, None, default_locale, languages)
 
 
 def _update(
@@ -208,6 +223,7 @@ def _update(
     default_locale: str,
     started: float,
     progress: ProgressFactory | None,
+    languages: tuple[str, ...],
 ) -> BuildReport:
     catalog: dict[str, dict[str, Any]] = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
     by_path = {entry["path"]: key for key, entry in catalog.items()}
@@ -241,12 +257,12 @@ def _update(
         docs.remove(key)
         del catalog[key]
     for article in fresh:
-        _add(writer, docs, catalog, article, resolver, sources)
+        _add(writer, docs, catalog, article, resolver, sources, languages)
     writer.commit()
     if not catalog:
         raise IndexBuildError(f"no articles found under {content_dir}")
     changed_keys = gone | {article.key for article in fresh}
-    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress, changed_keys, default_locale)
+    return _finish(target, docs, catalog, skipped, content_dir, sources, started, progress, changed_keys, default_locale, languages)
 
 
 def _load_one(content_dir: Path, rel: str, default_locale: str) -> Article | Skipped:
@@ -270,13 +286,15 @@ def _add(
     article: Article,
     resolver: LinkResolver,
     sources: dict[str, str],
+    languages: tuple[str, ...],
 ) -> None:
     from .similarity import signature  # datasketch is needed only while building
 
-    doc, entry, rendered = _document(article, resolver)
+    lang = language_of(article.locale, languages)
+    doc, entry, rendered = _document(article, resolver, lang)
     writer.add_document(**doc)
     docs.add(
-        article.key, rendered.html, rendered.text, analyzer_for(language_of(article.locale)),
+        article.key, rendered.html, rendered.text, analyzer_for(lang),
         signature(article.title + "\n" + rendered.text),
     )
     entry["source"] = sources.get(article.path, "")
@@ -294,6 +312,7 @@ def _finish(
     progress: ProgressFactory | None,
     changed_keys: set[str] | None,
     default_locale: str,
+    languages: tuple[str, ...],
 ) -> BuildReport:
     """Impacts, near-duplicate groups, the catalog, related lists and build.json.
 
@@ -302,10 +321,10 @@ def _finish(
     from .related import store_related
     from .similarity import near_duplicate_groups
 
-    _impacts(target, progress)
+    _impacts(target, progress, languages)
     groups = near_duplicate_groups(docs.signatures())
     docs.close()
-    _abbreviations(target, catalog)
+    _abbreviations(target, catalog, languages)
     inbound = Counter(path for entry in catalog.values() for path in entry.get("links", []) if path)
     for key, entry in catalog.items():
         entry["dup_group"] = groups.get(key)
@@ -321,28 +340,29 @@ def _finish(
         content_dir=str(content_dir),
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         locales=dict(Counter(e["locale"] for e in catalog.values())),
+        languages=list(languages),
     )
     meta = {**asdict(report), "schema": SCHEMA_VERSION, "content_root": str(content_dir.resolve()), "sources": sources}
     (target / "build.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return report
 
 
-def _impacts(target: Path, progress: ProgressFactory | None) -> None:
+def _impacts(target: Path, progress: ProgressFactory | None, languages: tuple[str, ...]) -> None:
     """Every word's scores for the new build; without them it still serves, computing scores as asked."""
     try:
-        write_impacts(target, weighting(), SCORED_FIELDS, progress)
+        write_impacts(target, weighting(), scored_fields(languages), progress)
     except ValueError as exc:  # postings laid out other than Whoosh 3 writes them, or another Whoosh
         log.warning("build %s has no precomputed scores: %s", target.name, exc)
         slow_path("impacts_not_written")
         shutil.rmtree(target / IMPACTS_FOLDER, ignore_errors=True)
 
 
-def _abbreviations(target: Path, catalog: dict[str, dict[str, Any]]) -> None:
+def _abbreviations(target: Path, catalog: dict[str, dict[str, Any]], languages: tuple[str, ...]) -> None:
     """The abbreviations the articles define ("Survivable Branch Appliance (SBA)"), per language."""
     store = DocStore(target)
     try:
         texts = (
-            (language_of(entry["locale"]), entry["title"] + "\n" + "\n".join(p.text for p in store.passages(key)))
+            (language_of(entry["locale"], languages), entry["title"] + "\n" + "\n".join(p.text for p in store.passages(key)))
             for key, entry in catalog.items()
         )
         abbreviations.write(target, abbreviations.mine(texts))

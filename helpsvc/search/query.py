@@ -26,7 +26,7 @@ from whoosh.reading import IndexReader
 from symspellpy import SymSpell, Verbosity
 
 from ..content.curation import Synonyms
-from .schema import LANGUAGES, TEXT_FIELDS, analyzer_for, words_analyzer
+from .schema import TEXT_FIELDS, analyzer_for, field_suffix, words_analyzer
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
@@ -201,13 +201,13 @@ def build_query(
     synonyms: dict[str, Synonyms] | None = None,
     corrections: dict[str, str] | None = None,
 ) -> QueryPlan:
-    """A disjunction of analysed terms for every language in play."""
+    """A disjunction of analysed terms for every language in play (each one the build analyses)."""
     subqueries: list[Query] = []
     own: list[Query] = []
     fixes: list[Query] = []
     terms: dict[str, set[str]] = {}
     for lang in languages:
-        suffix = LANGUAGES[lang]
+        suffix = field_suffix(lang)
         tokens = _analysed(lang, text)
         if len(tokens) > MAX_TERMS and reader is not None:
             # Long questions: keep the rarest words, which carry the meaning; common ones cost time and add noise.
@@ -258,7 +258,7 @@ def matching_spans(text: str, terms: set[str], lang: str) -> list[tuple[int, int
     a line, and their words repeat across articles, so each word's stem is looked
     up once per process instead of running the analyzer over every passage.
     """
-    # Stemming only changes a word's ending (and, in German, folds umlauts), so a word whose
+    # Stemming only changes a word's ending (and, in languages other than English, folds accents), so a word whose
     # first two letters are plain ASCII can only match a term that starts with them: most
     # words of a passage are ruled out without running the analyzer (checked on the 42,933
     # distinct English words of the shared corpus and the German articles).

@@ -32,7 +32,7 @@ from ..content.curation import Curation, Synonyms
 from .docstore import best_passages
 from ..metrics import serving_build
 from .scoring import top_documents
-from .schema import build_path, current_build_id, language_of, words_analyzer
+from .schema import build_path, current_build_id, words_analyzer
 from .learning import Learning
 from .results import ArticleView, Hit, IndexUnavailable, NotFound, SearchResult
 from .state import IndexState
@@ -211,10 +211,10 @@ class SearchService:
         return best
 
     def plan(self, state: IndexState, query_text: str, chain: list[str], correct: bool = True) -> QueryPlan:
-        languages = list(dict.fromkeys(language_of(loc) for loc in chain))
+        languages = list(dict.fromkeys(state.language_of(loc) for loc in chain))
         synonyms: dict[str, Synonyms] = {}
         for loc in chain:
-            lang = language_of(loc)
+            lang = state.language_of(loc)
             if lang not in synonyms and "-" in loc:
                 synonyms[lang] = state.synonyms(lang, self.curation.synonyms(loc))
         reader = state.searcher.reader()
@@ -327,7 +327,7 @@ class SearchService:
     def _hit(self, state: IndexState, docnum: int, score: float, terms: dict[str, set[str]], pinned: bool = False) -> Hit:
         key = state.keys[docnum]
         entry = state.catalog[key]
-        lang = language_of(entry["locale"])
+        lang = state.language_of(entry["locale"])
         passages = state.docs.passages(key)
         wanted = terms.get(lang, set())
         chosen = best_passages(passages, wanted)

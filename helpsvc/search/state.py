@@ -25,7 +25,7 @@ from ..content.curation import Synonyms
 from . import abbreviations
 from .docstore import DocStore
 from .scoring import ScoreCache, top_documents, weighting
-from .schema import LANGUAGES, analyzer_for, language_of, words_analyzer
+from .schema import analyzer_for, field_suffix, language_of, languages_of, words_analyzer
 from .query import QueryPlan, Vocabulary, word_query
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,8 @@ class IndexState:
         # The segment file stays open while the searcher lives: closed by close(), or once
         # nothing uses the searcher any more (a failed open, a short-lived service), never leaked.
         self._release = weakref.finalize(self.searcher, self.searcher.reader().close)
+        # The languages this build's fields are analysed in: a build made with other locales still answers.
+        self.languages = languages_of(self.index.schema)
         self.catalog: dict[str, dict[str, Any]] = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
         self.docs = DocStore(folder)
         reader = self.searcher.reader()
@@ -173,8 +175,8 @@ class IndexState:
 
     def key_terms_query(self, key: str, locale: str) -> Query | None:
         """The article's most distinctive words, as a query over its language's fields."""
-        lang = language_of(locale)
-        suffix = LANGUAGES[lang]
+        lang = self.language_of(locale)
+        suffix = field_suffix(lang)
         counts: Counter[str] = Counter()
         for passage in self.docs.passages(key):
             counts.update(passage.terms)
@@ -201,6 +203,10 @@ class IndexState:
     def abbreviations(self) -> dict[str, list[list[object]]]:
         """{language: [[short, long, articles defining it], ...]}: the mined abbreviations search expands."""
         return self._abbreviations
+
+    def language_of(self, locale: str) -> str:
+        """The analysis this build gives a locale: its own language's, or English's."""
+        return language_of(locale, self.languages)
 
     def synonyms(self, lang: str, writers: Synonyms) -> Synonyms:
         """The writers' synonym groups for a language, then the abbreviations its articles define."""
