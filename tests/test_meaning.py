@@ -47,6 +47,14 @@ def test_synonym_groups_parse_and_match_longest_first() -> None:
     assert [e.matched for e in synonyms.expand("log in then sign in")] == [("log", "in"), ("sign", "in")]
 
 
+def test_a_pair_kept_apart_is_no_synonym_group() -> None:
+    synonyms = Synonyms.parse("sign in = log in\nSBA != Survivable Branch Appliance  # rejected\nx != \n")
+    assert synonyms.groups == [[("sign", "in"), ("log", "in")]]
+    assert synonyms.keeps_apart(("survivable", "branch", "appliance"), ("sba",))
+    assert not synonyms.keeps_apart(("sign", "in"), ("log", "in"))
+    assert synonyms.expand("sba down") == []
+
+
 def test_single_and_multi_word_synonyms_find_articles(small) -> None:
     _, service = small
     assert [h.id for h in service.search("cam").hits] in (["webcam"], ["webcam-2019"])

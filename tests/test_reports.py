@@ -240,6 +240,45 @@ def test_reformulations_become_synonyms_a_writer_can_accept(site) -> None:
     assert refused.status_code == 400
 
 
+def test_mined_abbreviations_are_shown_to_writers_who_can_reject_them(tmp_path: Path, database_url: str) -> None:
+    content = tmp_path / "content" / "en-US"
+    content.mkdir(parents=True)
+    for article_id, title, body in (
+        ("branch", "Plan branch sites", "A Survivable Branch Appliance (SBA) keeps calls working when the WAN fails."),
+        ("outage", "Calls during an outage", "The survivable branch appliance takes over registration."),
+        ("upgrade", "Upgrade branch devices", "Before you upgrade an SBA, drain its calls."),
+    ):
+        (content / f"{article_id}.md").write_text(f"---\nid: {article_id}\ntitle: {title}\n---\n\n{body}\n", encoding="utf-8")
+    app, services = make_site(tmp_path, database_url=database_url, index_check_seconds=0.0)
+    add_staff(services, "wren", "writer")
+    with TestClient(app) as client:
+        assert login(client, "wren").status_code == 303
+        mined = {"locale": "en-US", "from_query": "sba", "to_query": "survivable branch appliance", "articles": 1}
+        assert client.get("/api/v1/reports/synonyms").json()["tables"]["abbreviations"]["rows"] == [mined]
+        page = client.get("/reports/synonyms").text
+        assert 'id="t-abbreviations"' in page and "survivable branch appliance" in page
+        found = {hit["id"] for hit in client.get("/api/v1/search", params={"q": "sba"}).json()["hits"]}
+        assert "outage" in found, "search expands the mined abbreviation until a writer rejects it"
+
+        csrf = csrf_of(client)
+        wrong = client.post("/api/v1/reports/synonyms", headers={"X-CSRF-Token": csrf},
+                            json={"locale": "en-US", "from_query": "sba", "to_query": "survivable branch appliance",
+                                  "decision": "dismiss", "source": "guess"})
+        assert wrong.status_code == 400 and "source" in wrong.json()["error"]["message"]
+        response = client.post("/reports/synonyms", follow_redirects=False, data={
+            "csrf_token": csrf, "source": "abbreviation", "locale": "en-US", "from_query": "sba",
+            "to_query": "survivable branch appliance", "decision": "dismiss"})
+        assert response.status_code == 303
+        synonyms = (tmp_path / "content" / "synonyms" / "en-US.txt").read_text(encoding="utf-8")
+        assert synonyms.startswith("# groups\nsign in = log in\n") and synonyms.endswith("sba != survivable branch appliance\n")
+        after = client.get("/api/v1/reports/synonyms").json()["tables"]
+        assert after["abbreviations"]["rows"] == []
+        assert after["decided"]["rows"] == [{"locale": "en-US", "from_query": "sba", "to_query": "survivable branch appliance",
+                                             "decision": "dismiss"}]
+        found = {hit["id"] for hit in client.get("/api/v1/search", params={"q": "sba"}).json()["hits"]}
+        assert "outage" not in found and {"branch", "upgrade"} <= found
+
+
 # ---------------------------------------------------------------- rollups and upkeep
 
 

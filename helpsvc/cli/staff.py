@@ -116,18 +116,22 @@ def users_passwd(name: str, db: str | None) -> None:
     click.echo(f"Changed the password of {name}.")
 
 
-def _catalog(settings: Any) -> dict[str, Any]:
-    """The article catalog of the current index build, or nothing when no index is built."""
+def _build_facts(settings: Any) -> tuple[dict[str, Any], dict[str, list[list[object]]]]:
+    """The current index build's article catalog and the abbreviations search expands; nothing when no index is built."""
     from ..search import IndexUnavailable, SearchService
 
     try:
         state = SearchService(settings.index_dir, settings.default_locale).state()
     except IndexUnavailable:
-        return {}
+        return {}, {}
     try:
-        return dict(state.catalog)
+        return dict(state.catalog), state.abbreviations
     finally:
         state.close()
+
+
+def _catalog(settings: Any) -> dict[str, Any]:
+    return _build_facts(settings)[0]
 
 
 @cli.command()
@@ -167,7 +171,8 @@ def report(kind: str, article_id: str | None, since: str | None, until: str | No
     with opened_store(settings) as store:
         try:
             orgs = OrgPolicies(store, Path(settings.org_policy_file) if settings.org_policy_file else None)
-            ctx = ReportContext(store, settings, article_catalog(_catalog(settings), settings.default_locale), orgs)
+            catalog, mined = _build_facts(settings)
+            ctx = ReportContext(store, settings, article_catalog(catalog, settings.default_locale), orgs, mined)
             chosen = REPORTS[kind](ctx, Filters.parse({k: v for k, v in params.items() if v}), page_size=1_000_000)
             if fmt == "json":
                 click.echo(json.dumps(chosen.data(), ensure_ascii=False, indent=2))

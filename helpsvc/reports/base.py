@@ -160,12 +160,14 @@ class Filters:
 
 @dataclass
 class ReportContext:
-    """What a report may read: the store, the settings and the article catalog."""
+    """What a report may read: the store, the settings, and the current build's article catalog and abbreviations."""
 
     store: SQLStore
     settings: Settings
     catalog: dict[str, dict[str, Any]] = field(default_factory=dict)
     orgs: OrgPolicies | None = None
+    # The current build's mined abbreviations that search expands: {language: [[short, long, articles], ...]}.
+    abbreviations: dict[str, list[list[object]]] = field(default_factory=dict)
 
     @cached_property
     def rollups(self) -> Rollups:

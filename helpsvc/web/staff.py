@@ -56,13 +56,14 @@ def _context(request: Request) -> ReportContext:
         index = site.search.state()
     except IndexUnavailable:
         catalog: dict[str, Any] = {}
+        mined: dict[str, list[list[object]]] = {}
     else:
         cached = getattr(state, "report_catalog", None)
         if cached is None or cached[0] != index.build_id:
             cached = (index.build_id, article_catalog(index.catalog, site.settings.default_locale))
             state.report_catalog = cached
-        catalog = cached[1]
-    return ReportContext(store=site.store, settings=site.settings, catalog=catalog, orgs=site.intake.orgs)
+        catalog, mined = cached[1], index.abbreviations
+    return ReportContext(store=site.store, settings=site.settings, catalog=catalog, orgs=site.intake.orgs, abbreviations=mined)
 
 
 def _secure(request: Request) -> bool:
@@ -216,8 +217,12 @@ def _synonym_action(as_json: bool) -> Any:
         fields = {k: data.get(k) for k in ("locale", "from_query", "to_query", "decision")}
         if not all(isinstance(v, str) for v in fields.values()):
             raise BadRequest("'locale', 'from_query', 'to_query' and 'decision' are required strings")
+        source = data.get("source") or "reformulation"
+        if not isinstance(source, str):
+            raise BadRequest("'source' must be 'reformulation' or 'abbreviation'")
         result = await run_in_threadpool(
-            decide, _context(request), fields["locale"], fields["from_query"], fields["to_query"], fields["decision"], session.user.name
+            decide, _context(request), fields["locale"], fields["from_query"], fields["to_query"], fields["decision"],
+            session.user.name, source,
         )
         if as_json:
             return api(result, headers=NO_STORE)
@@ -305,9 +310,10 @@ def operations() -> dict[str, dict[str, Any]]:
         described[f"report_{slug}_api"] = {"summary": f"{report.title}: {report.description}", "parameters": params,
                                            "responses": {"200": obj, **{k: v for k, v in errors.items() if k != "415"}}}
     described["synonyms_decide_api"] = {
-        "summary": "Accept (add to the synonym list) or dismiss a suggested synonym", "parameters": csrf,
+        "summary": "Accept (add to the synonym list) or dismiss a suggested synonym or mined abbreviation", "parameters": csrf,
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": [
-            "locale", "from_query", "to_query", "decision"], "properties": {"decision": {"enum": ["accept", "dismiss"]}}}}}},
+            "locale", "from_query", "to_query", "decision"], "properties": {"decision": {"enum": ["accept", "dismiss"]},
+            "source": {"enum": ["reformulation", "abbreviation"]}}}}}},
         "responses": {"200": obj, **errors}}
     described["orgs_set_api"] = {
         "summary": "Set an organisation's policy (admin)", "parameters": csrf,
