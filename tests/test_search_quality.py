@@ -91,3 +91,18 @@ def test_did_you_mean_only_when_the_query_finds_little(service: SearchService) -
     assert many.total >= 10 and many.suggestion is None
     # The reader's own words find nothing; the correction finds the article.
     assert service.search("voicemial").suggestion == "voicemail"
+
+
+def test_snippets_mark_the_words_that_found_the_article_not_function_words(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_article(content, "en-US/mic.md", {"id": "mic", "title": "Fix the microphone"},
+                  "If my microphone does not work, how do I check it? Open the audio settings and test my microphone.")
+    write_article(content, "de-DE/mic.md", {"id": "mic", "title": "Mikrofon prüfen", "locale": "de-DE"},
+                  "Wenn mein Mikrofon nicht funktioniert, öffnen Sie die Audioeinstellungen.")
+    build_index(content, tmp_path / "ix", locales=("en-US", "de-DE"))
+    service = SearchService(tmp_path / "ix", check_seconds=0.0, content_dir=content)
+    english = service.search("why does my microphone not work").hits[0].snippet_html
+    assert '<mark class="hl">microphone</mark>' in english and '<mark class="hl">work</mark>' in english
+    assert "<mark class=\"hl\">my</mark>" not in english and "<mark class=\"hl\">does</mark>" not in english
+    german = service.search("mein mikrofon", locale="de-DE").hits[0].snippet_html
+    assert '<mark class="hl">Mikrofon</mark>' in german and '<mark class="hl">mein</mark>' not in german

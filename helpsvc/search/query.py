@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from whoosh.lang import stopwords_for_language
 from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from symspellpy import SymSpell, Verbosity
@@ -249,6 +250,22 @@ def _stem(lang: str, word: str) -> str | None:
     """A word as the index knows it (lower-cased, stemmed), or None for a stop word."""
     tokens = [t.text for t in analyzer_for(lang)(word)]
     return tokens[0] if len(tokens) == 1 else None
+
+
+@functools.lru_cache(maxsize=None)
+def _function_words(lang: str) -> frozenset[str]:
+    """The language's function words ("my", "how", "mon") as the index knows them."""
+    stems = (_stem(lang, word) for word in stopwords_for_language(lang) or ())
+    return frozenset(stem for stem in stems if stem)
+
+
+def highlight_terms(terms: set[str], lang: str) -> set[str]:
+    """The query terms worth marking in a snippet: its words, less the function words.
+
+    They still count in the ranking (rarity weighs them down); marked, "my" and "how"
+    only draw the eye away from the words that say why the article was found.
+    """
+    return set(terms) - _function_words(lang)
 
 
 def matching_spans(text: str, terms: set[str], lang: str) -> list[tuple[int, int]]:

@@ -36,7 +36,7 @@ from .schema import build_path, current_build_id, words_analyzer
 from .learning import Learning
 from .results import ArticleView, Hit, IndexUnavailable, NotFound, SearchResult
 from .state import IndexState
-from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query
+from .query import QueryPlan, build_query, corrections_for, highlight_terms, make_snippet, normalise_query
 from .related import LIMIT as RELATED_STORED
 
 log = logging.getLogger(__name__)
@@ -329,7 +329,7 @@ class SearchService:
         entry = state.catalog[key]
         lang = state.language_of(entry["locale"])
         passages = state.docs.passages(key)
-        wanted = terms.get(lang, set())
+        wanted = highlight_terms(terms.get(lang, set()), lang)
         chosen = best_passages(passages, wanted)
         snippet_html = " … ".join(make_snippet(p.text, wanted, lang, p.spans(wanted)) for p in chosen)
         if not snippet_html:
