@@ -96,7 +96,8 @@ def test_did_you_mean_only_when_the_query_finds_little(service: SearchService) -
 def test_snippets_mark_the_words_that_found_the_article_not_function_words(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_article(content, "en-US/mic.md", {"id": "mic", "title": "Fix the microphone"},
-                  "If my microphone does not work, how do I check it? Open the audio settings and test my microphone.")
+                  "If my microphone does not work, how do I check it? Open the audio settings and test my microphone. "
+                  "When it still doesn't pick up your voice, restart.")
     write_article(content, "de-DE/mic.md", {"id": "mic", "title": "Mikrofon prüfen", "locale": "de-DE"},
                   "Wenn mein Mikrofon nicht funktioniert, öffnen Sie die Audioeinstellungen.")
     build_index(content, tmp_path / "ix", locales=("en-US", "de-DE"))
@@ -104,5 +105,7 @@ def test_snippets_mark_the_words_that_found_the_article_not_function_words(tmp_p
     english = service.search("why does my microphone not work").hits[0].snippet_html
     assert '<mark class="hl">microphone</mark>' in english and '<mark class="hl">work</mark>' in english
     assert "<mark class=\"hl\">my</mark>" not in english and "<mark class=\"hl\">does</mark>" not in english
+    contraction = service.search("microphone doesn't pick up my voice").hits[0].snippet_html
+    assert '<mark class="hl">voice</mark>' in contraction and "<mark class=\"hl\">doesn</mark>" not in contraction
     german = service.search("mein mikrofon", locale="de-DE").hits[0].snippet_html
     assert '<mark class="hl">Mikrofon</mark>' in german and '<mark class="hl">mein</mark>' not in german

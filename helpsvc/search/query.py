@@ -252,11 +252,17 @@ def _stem(lang: str, word: str) -> str | None:
     return tokens[0] if len(tokens) == 1 else None
 
 
+# What the word pattern leaves of an English negative contraction ("doesn't" -> "doesn", "t");
+# Whoosh's list has "don" but not the others (NLTK's English list has them all).
+_CONTRACTION_FRAGMENTS = {"en": ("aren", "couldn", "didn", "doesn", "hadn", "hasn", "haven", "isn", "mightn",
+                                 "mustn", "needn", "shan", "shouldn", "wasn", "weren", "wouldn")}
+
+
 @functools.lru_cache(maxsize=None)
 def _function_words(lang: str) -> frozenset[str]:
     """The language's function words ("my", "how", "mon") as the index knows them."""
-    stems = (_stem(lang, word) for word in stopwords_for_language(lang) or ())
-    return frozenset(stem for stem in stems if stem)
+    listed = [*(stopwords_for_language(lang) or ()), *_CONTRACTION_FRAGMENTS.get(lang, ())]
+    return frozenset(stem for stem in (_stem(lang, word) for word in listed) if stem)
 
 
 def highlight_terms(terms: set[str], lang: str) -> set[str]:
