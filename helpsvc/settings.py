@@ -55,7 +55,7 @@ class Settings:
     host: str = field(default="127.0.0.1", metadata=about("Address the server listens on."))
     port: int = field(default=8000, metadata=about("Port the server listens on.", int))
     default_locale: str = field(default="en-US", metadata=about("Locale every article falls back to."))
-    locales: tuple[str, ...] = field(default=("en-US", "de-DE"), metadata=about("Locales offered to readers, comma-separated.", _locales))
+    locales: tuple[str, ...] = field(default=("en-US", "de-DE", "fr-FR"), metadata=about("Locales offered to readers, comma-separated.", _locales))
     site_name: str = field(default="Relay Help", metadata=about("Name shown in page titles."))
     per_page: int = field(default=10, metadata=about("Search results per page unless the request asks otherwise.", int))
     max_per_page: int = field(default=50, metadata=about("Largest page size a request may ask for.", int))
