@@ -47,6 +47,11 @@ GAP_CANDIDATES: dict[str, dict[str, str]] = {
         "reisekostenabrechnung": "datei teilen",
         "parkausweis": "besprechung planen",
     },
+    "fr-FR": {
+        "pilote d'imprimante": "installer relay",
+        "remboursement de frais": "envoyer un fichier",
+        "carte de stationnement": "planifier une réunion",
+    },
 }
 COMMENTS = {
     True: ["Exactly what I needed, thanks.", "Clear steps, worked first time.", "Short and to the point."],
