@@ -8,11 +8,14 @@ driver, no browser), and axe-core is installed by ``npm ci`` at the repo root.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -69,6 +72,33 @@ def missing_tools() -> str | None:
     if not AXE_JS.exists():
         problems.append(f"{AXE_JS.relative_to(ROOT)} is missing: run 'npm ci' at the repo root (axe-core from the npm registry)")
     return "; ".join(problems) or None
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """Debian's chromium, headless, for one test module; skips (or fails in CI) when a tool is missing."""
+    reason = missing_tools()
+    if reason:
+        skip_or_fail(f"browser tests skipped: {reason}")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        skip_or_fail("the browser tests need the playwright package: .venv/bin/pip install playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def offered_locales(url: str) -> list[str]:
+    """The locales a running site offers, as its OpenAPI description names them (the locales setting)."""
+    with urllib.request.urlopen(f"{url}/openapi.json", timeout=10) as response:
+        spec = json.load(response)
+    locales: list[str] = spec["components"]["schemas"]["Locale"]["enum"]
+    assert locales, f"{url}/openapi.json offers no locale"
+    return locales
 
 
 # ---------------------------------------------------------------- the real CLI
@@ -154,7 +184,7 @@ def describe(label: str, violations: list[dict[str, Any]]) -> str:
     for v in sorted(violations, key=lambda v: (_IMPACT_ORDER.get(v["impact"], 9), v["id"])):
         lines.append(f"  [{v['impact']}] {v['id']}: {v['help']}")
         for node in v["nodes"]:
-            lines.append(f"      {' '.join(map(str, node['target']))}")
+            lines.append(f"      {' '.join(map(str, node['target']))}  {' '.join(node['html'].split())[:120]}")
     return "\n".join(lines)
 
 

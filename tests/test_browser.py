@@ -23,18 +23,16 @@ from urllib.parse import quote
 import pytest
 
 from browser_support import (
-    CHROMIUM,
-    LAUNCH_ARGS,
     PASSWORD,
     SERVER_ENV,
     WRITER,
     add_writer,
     assert_no_blocking_axe,
     check_axe,
+    chromium_browser,
     describe,
     focus_indicator,
     has_visible_focus,
-    missing_tools,
     rollup,
     screenshot,
     skip_or_fail,
@@ -43,7 +41,6 @@ from browser_support import (
 )
 
 try:
-    from playwright import sync_api
     from playwright.sync_api import Browser, BrowserContext, Page, expect
 except ImportError:
     skip_or_fail("the browser tests need the playwright package: .venv/bin/pip install playwright", module=True)
@@ -58,13 +55,8 @@ expect.set_options(timeout=10_000)
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    reason = missing_tools()
-    if reason:
-        skip_or_fail(f"browser tests skipped: {reason}")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
