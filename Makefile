@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HELPSVC := $(VENV)/bin/helpsvc
 SHARED ?= ../shared
 
-.PHONY: run install index check test eval eval-pii bench soak demo models clean
+.PHONY: run install index check test eval eval-pii bench soak demo models messages clean
 
 run: install index
 	$(HELPSVC) serve
@@ -51,6 +51,15 @@ soak: install
 # The name tagger's model: trained from generated text and the help articles, same seed, same bytes.
 models: install
 	$(PY) -m helpsvc.privacy.detectors.train_names --articles content $(SHARED)/corpus
+
+# The UI catalogs: the English source text extracted from the code and templates (babel.cfg) into
+# messages.pot, then merged into each language's messages.po; new or changed strings come out empty or
+# fuzzy for a translator (tests/test_i18n.py fails until they are done). The site reads the .po files.
+LOCALE_DIR := helpsvc/locale
+messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg --add-comments=Translators: --sort-by-file \
+		--project=helpsvc --version=0.1.0 --copyright-holder=helpsvc -o $(LOCALE_DIR)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages --ignore-obsolete
 
 demo: install index
 	$(HELPSVC) demo-data --admin demo

@@ -24,7 +24,7 @@ def test_german_query_with_english_locale_finds_german_articles_and_says_so(clie
     fallback = data["fallback"]
     assert fallback["from"] == "en-US" and fallback["locale"] == "de-DE"
     assert fallback["total"] == data["total"] > 0
-    assert fallback["message"] == f"No results in English (United States); {data['total']} in German (Germany)."
+    assert fallback["message"] == f"No results in English (United States); {data['total']} results in German (Germany)."
     assert data["hits"][0]["id"] == "screen-share"
     assert {hit["locale"] for hit in data["hits"]} == {"de-DE"}
     assert all("locale=de-DE" in hit["url"] and "locale=de-DE" in hit["click_url"] for hit in data["hits"])
@@ -38,7 +38,7 @@ def test_search_page_states_the_fallback_in_a_sentence_before_the_hits(client: T
     assert response.status_code == 200
     body = response.text
     total = client.get("/api/v1/search", params={"q": GERMAN_ONLY, "locale": "en-US"}).json()["total"]
-    sentence = f"No results in English (United States); {total} in German (Germany):"
+    sentence = f"No results in English (United States); {total} results in German (Germany)."
     assert sentence in body
     assert body.index(sentence) < body.index('<ol class="results"')
     assert "Bildschirm in einer Besprechung freigeben" in body
@@ -49,10 +49,11 @@ def test_search_page_states_the_fallback_in_a_sentence_before_the_hits(client: T
 
 def test_fallback_sentence_names_the_locales_in_the_readers_language() -> None:
     fallback = {"from": "en-US", "locale": "de-DE", "total": 7}
-    assert fallback_message(fallback, "en-US") == "No results in English (United States); 7 in German (Germany)"
-    assert fallback_message(fallback, "de-DE") == "Keine Ergebnisse auf Englisch (Vereinigte Staaten); 7 auf Deutsch (Deutschland)"
+    assert fallback_message(fallback, "en-US") == "No results in English (United States); 7 results in German (Germany)."
+    assert fallback_message(fallback, "de-DE") == "Keine Ergebnisse auf Englisch (Vereinigte Staaten); 7 Ergebnisse auf Deutsch (Deutschland)."
+    assert fallback_message({**fallback, "total": 1}, "en-US") == "No results in English (United States); 1 result in German (Germany)."
     # A code CLDR does not know is shown as it is, not dropped.
-    assert fallback_message({**fallback, "locale": "xx-YY"}, "en-US").endswith("; 7 in xx-YY")
+    assert fallback_message({**fallback, "locale": "xx-YY"}, "en-US").endswith("; 7 results in xx-YY.")
 
 
 def test_english_query_that_finds_english_results_gets_no_fallback(client: TestClient) -> None:

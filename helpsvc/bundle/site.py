@@ -29,7 +29,7 @@ from ..content import Article, Rendered, load_collection, render
 from ..content.articles import LinkResolver
 from ..content.sections import has_link_list_section
 from ..progress import ProgressFactory, bar
-from ..web.i18n import translator
+from ..web.i18n import install
 from ..web.render import TEMPLATE_DIR
 from .searchindex import SEARCH_JS, IndexToolError, build_index, vendored_minisearch
 
@@ -55,6 +55,7 @@ class Summary:
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
     env.filters["topic_name"] = lambda t: t.replace("-", " ").capitalize()
+    install(env)  # the site's catalogs, in each page's ui_locale
     return env
 
 
@@ -126,7 +127,7 @@ class Bundler:
 
     def _context(self, page: str, locale: str, **data: Any) -> dict[str, Any]:
         return {
-            "site_name": self.site_name, "ui_locale": locale, "_": translator(locale),
+            "site_name": self.site_name, "ui_locale": locale,
             "root": "../" * page.count("/"),
             "home": relative(page, f"{locale}/index.html"),
             "search_page": relative(page, f"{locale}/search.html"),

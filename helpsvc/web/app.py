@@ -17,6 +17,7 @@ from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import HelpError, MethodNotAllowed
+from ..locale import N_
 from ..search import IndexUnavailable
 from .site import Site
 from ..store import StoreUnavailable
@@ -77,7 +78,7 @@ def _as_help_error(request: Request, exc: Exception) -> Exception:
     if isinstance(exc, HelpError):
         return exc
     if isinstance(exc, IndexUnavailable):
-        return HelpError(f"Search is not available yet: {exc}", status=503)
+        return HelpError(N_("Search is not available yet: %(reason)s", reason=str(exc)), status=503)
     if isinstance(exc, StoreUnavailable):
         return HelpError(str(exc), status=503)
     status = getattr(exc, "status_code", None)
@@ -86,8 +87,9 @@ def _as_help_error(request: Request, exc: Exception) -> Exception:
         headers = getattr(exc, "headers", None) or {}
         if status == 405:
             allowed = sorted(_allowed_methods(request, headers.get("Allow", "")))
-            return MethodNotAllowed(f"This address does not accept {request.method[:20]}; it accepts {', '.join(allowed)}.", allowed)
-        messages = {404: "There is no page at this address."}
+            return MethodNotAllowed(N_("This address does not accept %(method)s; it accepts %(allowed)s.", method=request.method[:20],
+                                       allowed=", ".join(allowed)), allowed)
+        messages = {404: N_("There is no page at this address.")}
         return HelpError(messages.get(status, getattr(exc, "detail", "") or "Bad request"), status=status, headers=headers)
     return exc
 

@@ -30,6 +30,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..errors import Forbidden, TooManyRequests, Unauthorized
+from ..locale import N_
 from ..settings import Settings, secret_key
 from ..store.sql import SQLStore
 from ..store.staff import StaffStore, StaffUser
@@ -137,12 +138,13 @@ class Auth:
         """A new session token for a right name and password; raises Unauthorized or TooManyRequests."""
         now = now or _now()
         if not name or not password or len(name) > 200 or len(password) > MAX_PASSWORD:
-            raise Unauthorized("Wrong name or password.")
+            raise Unauthorized(N_("Wrong name or password."))
         key = self._name_key(name)
         allowed, locked_until = self.staff.begin_attempt(key, now, _lock_seconds)
         if not allowed:
             wait = int((dt.datetime.strptime(locked_until, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc) - now).total_seconds()) + 1
-            raise TooManyRequests(f"Too many failed logins for this name. Try again in {wait} seconds.", retry_after=max(1, wait))
+            raise TooManyRequests(N_("Too many failed logins for this name. Try again in %(seconds)s seconds.", seconds=wait),
+                                  retry_after=max(1, wait))
         found = self.staff.password_hash(name)
         try:
             self.hasher.verify(found[1] if found else self._dummy_hash, password)
@@ -150,7 +152,7 @@ class Auth:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if not ok or found is None:
-            raise Unauthorized("Wrong name or password.")  # already counted by begin_attempt
+            raise Unauthorized(N_("Wrong name or password."))  # already counted by begin_attempt
         user, stored_hash = found
         self.staff.clear_failures(key)
         if self.hasher.check_needs_rehash(stored_hash):
@@ -187,7 +189,7 @@ class Auth:
     @staticmethod
     def check_csrf(session: Session, token: str | None) -> None:
         if not token or not hmac.compare_digest(token.encode("utf-8"), session.csrf.encode("utf-8")):
-            raise Forbidden("This form has expired or did not come from this site. Reload the page and try again.")
+            raise Forbidden(N_("This form has expired or did not come from this site. Reload the page and try again."))
 
     def login_form(self) -> tuple[str, str]:
         """(cookie nonce, form token) for one login form."""
@@ -200,15 +202,15 @@ class Auth:
         except BadSignature:
             nonce = None
         if not cookie_nonce or not isinstance(nonce, str) or not hmac.compare_digest(nonce.encode(), cookie_nonce.encode()):
-            raise Forbidden("The login form has expired. Reload the page and try again.")
+            raise Forbidden(N_("The login form has expired. Reload the page and try again."))
 
 
 def require(session: Session | None, roles: frozenset[str]) -> Session:
     """The session, if its role may see something; otherwise 401 (no session) or 403 (wrong role)."""
     if session is None:
-        raise Unauthorized("Please log in with a staff account to see reports.")
+        raise Unauthorized(N_("Please log in with a staff account to see reports."))
     if session.role not in roles:
-        raise Forbidden(f"Your role ({session.role}) may not see this page.")
+        raise Forbidden(N_("Your role (%(role)s) may not see this page.", role=session.role))
     return session
 
 

@@ -21,11 +21,13 @@ from starlette.responses import RedirectResponse, Response
 from ..content.articles import article_url
 from ..errors import BadRequest, HelpError, NotFoundError, PayloadTooLarge, ServiceUnavailable, TooManyRequests, UnsupportedMediaType
 from ..intake.feedback import parse_feedback, reasons_for
+from ..locale import N_
 from ..metrics import FEEDBACK
 from ..search import NotFound
 from ..store import StoreUnavailable
 from .params import int_param, locale_param, offered_locale
-from .render import api, page
+from .i18n import translate
+from .render import api, page, ui_locale
 
 _SEARCH_ID_RE = re.compile(r"^[0-9a-f]{16}$")
 
@@ -33,12 +35,12 @@ _SEARCH_ID_RE = re.compile(r"^[0-9a-f]{16}$")
 async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+        raise PayloadTooLarge(N_("the body is larger than %(limit)s bytes", limit=limit))
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+            raise PayloadTooLarge(N_("the body is larger than %(limit)s bytes", limit=limit))
     return body
 
 
@@ -49,18 +51,18 @@ def _reject_constant(name: str) -> Any:
 async def read_json(request: Request) -> Any:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
-        raise UnsupportedMediaType("send the body as JSON with 'Content-Type: application/json'")
+        raise UnsupportedMediaType(N_("send the body as JSON with 'Content-Type: application/json'"))
     body = await read_body(request, request.app.state.site.settings.max_body_bytes)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadRequest("the body is not valid UTF-8") from None
+        raise BadRequest(N_("the body is not valid UTF-8")) from None
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except ValueError as exc:
-        raise BadRequest(f"the body is not valid JSON: {str(exc)[:120]}") from None
+        raise BadRequest(N_("the body is not valid JSON: %(reason)s", reason=str(exc)[:120])) from None
     except RecursionError:
-        raise BadRequest("the body's JSON is nested too deeply") from None
+        raise BadRequest(N_("the body's JSON is nested too deeply")) from None
 
 
 async def _store_feedback(request: Request, data: Any) -> tuple[str, Any, Any]:
@@ -73,7 +75,7 @@ async def _store_feedback(request: Request, data: Any) -> tuple[str, Any, Any]:
             feedback_id, view = await site.intake.add_feedback(request, given)
         except NotFound:
             # Well-formed, about an article that does not exist: the same 404 as reading it would get.
-            raise NotFoundError(f"no article with id {given.article_id[:80]!r}") from None
+            raise NotFoundError(N_("no article with id %(id)r", id=given.article_id[:80])) from None
         except StoreUnavailable as exc:
             raise ServiceUnavailable(str(exc)) from None
     except HelpError:
@@ -88,7 +90,8 @@ async def feedback_api(request: Request) -> Response:
     data = await read_json(request)
     feedback_id, view, given = await _store_feedback(request, data)
     return api(
-        {"id": feedback_id, "article_id": view.id, "helpful": given.helpful, "message": "Thank you for your feedback!"},
+        {"id": feedback_id, "article_id": view.id, "helpful": given.helpful,
+         "message": translate(N_("Thank you for your feedback!"), ui_locale(request, {"locale": given.locale}, request.app.state.site.settings.default_locale))},
         status=201,
     )
 
@@ -96,11 +99,11 @@ async def feedback_api(request: Request) -> Response:
 async def feedback_form(request: Request) -> Response:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        raise UnsupportedMediaType("send the feedback form as a web form")
+        raise UnsupportedMediaType(N_("send the feedback form as a web form"))
     limit = request.app.state.site.settings.max_body_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the form is larger than {limit} bytes")
+        raise PayloadTooLarge(N_("the form is larger than %(limit)s bytes", limit=limit))
     site = request.app.state.site
     site.intake.guard(request, "feedback")
     form = await request.form(max_files=0, max_fields=40)
@@ -110,10 +113,10 @@ async def feedback_form(request: Request) -> Response:
         return page(request, "feedback.html", {"done": True, "article": None, "query": ""}, status=201)
     if site.intake.stamp.too_fast(str(form.get("stamp", ""))):
         site.intake.spam.count("too_fast")
-        raise TooManyRequests("that was very quick: please check your answer and send it again", retry_after=2)
+        raise TooManyRequests(N_("that was very quick: please check your answer and send it again"), retry_after=2)
     helpful_raw = str(form.get("helpful", "")).lower()
     if helpful_raw not in {"yes", "no"}:
-        raise BadRequest("choose Yes or No")
+        raise BadRequest(N_("choose Yes or No"))
     data = {
         "article_id": str(form.get("article_id", "")),
         "helpful": helpful_raw == "yes",
@@ -152,11 +155,11 @@ async def click(request: Request) -> Response:
     rank = int_param(request, "r", 0, 0, 10000)
     locale = locale_param(request)
     if not _SEARCH_ID_RE.match(search_id):
-        raise BadRequest("this result link is malformed")
+        raise BadRequest(N_("this result link is malformed"))
     try:
         view = site.search.article(article_id, locale, with_html=False)
     except NotFound:
-        raise NotFoundError(f"no article with id {article_id[:80]!r}") from None
+        raise NotFoundError(N_("no article with id %(id)r", id=article_id[:80])) from None
     site.intake.record_click(request, search_id, view.id, rank, view.locale)
     target = article_url(view.id, view.locale, site.settings.default_locale)
     org = site.intake.org_of(request)

@@ -19,7 +19,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from ..content.articles import article_url
 from ..content.sections import has_link_list_section
 from ..errors import NotFoundError
-from .i18n import fallback_message, translator
+from .i18n import fallback_message, translate
+from ..locale import N_
 from ..metrics import SEARCHES, ZERO_RESULTS
 from ..search.service import MAX_PAGE, NotFound, SearchResult
 from .params import filter_param, int_param, locale_param, request_locale, text_param
@@ -111,7 +112,7 @@ def _search_json(site: Any, searched: _Searched, search_id: str | None) -> dict[
     data["popular"] = site.search.popular(searched.locale) if searched.result.total == 0 else []
     if data["fallback"]:
         # In the reader's locale, which the cached JSON is keyed on (the page says it in its own language).
-        data["fallback"]["message"] = fallback_message(data["fallback"], searched.result.locale) + "."
+        data["fallback"]["message"] = fallback_message(data["fallback"], searched.result.locale)
     return data
 
 
@@ -127,7 +128,7 @@ async def search_page(request: Request) -> Response:
     data["topics_all"] = [t for t, _ in site.search.topics(locale)]
     data["products_all"] = site.search.products(locale)
     if data["fallback"]:
-        data["fallback"]["message"] = fallback_message(data["fallback"], ui_locale(request, {"result": data}, site.settings.default_locale)) + ":"
+        data["fallback"]["message"] = fallback_message(data["fallback"], ui_locale(request, {"result": data}, site.settings.default_locale))
     return page(request, "search.html", {"result": data, "query": data["query"]})
 
 
@@ -237,7 +238,7 @@ async def context_redirect(request: Request) -> Response:
             "error.html",
             {
                 "status": 404,
-                "message": str(exc.message),
+                "message": translate(exc.message, ui_locale(request, {}, site.settings.default_locale)),
                 "query": words,
                 "suggestions": [h.as_json() for h in result.hits] if result else [],
             },
@@ -254,13 +255,13 @@ async def context_api(request: Request) -> Response:
 
 
 PRIVACY_STORED = (
-    "Your Yes/No vote, the reasons you chose and your comment, after personal data is removed",
-    "Search words, after personal data is removed",
-    "The client name, its major version, the operating system family and the language",
-    "The hour (not the minute) something happened",
+    N_("Your Yes/No vote, the reasons you chose and your comment, after personal data is removed"),
+    N_("Search words, after personal data is removed"),
+    N_("The client name, its major version, the operating system family and the language"),
+    N_("The hour (not the minute) something happened"),
 )
-PRIVACY_NEVER_STORED = ("IP addresses", "Full user-agent strings", "Cookies that identify you",
-                        "Text you type, before personal data is removed from it")
+PRIVACY_NEVER_STORED = (N_("IP addresses"), N_("Full user-agent strings"), N_("Cookies that identify you"),
+                        N_("Text you type, before personal data is removed from it"))
 
 
 def privacy_data(request: Request) -> dict[str, Any]:
@@ -268,14 +269,13 @@ def privacy_data(request: Request) -> dict[str, Any]:
     settings = _site(request).settings
     locale_param(request)  # a locale the site does not offer is a 400 here too, not a silent fallback
     locale = ui_locale(request, {}, settings.default_locale)
-    _ = translator(locale)
     return {
         "locale": locale,
         "event_retention_days": settings.event_retention_days,
         "comment_retention_days": settings.comment_retention_days,
         "k_threshold": settings.k_threshold,
-        "never_stored": [_(item) for item in PRIVACY_NEVER_STORED],
-        "stored": [_(item) for item in PRIVACY_STORED],
+        "never_stored": [translate(item, locale) for item in PRIVACY_NEVER_STORED],
+        "stored": [translate(item, locale) for item in PRIVACY_STORED],
     }
 
 

@@ -12,7 +12,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
 from ..errors import HelpError
-from .i18n import UI_LOCALES, translator
+from ..locale import N_
+from .i18n import UI_LOCALES, install, translate
 from ..search import negotiate_locale
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 templates.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+install(templates.env)
 
 
 def is_api(request: Request) -> bool:
@@ -52,7 +54,6 @@ def page(request: Request, template: str, data: dict[str, Any], status: int = 20
         "site_name": site.settings.site_name,
         "locales": site.settings.locales,
         "ui_locale": locale,
-        "_": translator(locale),
         **data,
     }
     return templates.TemplateResponse(request, template, context, status_code=status, headers=headers)
@@ -85,8 +86,12 @@ def error_response(request: Request, exc: Exception) -> Response:
     else:
         # Never a traceback in a response; the log says what happened, without request data.
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.scope.get("route_name", "?"), exc_info=exc)
-        status, message = 500, "Something went wrong on our side. Please try again in a moment."
+        status, message = 500, N_("Something went wrong on our side. Please try again in a moment.")
     headers = exc.headers if isinstance(exc, HelpError) else {}
+    try:
+        message = translate(message, ui_locale(request, {}, request.app.state.site.settings.default_locale))
+    except AttributeError:  # no site to ask (an app half set up): the English text
+        pass
     if is_api(request):
         return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
     try:
