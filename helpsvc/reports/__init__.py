@@ -5,7 +5,8 @@ Owns the reports (``articles``, ``article``, ``search``, ``synonyms``, ``orgs``)
 what they share (``base``: filters, tables, the k-threshold), the statistics they
 rest on (``stats``: Wilson bounds, before/after verdicts) and the SVG charts
 (``charts``). Reads daily rollups, never raw events where a rollup will do.
-May import: settings, errors, content, store and intake's organisation policies.
+May import: settings, errors, locale (to mark text for translation), content, store and
+intake's organisation policies.
 """
 
 from .article import ArticleReport

@@ -13,14 +13,15 @@ from .charts import Series, bar_chart, line_chart
 from ..errors import BadRequest, NotFoundError
 from .articles import reason_label
 from .base import Column, Report, Table
+from ..locale import N_
 
 TOP_SEARCHES = 20
 
 
 class ArticleReport(Report):
     slug = "article"
-    title = "Article detail"
-    description = "One article: helpfulness over time, reasons, comments, searches that led to it, and before/after each revision."
+    title = N_("Article detail")
+    description = N_("One article: helpfulness over time, reasons, comments, searches that led to it, and before/after each revision.")
     roles = frozenset({"writer", "admin"})
     template = "reports/article.html"
     per_page = 20
@@ -63,7 +64,7 @@ class ArticleReport(Report):
                    "current": current.get(rev["locale"]) == rev["revision"]}
             before = previous.get(rev["locale"])
             if before is None:
-                row.update(change="first", message="The first revision with votes: nothing to compare with.")
+                row.update(change="first", message=N_("The first revision with votes: nothing to compare with."))
             else:
                 verdict = compare(before, score)
                 row.update(change=verdict["verdict"], difference=verdict["difference"], message=verdict["message"],
@@ -92,16 +93,16 @@ class ArticleReport(Report):
         searches = ctx.rollups.article_queries(self.article_id, f.first, f.last, f.locale or None, ctx.k, TOP_SEARCHES)
         total, comments = self.comments
         return [
-            Table("timeline", f"Helpfulness per {f.bucket}", TIMELINE, self._timeline()),
+            Table("timeline", N_("Helpfulness per day") if f.bucket == "day" else N_("Helpfulness per week"), TIMELINE, self._timeline()),
             Table(
-                "revisions", "Did the edit help? Helpfulness per revision", REVISIONS, self._revisions(),
-                note=(f"All votes ever cast on each revision, oldest revision first, per locale. Each revision is compared with "
-                      f"the one before it; a comparison needs at least {MIN_VOTES_TO_TELL} votes on both sides."),
+                "revisions", N_("Did the edit help? Helpfulness per revision"), REVISIONS, self._revisions(),
+                note=N_("All votes ever cast on each revision, oldest revision first, per locale. Each revision is compared with "
+                        "the one before it; a comparison needs at least %(votes)s votes on both sides.", votes=MIN_VOTES_TO_TELL),
             ),
-            Table("reasons", "Reasons readers gave", REASONS, reasons),
-            Table("searches", "Searches that led readers here", SEARCHES, searches,
-                  note=f"Only searches made by at least {ctx.k} different visitors on a day are shown."),
-            Table("comments", "Comments (scrubbed), newest first", COMMENTS, comments, total=total),
+            Table("reasons", N_("Reasons readers gave"), REASONS, reasons),
+            Table("searches", N_("Searches that led readers here"), SEARCHES, searches,
+                  note=N_("Only searches made by at least %(k)s different visitors on a day are shown.", k=ctx.k)),
+            Table("comments", N_("Comments (scrubbed), newest first"), COMMENTS, comments, total=total),
         ]
 
     def all_rows(self, table: Table) -> list[dict[str, Any]]:
@@ -145,20 +146,20 @@ class ArticleReport(Report):
 
 
 TIMELINE = [
-    Column("period", "From"), Column("views", "Views", "int"), Column("yes", "Yes", "int"), Column("no", "No", "int"),
-    Column("votes", "Votes", "int"), Column("helpful", "Helpful", "pct"), Column("low", "Low (95%)", "pct"),
-    Column("high", "High (95%)", "pct"),
+    Column("period", N_("From")), Column("views", N_("Views"), "int"), Column("yes", N_("Yes"), "int"), Column("no", N_("No"), "int"),
+    Column("votes", N_("Votes"), "int"), Column("helpful", N_("Helpful"), "pct"), Column("low", N_("Low (95%%)"), "pct"),
+    Column("high", N_("High (95%%)"), "pct"),
 ]
 REVISIONS = [
-    Column("locale", "Locale"), Column("revision", "Revision"), Column("current", "Current", "bool"),
-    Column("first_day", "First vote"), Column("last_day", "Last vote"), Column("yes", "Yes", "int"), Column("no", "No", "int"),
-    Column("helpful", "Helpful", "pct"), Column("low", "Low (95%)", "pct"), Column("high", "High (95%)", "pct"),
-    Column("change", "Change"), Column("message", "What this says"),
+    Column("locale", N_("Locale")), Column("revision", N_("Revision")), Column("current", N_("Current"), "bool"),
+    Column("first_day", N_("First vote")), Column("last_day", N_("Last vote")), Column("yes", N_("Yes"), "int"), Column("no", N_("No"), "int"),
+    Column("helpful", N_("Helpful"), "pct"), Column("low", N_("Low (95%%)"), "pct"), Column("high", N_("High (95%%)"), "pct"),
+    Column("change", N_("Change")), Column("message", N_("What this says")),
 ]
-REASONS = [Column("label", "Reason"), Column("helpful", "On a Yes", "bool"), Column("votes", "Votes", "int")]
-SEARCHES = [Column("query", "Search"), Column("clicks", "Clicks to this article", "int")]
+REASONS = [Column("label", N_("Reason")), Column("helpful", N_("On a Yes"), "bool"), Column("votes", N_("Votes"), "int")]
+SEARCHES = [Column("query", N_("Search")), Column("clicks", N_("Clicks to this article"), "int")]
 COMMENTS = [
-    Column("hour", "When (hour, UTC)"), Column("locale", "Locale"), Column("revision", "Revision"),
-    Column("helpful", "Helpful", "bool"), Column("reasons", "Reasons", "list"), Column("comment", "Comment"),
-    Column("client_name", "Client"), Column("os_family", "OS"),
+    Column("hour", N_("When (hour, UTC)")), Column("locale", N_("Locale")), Column("revision", N_("Revision")),
+    Column("helpful", N_("Helpful"), "bool"), Column("reasons", N_("Reasons"), "list"), Column("comment", N_("Comment")),
+    Column("client_name", N_("Client")), Column("os_family", N_("OS")),
 ]

@@ -14,6 +14,7 @@ from .charts import sparkline
 from ..errors import BadRequest
 from ..intake.feedback import NO_REASONS, YES_REASONS
 from .base import Column, Report, Table, ratio
+from ..locale import N_
 
 SPARK_WEEKS = 8
 TOP_REASONS = 3
@@ -26,8 +27,8 @@ def reason_label(reason: str, helpful: int) -> str:
 
 class ArticlesReport(Report):
     slug = "articles"
-    title = "Articles"
-    description = "Views, votes and helpfulness per article, ranked by the Wilson lower bound; articles that need attention first."
+    title = N_("Articles")
+    description = N_("Views, votes and helpfulness per article, ranked by the Wilson lower bound; articles that need attention first.")
     roles = frozenset({"writer", "admin"})
     template = "reports/articles.html"
 
@@ -103,12 +104,14 @@ class ArticlesReport(Report):
     def tables(self) -> list[Table]:
         rows = self.everything
         start = (self.filters.page - 1) * self.page_size
-        note = (
-            f"Score is the Wilson lower bound of the share of Yes votes (95%). An article needs attention when it has at least "
-            f"{ATTENTION_MIN_VOTES} votes and we are 95% sure fewer than {ATTENTION_BELOW:.0%} of readers found it helpful. "
-            f"Trend: views per week, last {SPARK_WEEKS} weeks."
+        share = f"{ATTENTION_BELOW:.0%}"
+        note = N_(
+            "Score is the Wilson lower bound of the share of Yes votes (95%%). An article needs attention when it has at least "
+            "%(votes)s votes and we are 95%% sure fewer than %(share)s of readers found it helpful. "
+            "Trend: views per week, last %(weeks)s weeks.",
+            votes=ATTENTION_MIN_VOTES, share=share, weeks=SPARK_WEEKS,
         )
-        return [Table("articles", "Articles", COLUMNS, rows[start:start + self.page_size], note=note, total=len(rows))]
+        return [Table("articles", N_("Articles"), COLUMNS, rows[start:start + self.page_size], note=note, total=len(rows))]
 
     def all_rows(self, table: Table) -> list[dict[str, Any]]:
         return self.everything
@@ -134,18 +137,18 @@ class ArticlesReport(Report):
 
 
 COLUMNS = [
-    Column("id", "Article"),
-    Column("title", "Title"),
-    Column("product", "Product"),
-    Column("views", "Views", "int"),
-    Column("yes", "Yes", "int"),
-    Column("no", "No", "int"),
-    Column("votes", "Votes", "int"),
-    Column("helpful", "Helpful", "pct"),
-    Column("score", "Score (Wilson)", "pct"),
-    Column("high", "Upper bound", "pct"),
-    Column("needs_attention", "Needs attention", "bool"),
-    Column("top_reasons", "Top reasons", "list"),
-    Column("comments", "Comments", "int"),
-    Column("trend", "Views per week", "spark"),
+    Column("id", N_("Article")),
+    Column("title", N_("Title")),
+    Column("product", N_("Product")),
+    Column("views", N_("Views"), "int"),
+    Column("yes", N_("Yes"), "int"),
+    Column("no", N_("No"), "int"),
+    Column("votes", N_("Votes"), "int"),
+    Column("helpful", N_("Helpful"), "pct"),
+    Column("score", N_("Score (Wilson)"), "pct"),
+    Column("high", N_("Upper bound"), "pct"),
+    Column("needs_attention", N_("Needs attention"), "bool"),
+    Column("top_reasons", N_("Top reasons"), "list"),
+    Column("comments", N_("Comments"), "int"),
+    Column("trend", N_("Views per week"), "spark"),
 ]

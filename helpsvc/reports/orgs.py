@@ -11,13 +11,14 @@ from ..errors import BadRequest, Forbidden
 from ..intake.orgs import ORG_RE
 from ..store.sql import EXPORT_FIELDS
 from .base import Column, Report, Table
+from ..locale import N_
 
 
 
 class OrgFeedbackReport(Report):
     slug = "org-feedback"
-    title = "Organisation feedback"
-    description = "One organisation's scrubbed feedback, for its IT admin to export."
+    title = N_("Organisation feedback")
+    description = N_("One organisation's scrubbed feedback, for its IT admin to export.")
     roles = frozenset({"org-admin", "admin"})
     template = "reports/org_feedback.html"
     per_page = 100
@@ -28,7 +29,7 @@ class OrgFeedbackReport(Report):
         asked = self.filters.org
         if self.viewer is not None and self.viewer.role == "org-admin":
             if asked and asked != self.viewer.org:
-                raise Forbidden("You may see only your own organisation's feedback.")
+                raise Forbidden(N_("You may see only your own organisation's feedback."))
             return self.viewer.org
         if asked and not ORG_RE.match(asked):
             raise BadRequest("'org' must be 1-64 letters, digits, '.', '_' or '-'")
@@ -38,11 +39,11 @@ class OrgFeedbackReport(Report):
         f = self.filters
         if not self.org:
             orgs = [{"org": org} for org in self.ctx.staff.feedback_orgs()]
-            return [Table("orgs", "Organisations with feedback", [Column("org", "Organisation")], orgs,
-                          note="Choose an organisation with ?org=ID.")]
+            return [Table("orgs", N_("Organisations with feedback"), [Column("org", N_("Organisation"))], orgs,
+                          note=N_("Choose an organisation with ?org=ID."))]
         total = self.ctx.staff.org_feedback_count(self.org, f.first, f.last)
         rows = self.ctx.staff.org_feedback(self.org, f.first, f.last, self.page_size, (f.page - 1) * self.page_size)
-        return [Table("feedback", f"Feedback from {self.org}, newest first", COLUMNS, rows, total=total)]
+        return [Table("feedback", N_("Feedback from %(org)s, newest first", org=self.org), COLUMNS, rows, total=total)]
 
     def all_rows(self, table: Table) -> Iterator[dict[str, Any]]:
         if table.name != "feedback":
@@ -69,15 +70,15 @@ class OrgFeedbackReport(Report):
 
 class OrgsReport(Report):
     slug = "orgs"
-    title = "Organisation policies"
-    description = "Which organisations may send feedback and have their searches logged."
+    title = N_("Organisation policies")
+    description = N_("Which organisations may send feedback and have their searches logged.")
     roles = frozenset({"admin"})
     template = "reports/orgs.html"
 
     def tables(self) -> list[Table]:
         rows = self.ctx.orgs.listing() if self.ctx.orgs else []
-        return [Table("orgs", "Organisation policies", POLICY_COLUMNS, rows,
-                      note="Policies set here are kept in the database and win over the policy file.")]
+        return [Table("orgs", N_("Organisation policies"), POLICY_COLUMNS, rows,
+                      note=N_("Policies set here are kept in the database and win over the policy file."))]
 
     def summary(self) -> dict[str, Any]:
         default = self.ctx.orgs.default.as_json() if self.ctx.orgs else None
@@ -87,8 +88,8 @@ class OrgsReport(Report):
 
 class UsersReport(Report):
     slug = "users"
-    title = "Staff accounts"
-    description = "Who can log in, with which role. Manage accounts with 'helpsvc users'."
+    title = N_("Staff accounts")
+    description = N_("Who can log in, with which role. Manage accounts with 'helpsvc users'.")
     roles = frozenset({"admin"})
 
     def tables(self) -> list[Table]:
@@ -96,16 +97,16 @@ class UsersReport(Report):
             {"name": u.name, "role": u.role, "org": u.org, "created": u.created, "password_changed": u.password_changed}
             for u in self.ctx.staff.users()
         ]
-        return [Table("users", "Staff accounts", USER_COLUMNS, rows, note="Add, remove or change accounts with 'helpsvc users'.")]
+        return [Table("users", N_("Staff accounts"), USER_COLUMNS, rows, note=N_("Add, remove or change accounts with 'helpsvc users'."))]
 
 
 COLUMNS = [Column(name, name.replace("_", " ").capitalize(), "list" if name == "reasons" else "text")
            for name in EXPORT_FIELDS["feedback"]]
 POLICY_COLUMNS = [
-    Column("org", "Organisation"), Column("name", "Name"), Column("feedback", "Feedback", "bool"),
-    Column("search_logging", "Search logging", "bool"), Column("source", "Set in"),
+    Column("org", N_("Organisation")), Column("name", N_("Name")), Column("feedback", N_("Feedback"), "bool"),
+    Column("search_logging", N_("Search logging"), "bool"), Column("source", N_("Set in")),
 ]
 USER_COLUMNS = [
-    Column("name", "Name"), Column("role", "Role"), Column("org", "Organisation"), Column("created", "Created"),
-    Column("password_changed", "Password changed"),
+    Column("name", N_("Name")), Column("role", N_("Role")), Column("org", N_("Organisation")), Column("created", N_("Created")),
+    Column("password_changed", N_("Password changed")),
 ]

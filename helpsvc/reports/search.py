@@ -18,12 +18,13 @@ from markupsafe import Markup
 from .charts import Series, line_chart
 from .base import Column, Report, Table, ratio
 from .synonyms import suggestions
+from ..locale import N_
 
 
 class SearchReport(Report):
     slug = "search"
-    title = "Search"
-    description = "Search volume, zero-result rate and click-through; top queries, search gaps and suggested synonyms."
+    title = N_("Search")
+    description = N_("Search volume, zero-result rate and click-through; top queries, search gaps and suggested synonyms.")
     roles = frozenset({"pm", "admin"})
     template = "reports/search.html"
 
@@ -50,17 +51,17 @@ class SearchReport(Report):
                 r["ctr"] = ratio(r["clicked"], r["searches"])
             return rows
 
-        shown = f"Only queries that at least {k} different visitors searched for on a day are shown; the rest count as other queries."
+        shown = N_("Only queries that at least %(k)s different visitors searched for on a day are shown; the rest count as other queries.", k=k)
         return [
-            Table("top_queries", "Top queries", QUERY_COLUMNS, queries("searches", False), note=shown),
-            Table("gaps", "Search gaps: top queries with no results", GAP_COLUMNS, queries("zero_results", True), note=shown),
-            Table("no_click", "Top queries with results but no click", NO_CLICK_COLUMNS, queries("no_click", True), note=shown),
-            Table("no_votes", "Queries most often followed by a No vote", NO_VOTE_COLUMNS, queries("no_votes", True),
-                  note="A search whose clicked article then got a No vote from the same visitor that day."),
-            Table("synonyms", "Suggested synonyms (query reformulations)", SYNONYM_COLUMNS,
+            Table("top_queries", N_("Top queries"), QUERY_COLUMNS, queries("searches", False), note=shown),
+            Table("gaps", N_("Search gaps: top queries with no results"), GAP_COLUMNS, queries("zero_results", True), note=shown),
+            Table("no_click", N_("Top queries with results but no click"), NO_CLICK_COLUMNS, queries("no_click", True), note=shown),
+            Table("no_votes", N_("Queries most often followed by a No vote"), NO_VOTE_COLUMNS, queries("no_votes", True),
+                  note=N_("A search whose clicked article then got a No vote from the same visitor that day.")),
+            Table("synonyms", N_("Suggested synonyms (query reformulations)"), SYNONYM_COLUMNS,
                   suggestions(ctx, f)[: n],
-                  note="A query and the next one the same visitor typed within the hour. Writers can accept them on the Synonyms report."),
-            Table("daily", "Searches per day", DAILY_COLUMNS, self.daily),
+                  note=N_("A query and the next one the same visitor typed within the hour. Writers can accept them on the Synonyms report.")),
+            Table("daily", N_("Searches per day"), DAILY_COLUMNS, self.daily),
         ]
 
     def summary(self) -> dict[str, Any]:
@@ -94,26 +95,26 @@ class SearchReport(Report):
 
 
 QUERY_COLUMNS = [
-    Column("query", "Query"), Column("searches", "Searches", "int"), Column("visitors", "Daily visitors", "int"),
-    Column("zero_rate", "Zero results", "pct"), Column("ctr", "Click-through", "pct"),
+    Column("query", N_("Query")), Column("searches", N_("Searches"), "int"), Column("visitors", N_("Daily visitors"), "int"),
+    Column("zero_rate", N_("Zero results"), "pct"), Column("ctr", N_("Click-through"), "pct"),
 ]
 GAP_COLUMNS = [
-    Column("query", "Query"), Column("zero_results", "Searches with no results", "int"), Column("searches", "Searches", "int"),
-    Column("visitors", "Daily visitors", "int"),
+    Column("query", N_("Query")), Column("zero_results", N_("Searches with no results"), "int"), Column("searches", N_("Searches"), "int"),
+    Column("visitors", N_("Daily visitors"), "int"),
 ]
 NO_CLICK_COLUMNS = [
-    Column("query", "Query"), Column("no_click", "Searches with no click", "int"), Column("searches", "Searches", "int"),
-    Column("ctr", "Click-through", "pct"),
+    Column("query", N_("Query")), Column("no_click", N_("Searches with no click"), "int"), Column("searches", N_("Searches"), "int"),
+    Column("ctr", N_("Click-through"), "pct"),
 ]
 NO_VOTE_COLUMNS = [
-    Column("query", "Query"), Column("no_votes", "Followed by a No vote", "int"), Column("searches", "Searches", "int"),
+    Column("query", N_("Query")), Column("no_votes", N_("Followed by a No vote"), "int"), Column("searches", N_("Searches"), "int"),
 ]
 SYNONYM_COLUMNS = [
-    Column("locale", "Locale"), Column("from_query", "Searched first"), Column("to_query", "Then searched"),
-    Column("visitors", "Daily visitors", "int"), Column("from_zero_rate", "First had no results", "pct"),
+    Column("locale", N_("Locale")), Column("from_query", N_("Searched first")), Column("to_query", N_("Then searched")),
+    Column("visitors", N_("Daily visitors"), "int"), Column("from_zero_rate", N_("First had no results"), "pct"),
 ]
 DAILY_COLUMNS = [
-    Column("day", "Day"), Column("searches", "Searches", "int"), Column("zero_results", "No results", "int"),
-    Column("zero_rate", "Zero-result rate", "pct"), Column("clicked", "Searches with a click", "int"),
-    Column("ctr", "Click-through", "pct"), Column("clicks", "Clicks", "int"),
+    Column("day", N_("Day")), Column("searches", N_("Searches"), "int"), Column("zero_results", N_("No results"), "int"),
+    Column("zero_rate", N_("Zero-result rate"), "pct"), Column("clicked", N_("Searches with a click"), "int"),
+    Column("ctr", N_("Click-through"), "pct"), Column("clicks", N_("Clicks"), "int"),
 ]

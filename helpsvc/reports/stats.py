@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ..locale import N_
+
 
 Z95 = 1.959963984540054
 # Below this many votes on either side, a before/after comparison says "too few votes to tell".
@@ -92,9 +94,9 @@ def compare(before: Helpfulness, after: Helpfulness) -> dict[str, Any]:
             difference=None,
             low=None,
             high=None,
-            message=(
-                f"Too few votes to tell: each revision needs at least {MIN_VOTES_TO_TELL} votes "
-                f"(before: {before.votes}, after: {after.votes})."
+            message=N_(
+                "Too few votes to tell: each revision needs at least %(needed)s votes (before: %(before)s, after: %(after)s).",
+                needed=MIN_VOTES_TO_TELL, before=before.votes, after=after.votes,
             ),
         )
         return result
@@ -104,15 +106,17 @@ def compare(before: Helpfulness, after: Helpfulness) -> dict[str, Any]:
     difference = p2 - p1
     low = difference - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
     high = difference + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
-    span = f"between {_points(low)} and {_points(high)} points, 95% confidence"
+    said = {"before": f"{p1:.0%}", "after": f"{p2:.0%}", "low": _points(low), "high": _points(high)}
     if low > 0:
-        verdict, message = "better", f"Helpfulness went up from {p1:.0%} to {p2:.0%} ({span})."
+        verdict, message = "better", N_(
+            "Helpfulness went up from %(before)s to %(after)s (between %(low)s and %(high)s points, 95%% confidence).", **said)
     elif high < 0:
-        verdict, message = "worse", f"Helpfulness went down from {p1:.0%} to {p2:.0%} ({span})."
+        verdict, message = "worse", N_(
+            "Helpfulness went down from %(before)s to %(after)s (between %(low)s and %(high)s points, 95%% confidence).", **said)
     else:
-        verdict, message = "no-clear-change", (
-            f"No clear change: {p1:.0%} before, {p2:.0%} after; the difference is within what chance alone could give ({span})."
-        )
+        verdict, message = "no-clear-change", N_(
+            "No clear change: %(before)s before, %(after)s after; the difference is within what chance alone could give "
+            "(between %(low)s and %(high)s points, 95%% confidence).", **said)
     result.update(verdict=verdict, difference=round(difference, 4), low=round(low, 4), high=round(high, 4), message=message)
     return result
 

@@ -23,6 +23,7 @@ from ..content.articles import LOCALE_RE
 from ..content.curation import add_apart_pair, add_synonym_group, read_synonyms, synonym_terms, words
 from ..errors import BadRequest, ServiceUnavailable
 from .base import Column, Filters, Report, ReportContext, Table, ratio
+from ..locale import N_
 
 MAX_SUGGESTIONS = 200
 DECISIONS = ("accept", "dismiss")
@@ -96,8 +97,8 @@ def abbreviation_rows(ctx: ReportContext, f: Filters) -> list[dict[str, Any]]:
 
 class SynonymsReport(Report):
     slug = "synonyms"
-    title = "Suggested synonyms"
-    description = "Query reformulations many visitors make; accept one into the synonym list search uses, or dismiss it."
+    title = N_("Suggested synonyms")
+    description = N_("Query reformulations many visitors make; accept one into the synonym list search uses, or dismiss it.")
     roles = frozenset({"writer", "pm", "admin"})
     template = "reports/synonyms.html"
 
@@ -107,12 +108,12 @@ class SynonymsReport(Report):
             for (locale, first, second), decision in sorted(self.ctx.staff.synonym_decisions().items())
         ]
         return [
-            Table("suggestions", "Suggestions", COLUMNS, suggestions(self.ctx, self.filters),
-                  note=f"Only pairs that at least {self.ctx.k} different visitors made on a day are shown."),
-            Table("abbreviations", "Abbreviations the articles define", ABBREVIATIONS, abbreviation_rows(self.ctx, self.filters),
-                  note="Search expands these from the current build on; accept one to keep it whatever later builds "
-                       "find, or reject it to stop search expanding it."),
-            Table("decided", "Accepted and dismissed", DECIDED, decided),
+            Table("suggestions", N_("Suggestions"), COLUMNS, suggestions(self.ctx, self.filters),
+                  note=N_("Only pairs that at least %(k)s different visitors made on a day are shown.", k=self.ctx.k)),
+            Table("abbreviations", N_("Abbreviations the articles define"), ABBREVIATIONS, abbreviation_rows(self.ctx, self.filters),
+                  note=N_("Search expands these from the current build on; accept one to keep it whatever later builds "
+                          "find, or reject it to stop search expanding it.")),
+            Table("decided", N_("Accepted and dismissed"), DECIDED, decided),
         ]
 
     def summary(self) -> dict[str, Any]:
@@ -145,10 +146,10 @@ def decide(ctx: ReportContext, locale: str, first: str, second: str, decision: s
 
 
 COLUMNS = [
-    Column("locale", "Locale"), Column("from_query", "Searched first"), Column("to_query", "Then searched"),
-    Column("visitors", "Daily visitors", "int"), Column("from_zero_rate", "First had no results", "pct"),
+    Column("locale", N_("Locale")), Column("from_query", N_("Searched first")), Column("to_query", N_("Then searched")),
+    Column("visitors", N_("Daily visitors"), "int"), Column("from_zero_rate", N_("First had no results"), "pct"),
 ]
-ABBREVIATIONS = [Column("locale", "Locale"), Column("from_query", "Short form"), Column("to_query", "Long form"),
-                 Column("articles", "Articles defining it", "int")]
-DECIDED = [Column("locale", "Locale"), Column("from_query", "Searched first"), Column("to_query", "Then searched"),
-           Column("decision", "Decision")]
+ABBREVIATIONS = [Column("locale", N_("Locale")), Column("from_query", N_("Short form")), Column("to_query", N_("Long form")),
+                 Column("articles", N_("Articles defining it"), "int")]
+DECIDED = [Column("locale", N_("Locale")), Column("from_query", N_("Searched first")), Column("to_query", N_("Then searched")),
+           Column("decision", N_("Decision"))]
