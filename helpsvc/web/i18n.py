@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -36,13 +37,13 @@ FEEDBACK_REASONS = (
 )
 
 
-def catalog_path(language: str) -> Any:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(language: str, root: Path = LOCALE_DIR) -> Path:
+    return root / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def catalog_languages() -> tuple[str, ...]:
+def catalog_languages(root: Path = LOCALE_DIR) -> tuple[str, ...]:
     """The languages with a catalog on disk: ``de``, ``fr``, or ``pt_BR`` for a regional one."""
-    return tuple(sorted(path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
+    return tuple(sorted(path.parent.parent.name for path in root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
 
 
 def _ui_locale(language: str) -> str:
@@ -54,7 +55,12 @@ def _ui_locale(language: str) -> str:
     return f"{language}-{region}" if region else language
 
 
-UI_LOCALES: tuple[str, ...] = (SOURCE_LOCALE, *(_ui_locale(lang) for lang in catalog_languages()))
+def ui_locales(root: Path = LOCALE_DIR) -> tuple[str, ...]:
+    """The locales the page furniture speaks: English, then one per catalog found under ``root``."""
+    return (SOURCE_LOCALE, *(_ui_locale(language) for language in catalog_languages(root)))
+
+
+UI_LOCALES = ui_locales()
 
 
 @functools.lru_cache(maxsize=None)
