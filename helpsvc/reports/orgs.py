@@ -100,7 +100,14 @@ class UsersReport(Report):
         return [Table("users", N_("Staff accounts"), USER_COLUMNS, rows, note=N_("Add, remove or change accounts with 'helpsvc users'."))]
 
 
-COLUMNS = [Column(name, name.replace("_", " ").capitalize(), "list" if name == "reasons" else "text")
+# The exported fields' labels, as the field names read ("client_name" is "Client name"), marked for the catalogs.
+_FIELD_LABELS = {
+    "id": N_("Id"), "article_id": N_("Article id"), "locale": N_("Locale"), "revision": N_("Revision"),
+    "helpful": N_("Helpful"), "reasons": N_("Reasons"), "comment": N_("Comment"), "hour": N_("Hour"),
+    "client_name": N_("Client name"), "client_major": N_("Client major"), "os_family": N_("Os family"),
+    "client_locale": N_("Client locale"), "org": N_("Org"),
+}
+COLUMNS = [Column(name, _FIELD_LABELS.get(name) or name.replace("_", " ").capitalize(), "list" if name == "reasons" else "text")
            for name in EXPORT_FIELDS["feedback"]]
 POLICY_COLUMNS = [
     Column("org", N_("Organisation")), Column("name", N_("Name")), Column("feedback", N_("Feedback"), "bool"),
