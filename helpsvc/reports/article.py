@@ -29,7 +29,7 @@ class ArticleReport(Report):
     @cached_property
     def article_id(self) -> str:
         if not self.filters.id:
-            raise BadRequest("'id' is required: the article to report on, e.g. ?id=calls-make")
+            raise BadRequest(N_("'id' is required: the article to report on, e.g. ?id=calls-make"))
         return self.filters.id
 
     @cached_property
@@ -85,7 +85,7 @@ class ArticleReport(Report):
         if self.article_id not in ctx.catalog and not self.revisions and not ctx.rollups.daily_views(
             "0000-01-01", "9999-12-31", None, self.article_id
         ):
-            raise NotFoundError(f"no article {self.article_id[:80]!r} in the index or in the reports")
+            raise NotFoundError(N_("no article %(id)r in the index or in the reports", id=self.article_id[:80]))
         reasons = [
             {"reason": reason, "label": reason_label(reason, helpful), "helpful": bool(helpful), "votes": votes}
             for _, helpful, reason, votes in ctx.rollups.reasons(f.first, f.last, f.locale or None, self.article_id)

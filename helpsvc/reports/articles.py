@@ -35,7 +35,7 @@ class ArticlesReport(Report):
     def _sort(self) -> tuple[str, str]:
         sort = self.filters.sort or "attention"
         if sort not in SORTS:
-            raise BadRequest(f"'sort' must be one of: {', '.join(SORTS)}")
+            raise BadRequest(N_("'sort' must be one of: %(choices)s", choices=", ".join(SORTS)))
         default_order = "asc" if sort in {"title", "id"} else "desc"
         return sort, self.filters.order or default_order
 

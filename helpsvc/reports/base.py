@@ -23,6 +23,7 @@ from markupsafe import Markup
 from ..content.articles import LOCALE_RE
 from ..errors import BadRequest
 from ..intake.orgs import OrgPolicies
+from ..locale import N_
 from ..params import int_value
 from ..settings import Settings
 from ..store.rollups import Rollups
@@ -70,13 +71,13 @@ def _day(raw: str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(f"'{name}' must be a date like 2026-01-31, not {raw[:40]!r}") from None
+        raise BadRequest(N_("'%(name)s' must be a date like 2026-01-31, not %(given)r", name=name, given=raw[:40])) from None
 
 
 def _text(raw: str | None, name: str, limit: int = 300) -> str:
     value = (raw or "").strip()
     if len(value) > limit:
-        raise BadRequest(f"'{name}' is too long (at most {limit} characters)")
+        raise BadRequest(N_("'%(name)s' is too long (at most %(limit)s characters)", name=name, limit=limit))
     return value
 
 
@@ -104,18 +105,18 @@ class Filters:
         until = _day(params.get("until"), "until") or today
         since = _day(params.get("since"), "since") or until - dt.timedelta(days=DEFAULT_DAYS - 1)
         if since > until:
-            raise BadRequest("'since' must be on or before 'until'")
+            raise BadRequest(N_("'since' must be on or before 'until'"))
         if (until - since).days > MAX_DAYS:
-            raise BadRequest(f"a report covers at most {MAX_DAYS} days")
+            raise BadRequest(N_("a report covers at most %(days)s days", days=MAX_DAYS))
         locale = _text(params.get("locale"), "locale", 20)
         if locale and not LOCALE_RE.match(locale):
-            raise BadRequest("'locale' must look like 'en-US' or 'de'")
+            raise BadRequest(N_("'locale' must look like 'en-US' or 'de'"))
         order = _text(params.get("order"), "order", 4)
         if order not in {"", "asc", "desc"}:
-            raise BadRequest("'order' must be 'asc' or 'desc'")
+            raise BadRequest(N_("'order' must be 'asc' or 'desc'"))
         bucket = _text(params.get("bucket"), "bucket", 4) or "week"
         if bucket not in {"day", "week"}:
-            raise BadRequest("'bucket' must be 'day' or 'week'")
+            raise BadRequest(N_("'bucket' must be 'day' or 'week'"))
         return cls(
             since=since,
             until=until,
@@ -237,7 +238,8 @@ class Report:
         for table in self._tables:
             if table.name == name:
                 return table
-        raise BadRequest(f"unknown section {name!r}; choose one of: {', '.join(t.name for t in self._tables)}")
+        raise BadRequest(N_("unknown section %(name)r; choose one of: %(choices)s", name=name,
+                            choices=", ".join(t.name for t in self._tables)))
 
     def data(self) -> dict[str, Any]:
         return {

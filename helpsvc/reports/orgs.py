@@ -32,7 +32,7 @@ class OrgFeedbackReport(Report):
                 raise Forbidden(N_("You may see only your own organisation's feedback."))
             return self.viewer.org
         if asked and not ORG_RE.match(asked):
-            raise BadRequest("'org' must be 1-64 letters, digits, '.', '_' or '-'")
+            raise BadRequest(N_("'org' must be 1-64 letters, digits, '.', '_' or '-'"))
         return asked
 
     def tables(self) -> list[Table]:

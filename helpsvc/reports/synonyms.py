@@ -32,7 +32,7 @@ SOURCES = ("reformulation", "abbreviation")
 
 def synonym_file(folder: Path, locale: str) -> Path:
     if not LOCALE_RE.match(locale):
-        raise BadRequest("'locale' must look like 'en-US' or 'de'")
+        raise BadRequest(N_("'locale' must look like 'en-US' or 'de'"))
     return folder / f"{locale}.txt"
 
 
@@ -44,16 +44,17 @@ def usable_term(term: str) -> bool:
 def append_decision(path: Path, first: str, second: str, accept: bool, comment: str) -> None:
     """Adds ``first = second`` (accepted) or ``first != second`` (kept apart) at the end of the file."""
     if not (usable_term(first) and usable_term(second)):
-        raise BadRequest("these queries cannot be synonyms (they hold a placeholder or a '=' or '#')")
+        raise BadRequest(N_("these queries cannot be synonyms (they hold a placeholder or a '=' or '#')"))
     try:
         if accept:
             add_synonym_group(path, [first, second], comment=comment)
         else:
             add_apart_pair(path, first, second, comment=comment)
     except ValueError:
-        raise BadRequest("'from_query' and 'to_query' must be two different queries") from None
+        raise BadRequest(N_("'from_query' and 'to_query' must be two different queries")) from None
     except OSError as exc:
-        raise ServiceUnavailable(f"the synonym list {path.name} could not be written: {exc.strerror}") from None
+        raise ServiceUnavailable(N_("the synonym list %(file)s could not be written: %(reason)s", file=path.name,
+                                    reason=exc.strerror)) from None
 
 
 def suggestions(ctx: ReportContext, f: Filters) -> list[dict[str, Any]]:
@@ -129,12 +130,12 @@ def decide(ctx: ReportContext, locale: str, first: str, second: str, decision: s
     also writes it into the file as kept apart, since search would expand it otherwise.
     """
     if decision not in DECISIONS:
-        raise BadRequest("'decision' must be 'accept' or 'dismiss'")
+        raise BadRequest(N_("'decision' must be 'accept' or 'dismiss'"))
     if source not in SOURCES:
-        raise BadRequest("'source' must be 'reformulation' or 'abbreviation'")
+        raise BadRequest(N_("'source' must be 'reformulation' or 'abbreviation'"))
     first, second = first.strip().lower(), second.strip().lower()
     if not first or not second or first == second:
-        raise BadRequest("'from_query' and 'to_query' must be two different queries")
+        raise BadRequest(N_("'from_query' and 'to_query' must be two different queries"))
     path = synonym_file(ctx.synonyms_dir, locale)
     now = dt.datetime.now(dt.timezone.utc)
     if decision == "accept" or source == "abbreviation":

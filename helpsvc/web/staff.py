@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from .auth import LOGIN_COOKIE, LOGIN_FORM_SECONDS, SESSION_COOKIE, Auth, Session, require, safe_next
 from ..errors import BadRequest, PayloadTooLarge, TooManyRequests, Unauthorized
+from ..locale import N_
 from ..reports import REPORTS, Filters, Report, ReportContext, article_catalog, to_csv, visible_reports
 from ..reports.base import MAX_PAGE
 from ..reports.synonyms import decide
@@ -73,10 +74,10 @@ def _secure(request: Request) -> bool:
 async def _form(request: Request) -> Any:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/x-www-form-urlencoded":
-        raise BadRequest("send this form as a web form")
+        raise BadRequest(N_("send this form as a web form"))
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        raise PayloadTooLarge(f"the form is larger than {MAX_FORM_BYTES} bytes")
+        raise PayloadTooLarge(N_("the form is larger than %(limit)s bytes", limit=MAX_FORM_BYTES))
     return await request.form(max_files=0, max_fields=20)
 
 
@@ -203,7 +204,7 @@ async def _action(request: Request, slug: str, as_json: bool) -> tuple[Session, 
     if as_json:
         data = await read_json(request)
         if not isinstance(data, dict):
-            raise BadRequest("the body must be a JSON object")
+            raise BadRequest(N_("the body must be a JSON object"))
         Auth.check_csrf(session, request.headers.get("x-csrf-token"))
         return session, data
     form = await _form(request)
@@ -216,10 +217,10 @@ def _synonym_action(as_json: bool) -> Any:
         session, data = await _action(request, "synonyms", as_json)
         fields = {k: data.get(k) for k in ("locale", "from_query", "to_query", "decision")}
         if not all(isinstance(v, str) for v in fields.values()):
-            raise BadRequest("'locale', 'from_query', 'to_query' and 'decision' are required strings")
+            raise BadRequest(N_("'locale', 'from_query', 'to_query' and 'decision' are required strings"))
         source = data.get("source") or "reformulation"
         if not isinstance(source, str):
-            raise BadRequest("'source' must be 'reformulation' or 'abbreviation'")
+            raise BadRequest(N_("'source' must be 'reformulation' or 'abbreviation'"))
         result = await run_in_threadpool(
             decide, _context(request), fields["locale"], fields["from_query"], fields["to_query"], fields["decision"],
             session.user.name, source,
@@ -236,11 +237,11 @@ def _org_action(as_json: bool) -> Any:
         session, data = await _action(request, "orgs", as_json)
         org, name = data.get("org"), data.get("name", "")
         if not isinstance(org, str) or not isinstance(name, str):
-            raise BadRequest("'org' is required; 'name' must be text")
+            raise BadRequest(N_("'org' is required; 'name' must be text"))
         if as_json:
             feedback, logging_on = data.get("feedback"), data.get("search_logging")
             if not isinstance(feedback, bool) or not isinstance(logging_on, bool):
-                raise BadRequest("'feedback' and 'search_logging' must be true or false")
+                raise BadRequest(N_("'feedback' and 'search_logging' must be true or false"))
         else:
             feedback, logging_on = data.get("feedback") == "on", data.get("search_logging") == "on"
         site = request.app.state.site
