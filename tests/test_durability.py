@@ -197,9 +197,7 @@ def test_index_command_never_points_at_a_broken_build(tmp_path: Path) -> None:
     content = copy_content(tmp_path / "content")
     good = build_index(content, tmp_path / "ix")
     (content / "en-US" / "sign-in.md").write_bytes(b"\xff\xfe not utf-8")
-    for path in (content / "en-US").glob("*.md"):
-        path.unlink()
-    for path in (content / "de-DE").glob("*.md"):
+    for path in content.glob("*/*.md"):  # every locale's articles
         path.unlink()
     with pytest.raises(Exception, match="no articles"):
         build_index(content, tmp_path / "ix")
