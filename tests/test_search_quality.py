@@ -109,3 +109,18 @@ def test_snippets_mark_the_words_that_found_the_article_not_function_words(tmp_p
     assert '<mark class="hl">voice</mark>' in contraction and "<mark class=\"hl\">doesn</mark>" not in contraction
     german = service.search("mein mikrofon", locale="de-DE").hits[0].snippet_html
     assert '<mark class="hl">Mikrofon</mark>' in german and '<mark class="hl">mein</mark>' not in german
+
+
+def test_an_article_saying_the_query_in_one_sentence_outranks_one_that_scatters_it(tmp_path: Path) -> None:
+    # The same words, as often, in articles of the same length: field scores tie, and only
+    # where the words stand tells the answer from the article that merely mentions both.
+    content = tmp_path / "content"
+    write_article(content, "en-US/scattered.md", {"id": "scattered", "title": "Meeting options"},
+                  "Anonymous participants see the lobby page.\n\nJoining works from the calendar invitation.")
+    write_article(content, "en-US/together.md", {"id": "together", "title": "Meeting options"},
+                  "Anonymous participants see joining from the calendar.\n\nThe lobby page works invitation.")
+    build_index(content, tmp_path / "ix")
+    service = SearchService(tmp_path / "ix", check_seconds=0.0, content_dir=content)
+    assert [h.id for h in service.search("anonymous joining").hits] == ["together", "scattered"]
+    # A word each holds once in one line ties them again: the build's order stands.
+    assert {h.id for h in service.search("lobby").hits} == {"together", "scattered"}

@@ -181,6 +181,21 @@ class Passages(Sequence[Passage]):
         chosen = sorted(counts.items(), key=lambda item: (-item[1], int(item[0])))[:top]
         return [self[number] for number in sorted(int(n) for n, _ in chosen)]
 
+    def cover(self, weights: dict[str, float]) -> float:
+        """The share of the query's weight that one passage holds: the best passage's sum of
+        its words' weights over the sum of them all. 1.0 when one sentence holds every word."""
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        words = self._words
+        held: Counter[str] = Counter()
+        for term, weight in weights.items():
+            at = words.find(f"\n{term} ")
+            if at >= 0:
+                for number in set(words[at + len(term) + 2: words.find("\n", at + 1)].split(" ")):
+                    held[number] += weight
+        return max(held.values(), default=0.0) / total
+
     def _terms_of(self, number: int) -> frozenset[str]:
         if self._forward is None:
             forward: list[set[str]] = [set() for _ in self._texts]

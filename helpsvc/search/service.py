@@ -246,6 +246,7 @@ class SearchService:
             if self.learning is not None:
                 self._apply_learning(state, scores, chain, query_text)
             top, matched = top_documents(scores, state.mask(allowed), want * 2 + 10)
+            top = state.prefer_close_words(top, plan.terms)
             total = state.folded_count(matched)
             if pinned_key and scores[state.docnum[pinned_key]] <= 0:
                 total += 1
