@@ -134,9 +134,9 @@ def test_every_route_that_takes_a_locale_refuses_one_the_site_does_not_offer(ope
             response = open_client.get(url, params={"locale": locale})
             assert response.status_code == 400, (url, locale, response.status_code)
             if url.startswith("/api/"):
-                assert response.json()["error"]["message"] == f"'locale' must be one of en-US, de-DE, not {locale!r}"
+                assert response.json()["error"]["message"] == f"'locale' must be one of en-US, de-DE, fr-FR, not {locale!r}"
             else:
-                assert "must be one of en-US, de-DE" in response.text
+                assert "must be one of en-US, de-DE, fr-FR" in response.text
         assert open_client.get(url, params={"locale": "de-DE"}).status_code in {200, 404}  # 404: no such context
 
 
@@ -151,7 +151,7 @@ def test_a_locale_offered_in_the_settings_only_is_accepted_and_one_removed_is_re
 def test_feedback_with_a_locale_the_site_does_not_offer_is_refused(open_client: TestClient, locale: Any) -> None:
     response = open_client.post("/api/v1/feedback", json={"article_id": "sign-in", "helpful": True, "locale": locale})
     assert response.status_code == 400
-    assert response.json()["error"]["message"].startswith("'locale' must be one of en-US, de-DE, not ")
+    assert response.json()["error"]["message"].startswith("'locale' must be one of en-US, de-DE, fr-FR, not ")
 
 
 # ---------------------------------------------------------------- feedback about no article

@@ -58,7 +58,7 @@ def test_feedback_is_stored_scrubbed_and_exported_with_the_same_id(client, tmp_p
         ({"article_id": "sign-in", "helpful": True, "reasons": "clear"}, 400, "'reasons' must be a list"),
         ({"article_id": "sign-in", "helpful": True, "rating": 5}, 400, "unknown field 'rating'"),
         ({"article_id": "sign-in", "helpful": True, "client": {"ip": "1.2.3.4"}}, 400, "unknown client field 'ip'"),
-        ({"article_id": "sign-in", "helpful": True, "locale": "../x"}, 400, "'locale' must be one of en-US, de-DE"),
+        ({"article_id": "sign-in", "helpful": True, "locale": "../x"}, 400, "'locale' must be one of en-US, de-DE, fr-FR"),
         ([1, 2], 400, "must be a JSON object"),
     ],
 )
