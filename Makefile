@@ -50,6 +50,7 @@ soak: install
 
 # The name tagger's model: trained from generated text and the help articles, same seed, same bytes.
 models: install
+	$(PY) -m pip install -q -e '.[models]'
 	$(PY) -m helpsvc.privacy.detectors.train_names --articles content $(SHARED)/corpus
 
 # The UI catalogs: the English source text extracted from the code and templates (babel.cfg) into

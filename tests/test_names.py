@@ -10,8 +10,8 @@ import pytest
 from helpsvc.privacy import Scrubber
 from helpsvc.privacy.detectors.lexicon import load_lexicon
 from helpsvc.privacy.detectors.names import NameDetector
-from helpsvc.privacy.detectors.tagger import MODEL_FILE, NameTagger, default_tagger, read_model
-from helpsvc.privacy.detectors.train_names import build
+from helpsvc.privacy.detectors.tagger import LANGUAGES, MODEL_FILE, MODEL_VERSION, Bands, NameTagger, default_tagger, read_model
+from helpsvc.privacy.detectors.train_names import article_language, build
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 MODEL = Path(__file__).resolve().parent.parent / "helpsvc" / "privacy" / "detectors" / "models" / MODEL_FILE
@@ -107,18 +107,47 @@ def test_next_to_a_placeholder_only_the_rules_decide(tagger: NameTagger) -> None
 def test_shipped_model_is_small_and_loads() -> None:
     data = MODEL.read_bytes()
     assert len(data) < 2 * 1024 * 1024
-    weights, words = read_model(data)
-    assert len(weights) > 1000 and len(words) > 1000
+    model = read_model(data)
+    assert len(model.weights) > 1000 and len(model.article_words) > 1000
+    # Word frequencies of every language the tagger reads, baked in: scrubbing needs no wordfreq.
+    assert len(model.bands) > 50000
+    assert all(len(digits) == len(LANGUAGES) for digits in model.bands.values())
 
 
 def test_a_model_of_another_version_is_refused() -> None:
-    data = gzip.compress(json.dumps({"version": 0, "weights": {}, "article_words": {}}).encode())
+    data = gzip.compress(json.dumps({"version": 0, "weights": {}, "article_words": {}, "bands": {}, "markers": {}}).encode())
     with pytest.raises(ValueError, match="version"):
         read_model(data)
 
 
+def test_word_bands_of_another_shape_are_refused() -> None:
+    model = {"version": MODEL_VERSION, "weights": {}, "article_words": {}, "bands": {"kalender": "14"}, "markers": {}}
+    with pytest.raises(ValueError, match="one digit for each"):
+        read_model(gzip.compress(json.dumps(model).encode()))
+
+
+def test_bands_say_which_language_a_word_is_ordinary_in() -> None:
+    """A word common in one or two languages only is an ordinary word there; a name is common everywhere."""
+    bands = Bands({"alta": "3335533", "tom": "4444444", "el": "3336544", "de": "5656666", "kalender": "1410140", "dar": "2224333"})
+    digits, top, spread, peak = bands.of("alta")
+    assert (top, spread, {LANGUAGES[i] for i in peak}) == (5, 2, {"es", "it"})
+    assert bands.of("tom")[2] == 0
+    assert bands.of("teams-kalender")[0] == "1410140"  # a compound reads as its last part
+    assert bands.of("unknown") == ("0000000", 0, 0, frozenset())
+    assert LANGUAGES[bands.language(["dar", "de", "alta", "el", "telefono"])] == "es"
+    assert bands.language(["tom", "unknown"]) == -1
+
+
+def test_article_language_comes_from_front_matter_or_locale_folder() -> None:
+    assert article_language(Path("fr-FR/appels.md"), "# Appels") == "fr"
+    assert article_language(Path("docs/pt-BR/x/chamadas.md"), "texto") == "pt"
+    assert article_language(Path("Teams/calls.md"), "---\nlocale: de-DE\ntitle: Anrufe\n---\n") == "de"
+    assert article_language(Path("Teams/calls.md"), "# Calls") == "en"
+
+
 def test_training_is_reproducible() -> None:
     """Same seed, same model bytes; another seed, another model."""
+    pytest.importorskip("wordfreq", reason="training reads wordfreq: pip install -e '.[models]'")
     first, _ = build(seed=7, examples=600, epochs=1, articles=[CONTENT])
     again, _ = build(seed=7, examples=600, epochs=1, articles=[CONTENT])
     other, _ = build(seed=8, examples=600, epochs=1, articles=[CONTENT])

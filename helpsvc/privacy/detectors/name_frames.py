@@ -37,6 +37,8 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "{F} switched to the new client and {X}", "{F} is on leave, who can approve", "{F} cannot log in",
         "{P} doesn't get my messages", "only {F} can see the recording", "{F} shared a file but {X}",
         "got a missed call from {P}", "{F} uploaded the slides", "chat with {F} disappeared",
+        "me and {F} and {F} cannot {V}", "{F}, {F} and {F} are missing from the team", "{P} and I both {X}",
+        "{F} {L} and {F} {L} share one phone", "the entry '{D}' shows up before {F}", "{P} is unable to {V}",
     ),
     "de": (
         "{G} {F}, {X}", "{G} {T}, {X}", "{G},\n{X}\n{S}\n{P}", "{X} {S}, {F}", "{X} {S} {P}", "{X} - {F}",
@@ -50,6 +52,8 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "{F}s Kalender wird nicht synchronisiert", "Vertretung für {P} einrichten", "{F} hier, {X}",
         "Ansprechpartner: {P}", "{P} bekommt eine Fehlermeldung", "{P} aus {U} hört mich nicht",
         "{T} und {T} haben keinen Zugriff", "mit freundlichen Grüßen\n{P}", "{X} Danke, {F}", "ist {F} erreichbar", "seit gestern kann {F} nicht mehr {V}",
+        "{F} und {F} aus dem {U} können nicht {V}", "{T} hat gesagt, {X}", "laut {P} {X}", "{F}, {F} und ich {X}",
+        "Kalender von {T} freigeben", "{P} kann seit dem Update nicht mehr {V}",
     ),
     "fr": (
         "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "impossible de trouver {T} dans l'annuaire",
@@ -58,6 +62,9 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "{D} introuvable dans les contacts", "{T} du service {U} dit que {X}", "transférer les appels vers {P}",
         "{F} {L} ne reçoit pas mes messages", "{F} ici, {X}", "demandez à {F}, {X}", "le calendrier de {T}",
         "{P} ({U}) est toujours hors ligne", "ajouter {P} comme délégué", "{X} Merci, {F}",
+        "{F} et {F} du service {U} n'arrivent pas à {V}", "d'après {P}, {X}", "{T} m'a dit que {X}",
+        "{P} n'arrive plus à {V}", "{F}, {F} et moi {X}", "j'ai écrit à {F} mais {X}", "c'est {F} qui gère {U}",
+        "{G},\n{X}\n{S}\n{P}", "partager le calendrier de {P}",
     ),
     "es": (
         "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "{P} no puede unirse a la reunión",
@@ -65,6 +72,9 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "el directorio muestra {D} ({U}) dos veces", "{D} no aparece en la búsqueda", "{T} de {U} dice que {X}",
         "desviar llamadas a {P}", "{F} {L} no recibe mis mensajes", "{F} aquí, {X}", "pregunta a {F}, {X}",
         "el calendario de {T} no se sincroniza", "{P} ({U}) aparece desconectado", "{X} Gracias, {F}",
+        "{F} y {F} de {U} no pueden {V}", "según {P}, {X}", "{T} me dijo que {X}", "{P} ya no puede {V}",
+        "{F}, {F} y yo {X}", "le escribí a {F} pero {X}", "{F} se encarga de {U}", "{G},\n{X}\n{S}\n{P}",
+        "compartir el calendario de {P}",
     ),
     "it": (
         "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "{P} non riesce a entrare nella riunione",
@@ -72,6 +82,9 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "la mia collega {P} non vede il mio stato", "la rubrica mostra {D} ({U}) due volte", "{D} non compare nella ricerca",
         "{T} dell'ufficio {U} dice che {X}", "inoltrare le chiamate a {P}", "{F} {L} non riceve i messaggi",
         "{F} qui, {X}", "chiedi a {F}, {X}", "il calendario di {T}", "{P} ({U}) risulta offline", "{X} Grazie, {F}",
+        "{F} e {F} dell'ufficio {U} non riescono a {V}", "secondo {P}, {X}", "{T} mi ha detto che {X}",
+        "{P} non riesce più a {V}", "{F}, {F} e io {X}", "ho scritto a {F} ma {X}", "{G},\n{X}\n{S}\n{P}",
+        "condividere il calendario di {P}",
     ),
     "nl": (
         "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "{P} kan niet deelnemen aan de vergadering",
@@ -79,7 +92,9 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "het adresboek toont {D} ({U}) twee keer", "{D} staat niet in de zoekresultaten", "{T} van {U} zegt dat {X}",
         "oproepen doorschakelen naar {P}", "{F} {L} ontvangt mijn berichten niet", "{F} hier, {X}",
         "vraag het {F}, {X}", "de agenda van {T}", "de rekening staat op naam van {P}", "{P} ({U}) is altijd offline",
-        "{X} Bedankt, {F}",
+        "{X} Bedankt, {F}", "{F} en {F} van {U} kunnen niet {V}", "volgens {P} {X}", "{T} zei dat {X}",
+        "{P} kan sinds de update niet meer {V}", "{F}, {F} en ik {X}", "ik heb {F} gemaild maar {X}",
+        "{G},\n{X}\n{S}\n{P}", "de agenda van {P} delen",
     ),
     "pl": (
         "{G} {F}, {X}", "{G} {T}, {X}", "{X} {S}, {P}", "{X}\n{S}\n{P}", "{X} - {F}", "{P} nie może dołączyć do spotkania",
@@ -87,6 +102,8 @@ FRAMES: dict[str, tuple[str, ...]] = {
         "książka adresowa pokazuje {D} ({U}) dwa razy", "{D} nie ma w wynikach wyszukiwania", "{T} z działu {U} mówi, że {X}",
         "przekierować połączenia do {P}", "{F} {L} nie dostaje wiadomości", "{F} tutaj, {X}", "zapytaj {F}, {X}",
         "kalendarz {T}", "{P} ({U}) jest zawsze offline", "{X} Dzięki, {F}",
+        "{F} i {F} z {U} nie mogą {V}", "według {P} {X}", "{T} powiedział, że {X}", "{P} od aktualizacji nie może {V}",
+        "{F}, {F} i ja {X}", "napisałem do {F}, ale {X}", "{G},\n{X}\n{S}\n{P}", "udostępnić kalendarz {P}",
     ),
 }
 
@@ -158,6 +175,11 @@ VERBS: dict[str, tuple[str, ...]] = {
     "en": ("log in", "see the dial pad", "start a video call", "upload files", "receive messages", "use the whiteboard",
            "open shared notes", "turn on the camera", "change the ringtone"),
     "de": ("anmelden", "Dateien senden", "die Kamera einschalten", "Nachrichten empfangen", "telefonieren"),
+    "fr": ("se connecter", "partager son écran", "envoyer des fichiers", "activer la caméra", "recevoir les appels"),
+    "es": ("iniciar sesión", "compartir pantalla", "enviar archivos", "activar la cámara", "recibir llamadas"),
+    "it": ("accedere", "condividere lo schermo", "inviare file", "attivare la videocamera", "ricevere chiamate"),
+    "nl": ("inloggen", "het scherm delen", "bestanden versturen", "de camera aanzetten", "oproepen ontvangen"),
+    "pl": ("się zalogować", "udostępnić ekranu", "wysyłać plików", "włączyć kamery", "odbierać połączeń"),
 }
 
 # Sentences without personal data for {X}; the help articles add many more (English, German).
@@ -168,12 +190,14 @@ FILLERS: dict[str, tuple[str, ...]] = {
         "may take a few minutes to update", "mark all as read does nothing", "the audio jack works fine",
         "hope this helps", "the grace period ended", "pin the chat to the top", "the bill shows two charges",
         "the lobby keeps me waiting", "how do I change my ringtone", "the dial pad is greyed out",
+        "the Share Screen button is greyed out", "the Calendar tab shows nothing", "Settings > Privacy is empty",
     ),
     "de": (
         "der Status springt auf Offline", "die Kamera bleibt schwarz", "die Besprechung startet nicht",
         "das Headset wird nicht erkannt", "der Kalender synchronisiert nicht", "die App stürzt beim Anmelden ab",
         "es kommt immer eine Fehlermeldung", "die Voicemail funktioniert nicht", "wie ändere ich den Klingelton",
         "das Mikrofon ist stumm", "Benachrichtigungen kommen doppelt",
+        "die Schaltfläche Bildschirm freigeben ist grau", "unter Einstellungen ist der Reiter Datenschutz leer",
     ),
     "fr": (
         "la caméra reste noire", "le statut reste sur absent", "la réunion ne démarre pas",
@@ -181,6 +205,10 @@ FILLERS: dict[str, tuple[str, ...]] = {
         "le micro est coupé", "je n'entends rien pendant les appels",
         "la mise à jour ne s'installe pas", "le lien de la réunion ne marche plus", "la salle de réunion n'apparaît pas",
         "les notifications arrivent en retard", "le mot de passe a expiré", "la sonnerie ne change pas",
+        "le bouton Partager l'écran est grisé", "le Calendrier ne se synchronise plus avec Outlook",
+        "dans Paramètres, l'onglet Confidentialité est vide", "le message Connexion impossible s'affiche",
+        "la Messagerie vocale ne transcrit rien", "après la mise à jour, le Micro reste coupé",
+        "impossible d'ouvrir les Fichiers partagés", "le Statut passe à Absent sans raison",
     ),
     "es": (
         "la pantalla compartida se queda negra", "el estado se queda en ausente", "la reunión no arranca",
@@ -188,6 +216,10 @@ FILLERS: dict[str, tuple[str, ...]] = {
         "el micrófono está silenciado", "no se oye nada en las llamadas",
         "la actualización no se instala", "el enlace de la reunión ya no funciona", "la sala de reuniones no aparece",
         "las notificaciones llegan tarde", "la contraseña ha caducado", "el tono de llamada no cambia",
+        "el botón Compartir pantalla está en gris", "el Calendario ya no se sincroniza con Outlook",
+        "en Configuración, la pestaña Privacidad está vacía", "sale el mensaje Error de conexión",
+        "el Buzón de voz no transcribe nada", "tras la actualización, el Micrófono sigue silenciado",
+        "no se pueden abrir los Archivos compartidos", "el Estado cambia a Ausente sin motivo",
     ),
     "it": (
         "la condivisione dello schermo non funziona", "lo stato resta su assente", "la riunione non parte",
@@ -195,6 +227,10 @@ FILLERS: dict[str, tuple[str, ...]] = {
         "il microfono è disattivato", "non si sente niente nelle chiamate",
         "l'aggiornamento non si installa", "il link della riunione non va più", "la sala riunioni non compare",
         "le notifiche arrivano in ritardo", "la password è scaduta", "la suoneria non cambia",
+        "il pulsante Condividi schermo è grigio", "il Calendario non si sincronizza più con Outlook",
+        "in Impostazioni, la scheda Privacy è vuota", "compare il messaggio Errore di connessione",
+        "la Segreteria non trascrive niente", "dopo l'aggiornamento il Microfono resta muto",
+        "non si aprono i File condivisi", "lo Stato passa a Assente senza motivo",
     ),
     "nl": (
         "scherm delen werkt niet", "de status blijft op afwezig", "de vergadering start niet",
@@ -202,6 +238,10 @@ FILLERS: dict[str, tuple[str, ...]] = {
         "de microfoon staat uit", "ik hoor niets tijdens gesprekken",
         "de update wordt niet geïnstalleerd", "de vergaderlink werkt niet meer", "de vergaderruimte staat er niet bij",
         "meldingen komen te laat binnen", "het wachtwoord is verlopen", "de beltoon verandert niet",
+        "de knop Scherm delen is grijs", "de Agenda synchroniseert niet meer met Outlook",
+        "in Instellingen is het tabblad Privacy leeg", "de melding Verbinding mislukt verschijnt",
+        "de Voicemail schrijft niets uit", "na de update blijft de Microfoon uit",
+        "de Gedeelde bestanden gaan niet open", "de Status springt zonder reden op Afwezig",
     ),
     "pl": (
         "udostępnianie ekranu nie działa", "status zostaje na nieobecny", "spotkanie się nie zaczyna",
@@ -209,6 +249,10 @@ FILLERS: dict[str, tuple[str, ...]] = {
         "mikrofon jest wyciszony", "nic nie słychać podczas rozmów",
         "aktualizacja się nie instaluje", "link do spotkania już nie działa", "sali konferencyjnej nie ma na liście",
         "powiadomienia przychodzą z opóźnieniem", "hasło wygasło", "dzwonek się nie zmienia",
+        "przycisk Udostępnij ekran jest wyszarzony", "Kalendarz nie synchronizuje się z Outlookiem",
+        "w Ustawieniach karta Prywatność jest pusta", "pojawia się komunikat Błąd połączenia",
+        "Poczta głosowa nic nie transkrybuje", "po aktualizacji Mikrofon dalej jest wyciszony",
+        "Udostępnione pliki się nie otwierają", "Status zmienia się na Nieobecny bez powodu",
     ),
 }
 

@@ -7,6 +7,10 @@ word, left to right, from features that say *how* a word is written and *where* 
 stands rather than *which* word it is:
 
 * the word's shape (Title, UPPER, lower, caseless), prefix and suffix, its length;
+* how common it is as an ordinary word in each of seven languages (English, German,
+  French, Spanish, Italian, Dutch, Polish: word frequencies baked into the model) and
+  whether it is common in one language rather than in all (a name travels, "alta" and
+  "Kalender" do not), and how common it is in the language the text itself is in;
 * what the lists say about it: given name, surname, everyday word, curated everyday
   word, place, popular given name, particle, title, function word; and how often it
   appears in lower case in the help articles (an everyday word of our own texts);
@@ -28,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import repeat
 from importlib import resources
+from typing import NamedTuple
 
 from ..errors import ScrubError
 from .lexicon import Lexicon
@@ -36,7 +41,10 @@ from .tokens import LOWER, Token, tokenize
 from .vocabulary import HONORIFICS, NAME_PARTICLES, STOPWORDS
 
 MODEL_FILE = "names.json.gz"
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+# The languages whose word frequencies the model carries, in the order of a word's band digits.
+LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pl")
+_NO_BANDS = "0" * len(LANGUAGES)
 _START, _END = "^", "$"
 _ZEROS = repeat(0.0)
 _WINDOW = 2  # words each side that a word's features read
@@ -96,12 +104,58 @@ def words(text: str, tokens: Sequence[Token] | None = None) -> list[Token]:
     return sorted(found + marks, key=lambda t: t.start)
 
 
+class Bands:
+    """How common a word is in each of ``LANGUAGES``: one digit per language, the floor of its
+    Zipf frequency (0 below 1, 3 about once per 100,000 words, 6 for "will" or "der")."""
+
+    def __init__(self, table: dict[str, str], markers: dict[str, str] | None = None) -> None:
+        self.table = table
+        self.of = lru_cache(maxsize=65536)(self._of)
+        # The words that say which language a text is in, and the languages (indexes) they say.
+        self.markers = self._markers() if markers is None else markers
+        self._votes = {key: tuple(map(int, langs)) for key, langs in self.markers.items()}
+
+    def _markers(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key in self.table:
+            _, top, spread, peak = self.of(key)
+            if top >= 4 and spread >= 1 and len(peak) <= 2:
+                out[key] = "".join(str(i) for i in sorted(peak))
+        self.of.cache_clear()
+        return out
+
+    def _of(self, key: str) -> tuple[str, int, int, frozenset[int]]:
+        """(digits, highest band, how far it stands above the median band, the languages at the highest)."""
+        digits = self.table.get(key)
+        if digits is None and "-" in key:
+            # A compound written with a hyphen is read by its last part, its head ("Skype-Besprechungen").
+            digits = self.table.get(key.rsplit("-", 1)[1])
+        if digits is None:
+            return _NO_BANDS, 0, 0, frozenset()
+        values = sorted(map(int, digits))
+        top = values[-1]
+        peak = frozenset(i for i, d in enumerate(digits) if int(d) == top) if top else frozenset()
+        return digits, top, min(3, top - values[len(values) // 2]), peak
+
+    def language(self, keys: Iterable[str]) -> int:
+        """The index in ``LANGUAGES`` of the language most of the frequent words are common in only there,
+        or -1 when no word says: "dar de alta el teléfono" is Spanish, "Will Turner" nothing."""
+        votes = [0] * len(LANGUAGES)
+        get = self._votes.get
+        for key in keys:
+            for i in get(key, ()):
+                votes[i] += 1
+        best = max(votes)
+        return votes.index(best) if best else -1
+
+
 class Features:
     """Turns tokens into feature strings; the same code serves training and tagging."""
 
-    def __init__(self, lexicon: Lexicon, article_words: dict[str, int]) -> None:
+    def __init__(self, lexicon: Lexicon, article_words: dict[str, int], bands: Bands) -> None:
         self._lex = lexicon
         self._articles = article_words
+        self.bands = bands
         self._stop = frozenset(STOPWORDS)
         self.places = lexicon.places
         self.word = lru_cache(maxsize=65536)(self._word)
@@ -134,10 +188,24 @@ class Features:
                 len(key) < 2 or "t" in sig or "h" in sig or "c" in sig or "k" in sig or "v2" in sig or "v3" in sig):
             return sig, None
         size = "2" if len(key) == 2 else "3" if len(key) < 5 else "5"
+        _, top, spread, peak = self.bands.of(key)
+        where = "1" if len(peak) == 1 else "2" if len(peak) == 2 else "n"
         return sig, (
             "b", f"w={key}", f"s={shape}", f"p3={key[:3]}", f"x3={key[-3:]}", f"x2={key[-2:]}",
-            f"g={sig}", f"gs={sig}{shape}", f"n={size}{shape}", f"h={'-' in key}{shape}",
+            f"g={sig}", f"gs={sig}{shape}", f"n={size}{shape}", f"h={self._parts(key)}{shape}",
+            f"q={top}{spread}{shape}", f"qw={top}{spread}{where}", f"qg={top}{spread}{sig}",
         )
+
+    def _parts(self, key: str) -> str:
+        """For a compound, what each of its first parts is: a listed name (n), an everyday word (w),
+        unknown (u); "Hans-Peter" is nn, "Teams-Admin" ww. For a word without a hyphen, "-"."""
+        if "-" not in key:
+            return "-"
+        lex = self._lex
+        return "".join(
+            "n" if (p in lex.given or p in lex.surnames) and p not in lex.common else
+            "w" if p in lex.common or self.bands.of(p)[1] >= 3 else "u"
+            for p in key.split("-")[:3])
 
     def context(self, tokens: Sequence[Token], text: str) -> list[tuple[tuple[str, ...], Around, tuple[str, str]] | None]:
         """For each token: (its own features, what surrounds it, pieces of the history
@@ -150,6 +218,8 @@ class Features:
         words = [self.word(t.key, t.shape) for t in tokens]
         kinds = [t.shape + w[0] for t, w in zip(tokens, words)]
         keys = [t.key for t in tokens]
+        lang = self.bands.language(keys)
+        tl = LANGUAGES[lang] if lang >= 0 else "?"
         out: list[tuple[tuple[str, ...], Around, tuple[str, str]] | None] = []
         for i in range(n):
             own = words[i][1]
@@ -159,28 +229,35 @@ class Features:
             tok = tokens[i]
             gl = gap_class(text[tokens[i - 1].end : tok.start]) if i else gap_class(text[: tok.start], _START)
             gr = gap_class(text[tok.end : tokens[i + 1].start]) if i + 1 < n else gap_class(text[tok.end :], _END)
+            if lang >= 0:
+                digits, _, _, peak = self.bands.of(tok.key)
+                in_lang = digits[lang] + ("p" if lang in peak else "")
+            else:
+                in_lang = "?"
             key = (
                 tc, tok.shape, words[i][0],
                 keys[i - 1] if i else _START, keys[i + 1] if i + 1 < n else _END,
                 keys[i - 2] if i > 1 else _START, keys[i + 2] if i + 2 < n else _END,
                 kinds[i - 1] if i else _START, kinds[i + 1] if i + 1 < n else _END,
-                gl, gr,
+                gl, gr, tl, in_lang,
             )
             out.append((own, key, (kinds[i], gl)))
         return out
 
 
-Around = tuple[str, str, str, str, str, str, str, str, str, str, str]
+Around = tuple[str, str, str, str, str, str, str, str, str, str, str, str, str]
 
 
 def around(key: Around) -> tuple[str, ...]:
-    """Features of a word's surroundings: text case, neighbouring words and their kinds, punctuation."""
-    tc, shape, sig, prev, nxt, prev2, nxt2, psig, nsig, gl, gr = key
+    """Features of a word's surroundings: text case, neighbouring words and their kinds, punctuation,
+    and how common the word is in the text's language."""
+    tc, shape, sig, prev, nxt, prev2, nxt2, psig, nsig, gl, gr, tl, in_lang = key
     return (
         f"tc={tc}{shape}", f"tcg={tc}{shape}{sig}", f"pw={prev}", f"nw={nxt}", f"pw2={prev2}",
         f"nw2={nxt2}", f"ps={psig}", f"ns={nsig}", f"gl={gl}", f"gr={gr}", f"glr={gl}{gr}{shape}",
         f"gls={gl}{shape}{sig}", f"grs={gr}{shape}{sig}", f"pws={prev}|{shape}", f"pwg={prev}|{gl}",
         f"nwg={nxt}|{gr}", f"pns={psig}|{nsig}", f"pwn={prev}|{nxt}",
+        f"ql={in_lang}{shape}", f"qlt={tl}{in_lang}{shape}", f"qlg={in_lang}{gl}{shape}", f"qls={in_lang}{sig}",
     )
 
 
@@ -262,19 +339,29 @@ class NameTagger:
         return spans
 
 
+class Model(NamedTuple):
+    weights: dict[str, float]
+    article_words: dict[str, int]  # word: how often the help articles have it in lower case
+    bands: dict[str, str]          # word: its frequency band digits per language (see ``Bands``)
+    markers: dict[str, str]        # word: the languages it says a text is in (``Bands.markers``)
+
+
 _lock = threading.Lock()
-_model: tuple[dict[str, float], dict[str, int]] | None = None
+_model: Model | None = None
 
 
-def read_model(data: bytes) -> tuple[dict[str, float], dict[str, int]]:
-    """(weights, article word counts) from the bytes of a model file."""
+def read_model(data: bytes) -> Model:
+    """The weights and word tables from the bytes of a model file."""
     model = json.loads(gzip.decompress(data))
     if model.get("version") != MODEL_VERSION:
         raise ValueError(f"model version {model.get('version')!r}, expected {MODEL_VERSION}")
-    return model["weights"], model["article_words"]
+    bands = model["bands"]
+    if any(len(d) != len(LANGUAGES) for d in bands.values()):
+        raise ValueError(f"word bands are not one digit for each of {', '.join(LANGUAGES)}")
+    return Model(model["weights"], model["article_words"], bands, model["markers"])
 
 
-def load_model() -> tuple[dict[str, float], dict[str, int]]:
+def load_model() -> Model:
     """The packaged model, read once per process; a missing or broken file stops the scrubber."""
     global _model
     if _model is None:
@@ -289,5 +376,5 @@ def load_model() -> tuple[dict[str, float], dict[str, int]]:
 
 
 def default_tagger(lexicon: Lexicon, keep: Iterable[str] = ()) -> NameTagger:
-    weights, article_words = load_model()
-    return NameTagger(weights, Features(lexicon, article_words), keep)
+    model = load_model()
+    return NameTagger(model.weights, Features(lexicon, model.article_words, Bands(model.bands, model.markers)), keep)

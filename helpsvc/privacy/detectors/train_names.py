@@ -7,10 +7,17 @@ form "Surname, Given", titles, greetings and sign-offs, and in lower case or cap
 as readers type them. Given names that are also everyday words ("Grace", "Will") are
 drawn more often, so the tagger must learn them from their context.
 
-Negatives: real sentences of the help articles (``content/`` and the shared corpus)
-as they stand, in lower case and in capitals, with the sentences the rule-based name
-detector finds a name in left out; sentences about towns and countries (Faker's address
-lists: a place is no person); and strings of Faker's everyday words per language.
+Negatives: real sentences of the help articles (``content/`` and the shared corpus, each
+in the language of its locale folder or front matter) as they stand, in lower case and in
+capitals, with the sentences the rule-based name detector finds a name in left out;
+sentences about towns and countries (Faker's address lists: a place is no person); and
+ordinary words of each language capitalised as sentence starts, headings, menu labels
+and shouting do, so that a capital alone does not make a name.
+
+Word frequencies come from ``wordfreq`` (the ``models`` extra), read here only: the
+model carries the frequency bands of each language's 30,000 most frequent words, which
+the tagger reads as features (``tagger.Bands``) and the capitalised negatives are drawn
+from. The same seed and the same wordfreq data give the same model bytes.
 
 Usage:
     python -m helpsvc.privacy.detectors.train_names [--seed 13] [--examples 40000]
@@ -31,12 +38,13 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Lexicon, fold, load_lexicon
 from .name_frames import FILLERS, FRAMES, GREETINGS, LOCALES, PARTICLES, PLACE_FRAMES, SIGNOFFS, TITLES, UNITS, VERBS
 from .names import NameDetector
-from .tagger import MODEL_FILE, MODEL_VERSION, Features, NameTagger, around, history, words
+from .tagger import LANGUAGES, MODEL_FILE, MODEL_VERSION, Bands, Features, NameTagger, around, history, words
 from .tokens import LOWER, TITLE, Token, tokenize
 from .vocabulary import NAME_PARTICLES
 
@@ -46,7 +54,13 @@ DEFAULT_OUT = Path(__file__).with_name("models") / MODEL_FILE
 _SLOT_RE = re.compile(r"\{([A-Z]+)\}")
 _MD_DROP_RE = re.compile(r"```.*?```|<[^>]+>|!\[[^\]]*\]\([^)]*\)|`[^`]*`", re.DOTALL)
 _MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9ÄÖÜ])")
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[^\W_a-z])")
+# A folder named for a locale ("de-DE", "fr-FR", "pt-BR", "zh-Hans") and a front-matter locale.
+_LOCALE_DIR_RE = re.compile(r"^([a-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})+$")
+_FRONT_LOCALE_RE = re.compile(r"^locale:\s*['\"]?([A-Za-z]{2,3})\b", re.MULTILINE)
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
+BAND_WORDS = 30000  # per language, the most frequent words whose bands the model carries
+POOL_WORDS = 8000   # per language, the most frequent words the capitalised negatives are drawn from
 
 
 # ---------------------------------------------------------------------------- names
@@ -97,13 +111,15 @@ class NameMaker:
     """Draws names as readers write them: given, full, initial + surname, particles, double names."""
 
     def __init__(self, rng: random.Random, pools: dict[str, tuple[list[str], list[str]]], lexicon: Lexicon,
-                 places: dict[str, list[str]]) -> None:
+                 places: dict[str, list[str]], bands: Bands) -> None:
         self.rng = rng
         self.pools = pools
         self.places = places
-        # Given names that are also everyday words: the hard cases, drawn more often.
+        # Given names that are also everyday words of some language ("Grace", "Rosa", "Will"):
+        # the hard cases, drawn more often.
         self.wordlike = {
-            loc: [g for g in given if g.lower() in lexicon.common] for loc, (given, _) in pools.items()
+            loc: [g for g in given if fold(g) in lexicon.common or bands.of(fold(g))[1] >= 4]
+            for loc, (given, _) in pools.items()
         }
         self.given_keys = frozenset(g.lower() for given, _ in pools.values() for g in given)
         self.common = lexicon.common
@@ -150,13 +166,27 @@ class NameMaker:
 
 
 # ---------------------------------------------------------------------------- articles
+def article_language(path: Path, text: str) -> str:
+    """The language of an article: its front matter's locale, else the nearest folder named for a
+    locale ("content/fr-FR/..."), else English (the shared corpus has no locale folders)."""
+    if text.startswith("---"):
+        found = _FRONT_LOCALE_RE.search(text.split("---", 2)[1] if text.count("---") >= 2 else "")
+        if found:
+            return found.group(1).lower()
+    for part in reversed(path.parts[:-1]):
+        found = _LOCALE_DIR_RE.match(part)
+        if found:
+            return found.group(1)
+    return "en"
+
+
 def article_sentences(dirs: Sequence[Path]) -> dict[str, list[str]]:
     """Every prose sentence of the Markdown articles under ``dirs``, per language, in file order."""
-    out: dict[str, list[str]] = {"en": [], "de": []}
+    out: dict[str, list[str]] = {"en": []}
     for base in dirs:
         for path in sorted(base.rglob("*.md")):
-            lang = "de" if "de-DE" in path.parts else "en"
             text = path.read_text(encoding="utf-8", errors="replace")
+            lang = article_language(path.relative_to(base), text)
             if text.startswith("---"):
                 text = text.split("---", 2)[-1]
             text = _MD_LINK_RE.sub(r"\1", _MD_DROP_RE.sub(" ", text))
@@ -166,7 +196,7 @@ def article_sentences(dirs: Sequence[Path]) -> dict[str, list[str]]:
                     continue
                 for sentence in _SENTENCE_RE.split(line):
                     if 3 <= len(sentence.split()) <= 40:
-                        out[lang].append(sentence)
+                        out.setdefault(lang, []).append(sentence)
     return out
 
 
@@ -197,15 +227,56 @@ def negatives(sentences: list[str], rng: random.Random, rules: NameDetector, cou
     return out
 
 
-def lorem_words(lexicon: Lexicon) -> dict[str, list[str]]:
-    """Faker's everyday word lists per language of our frames, without the names some of them count."""
-    out: dict[str, list[str]] = {}
-    for lang, locale in (("en", "en_US"), ("de", "de_DE"), ("fr", "fr_FR"), ("es", "es_ES"), ("it", "it_IT"),
-                         ("nl", "nl_NL"), ("pl", "pl_PL")):
-        provider = importlib.import_module(f"faker.providers.lorem.{locale}").Provider
-        out[lang] = [w for w in provider.word_list if " " not in w and (
-            w.lower() not in lexicon.given and w.lower() not in lexicon.surnames or w.lower() in lexicon.core_common)]
+def _wordfreq():  # noqa: ANN202 - an optional module
+    try:
+        import wordfreq
+    except ImportError:
+        raise SystemExit("training reads word frequencies from wordfreq: pip install -e '.[models]'") from None
+    return wordfreq
+
+
+@lru_cache(maxsize=2)
+def word_bands(limit: int = BAND_WORDS) -> dict[str, str]:
+    """For the ``limit`` most frequent words of each of ``LANGUAGES`` (folded as the tagger folds
+    them): one digit per language, the floor of the word's Zipf frequency there."""
+    wordfreq = _wordfreq()
+    forms: dict[str, set[str]] = {}
+    for lang in LANGUAGES:
+        for word in wordfreq.top_n_list(lang, limit):
+            key = fold(word)
+            if len(key) > 1 and _WORD_RE.fullmatch(key):
+                forms.setdefault(key, set()).add(word)
+    out: dict[str, str] = {}
+    for key in sorted(forms):
+        out[key] = "".join(
+            str(min(9, int(max(wordfreq.zipf_frequency(form, lang) for form in forms[key])))) for lang in LANGUAGES)
     return out
+
+
+def common_words(pools: dict[str, tuple[list[str], list[str]]], lexicon: Lexicon) -> dict[str, list[str]]:
+    """Per language of the frames: its most frequent words that are not a function word and that
+    its own locales' name lists do not give as a person's name, most frequent first."""
+    wordfreq = _wordfreq()
+    out: dict[str, list[str]] = {}
+    for lang in sorted(FRAMES):
+        names = {fold(n) for loc in LOCALES[lang] for listed in pools[loc] for n in listed} | lexicon.popular
+        out[lang] = [w for w in wordfreq.top_n_list(lang, POOL_WORDS)
+                     if len(w) > 2 and _WORD_RE.fullmatch(w) and fold(w) not in names and w not in lexicon.places]
+    return out
+
+
+def _capitalise(rng: random.Random, text: str) -> str:
+    """The text as a heading, a menu label, a shout or a sentence with a few words capitalised."""
+    pieces = text.split(" ")
+    r = rng.random()
+    if r < 0.3:
+        pieces = [p[:1].upper() + p[1:] if len(p) > 3 or not i else p for i, p in enumerate(pieces)]
+    elif r < 0.45:
+        return text.upper()
+    else:
+        for i in {0, *(rng.randrange(len(pieces)) for _ in range(rng.randint(1, 3)))}:
+            pieces[i] = pieces[i][:1].upper() + pieces[i][1:]
+    return " ".join(pieces)
 
 
 # ---------------------------------------------------------------------------- examples
@@ -213,11 +284,11 @@ class Generator:
     """Training texts: filled frames, article sentences and strings of everyday words."""
 
     def __init__(self, rng: random.Random, maker: NameMaker, sentences: dict[str, list[str]],
-                 lorem: dict[str, list[str]]) -> None:
+                 common: dict[str, list[str]]) -> None:
         self.rng = rng
         self.maker = maker
         self.sentences = {lang: found for lang, found in sentences.items() if found}
-        self.lorem = lorem
+        self.common = common
         # Where the articles use a given name as an everyday word ("mark as read", "you will"):
         # the stretch from that word on, capitalised as a title or a query starts.
         given, common = maker.given_keys, maker.common
@@ -229,8 +300,19 @@ class Generator:
     def filler(self, lang: str) -> str:
         rng = self.rng
         if lang in self.sentences and rng.random() < 0.6:
-            return rng.choice(self.sentences[lang]).rstrip(".")
-        return rng.choice(FILLERS[lang])
+            text = rng.choice(self.sentences[lang]).rstrip(".")
+        else:
+            text = rng.choice(FILLERS[lang])
+        # Around a name too, ordinary words are capitalised ("the Exchange Calendar", a quoted label).
+        return _capitalise(rng, text) if rng.random() < 0.2 else text
+
+    def capitalised(self, lang: str) -> str:
+        """Ordinary words of one language, capitalised: a capital alone makes no name."""
+        rng = self.rng
+        if rng.random() < 0.5:
+            return _capitalise(rng, self.filler(lang))
+        pool = self.common[lang]
+        return _capitalise(rng, " ".join(rng.choice(pool) for _ in range(rng.randint(2, 8))))
 
     def frame(self, lang: str, frames: dict[str, tuple[str, ...]] = FRAMES) -> Example:
         rng, maker = self.rng, self.maker
@@ -277,6 +359,8 @@ class Generator:
     def negative(self) -> str:
         rng = self.rng
         r = rng.random()
+        if r < 0.24:
+            return self.capitalised(rng.choice(sorted(self.common)))
         if r < 0.72:
             # German nouns are capitalised: our few German articles weigh as much as a third.
             langs = sorted(self.sentences)
@@ -293,8 +377,8 @@ class Generator:
             text = rng.choice(self.wordlike)
             return text[0].upper() + text[1:]
         if r < 0.92:
-            lang = rng.choice(sorted(self.lorem))
-            return " ".join(rng.choice(self.lorem[lang]) for _ in range(rng.randint(3, 12)))
+            pool = self.common[rng.choice(sorted(self.common))]
+            return " ".join(rng.choice(pool) for _ in range(rng.randint(3, 12)))
         return rng.choice(FILLERS[rng.choice(sorted(FILLERS))])
 
     def example(self) -> Example:
@@ -322,7 +406,7 @@ def _recase(rng: random.Random, text: str, names: list[tuple[int, int]]) -> str:
         changed = text.lower()
     elif r < 0.27:
         changed = text.upper()
-    elif r < 0.4 and names:
+    elif r < 0.34 and names:
         chars = list(text)
         for s, e in names:
             chars[s:e] = text[s:e].lower()
@@ -384,9 +468,10 @@ def train(examples: list[Example], features: Features, epochs: int, rng: random.
     return averaged
 
 
-def model_bytes(weights: dict[str, float], counts: dict[str, int], seed: int) -> bytes:
+def model_bytes(weights: dict[str, float], counts: dict[str, int], bands: Bands, seed: int) -> bytes:
     """The model file: gzip'd JSON with sorted keys and no timestamp, so equal inputs give equal bytes."""
-    payload = {"version": MODEL_VERSION, "seed": seed, "weights": weights, "article_words": counts}
+    payload = {"version": MODEL_VERSION, "seed": seed, "weights": weights, "article_words": counts,
+               "bands": bands.table, "markers": bands.markers}
     data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return gzip.compress(data, compresslevel=9, mtime=0)
 
@@ -399,13 +484,16 @@ def build(seed: int, examples: int, epochs: int, articles: Sequence[Path]) -> tu
     if not any(sentences.values()):
         raise SystemExit(f"no article sentences under {', '.join(map(str, articles))}")
     counts = article_words(sentences)
-    features = Features(lexicon, counts)
+    bands = Bands(word_bands())
+    features = Features(lexicon, counts, bands)
     rules = NameDetector(lexicon, use_tagger=False)
     clean = {lang: negatives(found, rng, rules, max(1, examples // 2)) for lang, found in sorted(sentences.items())}
-    generator = Generator(rng, NameMaker(rng, name_pools(), lexicon, place_pools()), clean, lorem_words(lexicon))
+    pools = name_pools()
+    maker = NameMaker(rng, pools, lexicon, place_pools(), bands)
+    generator = Generator(rng, maker, clean, common_words(pools, lexicon))
     data = [generator.example() for _ in range(examples)]
     weights = train(data, features, epochs, rng)
-    return model_bytes(weights, counts, seed), NameTagger(weights, features)
+    return model_bytes(weights, counts, bands, seed), NameTagger(weights, features)
 
 
 def main(argv: list[str] | None = None) -> int:
