@@ -181,21 +181,6 @@ class Passages(Sequence[Passage]):
         chosen = sorted(counts.items(), key=lambda item: (-item[1], int(item[0])))[:top]
         return [self[number] for number in sorted(int(n) for n, _ in chosen)]
 
-    def cover(self, weights: dict[str, float]) -> float:
-        """The share of the query's weight that one passage holds: the best passage's sum of
-        its words' weights over the sum of them all. 1.0 when one sentence holds every word."""
-        total = sum(weights.values())
-        if total <= 0:
-            return 0.0
-        words = self._words
-        held: Counter[str] = Counter()
-        for term, weight in weights.items():
-            at = words.find(f"\n{term} ")
-            if at >= 0:
-                for number in set(words[at + len(term) + 2: words.find("\n", at + 1)].split(" ")):
-                    held[number] += weight
-        return max(held.values(), default=0.0) / total
-
     def _terms_of(self, number: int) -> frozenset[str]:
         if self._forward is None:
             forward: list[set[str]] = [set() for _ in self._texts]
@@ -292,6 +277,17 @@ class DocStore:
             row = self._conn.execute("SELECT passages FROM docs WHERE key = ?", (key,)).fetchone()
         return [Passage(text, frozenset(terms)) for text, terms in json.loads(row[0])] if row else []
 
+    def cover(self, key: str, weights: dict[str, float]) -> float:
+        """How much of a query's weight one passage of the document holds (see passage_cover);
+        reads only the word index, not the passages' text."""
+        if self._indexed:
+            with self._lock:
+                row = self._conn.execute("SELECT words FROM passages WHERE key = ?", (key,)).fetchone()
+            return passage_cover(row[0], weights) if row else 0.0
+        held = [sum(w for t, w in weights.items() if t in p.terms) for p in self.passages(key)]
+        total = sum(weights.values())
+        return max(held, default=0.0) / total if total > 0 else 0.0
+
     def related(self, key: str) -> tuple[str, ...] | None:
         """The related articles the build chose for this article, or None if it stored none."""
         if not self._has_related:
@@ -308,6 +304,22 @@ class DocStore:
 
 def _has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
     return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
+
+
+def passage_cover(words: str, weights: dict[str, float]) -> float:
+    """The share of a query's weight that one passage holds, from a document's word index
+    (see word_index): the best passage's sum of its words' weights over the sum of them all,
+    1.0 when one sentence holds every word."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    held: Counter[str] = Counter()
+    for term, weight in weights.items():
+        at = words.find(f"\n{term} ")
+        if at >= 0:
+            for number in set(words[at + len(term) + 2: words.find("\n", at + 1)].split(" ")):
+                held[number] += weight
+    return max(held.values(), default=0.0) / total
 
 
 def best_passages(passages: Sequence[Passage], terms: set[str], top: int = 2) -> list[Passage]:

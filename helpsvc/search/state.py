@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 
 from ..content.curation import Synonyms
 from . import abbreviations
-from .docstore import DocStore, Passages
+from .docstore import DocStore
 from .scoring import ScoreCache, top_documents, weighting
 from .schema import analyzer_for, field_suffix, language_of, languages_of, words_analyzer
 from .query import QueryPlan, Vocabulary, word_query
@@ -215,7 +215,7 @@ class IndexState:
             lang = self.language_of(self.catalog[key]["locale"])
             if lang not in weights:
                 weights[lang] = self.rarity(lang, terms.get(lang, set()))
-            rescored.append((docnum, score * (1.0 + PASSAGE_WEIGHT * self.passage_cover(key, weights[lang]))))
+            rescored.append((docnum, score * (1.0 + PASSAGE_WEIGHT * self.docs.cover(key, weights[lang]))))
         # Stable: equal scores keep the order the field scores gave them.
         rescored.sort(key=lambda item: -item[1])
         return rescored + top[RERANK_DEPTH:]
@@ -238,14 +238,6 @@ class IndexState:
         return {term: math.log(1 + total / df)
                 for term, df in zip(ordered, self._doc_frequencies("body" + field_suffix(lang), ordered)) if df > 0}
 
-    def passage_cover(self, key: str, weights: dict[str, float]) -> float:
-        """How much of a query's weight one passage of the article holds (see Passages.cover)."""
-        passages = self.docs.passages(key)
-        if isinstance(passages, Passages):
-            return passages.cover(weights)
-        total = sum(weights.values())
-        best = max((sum(w for t, w in weights.items() if t in p.terms) for p in passages), default=0.0)
-        return best / total if total > 0 else 0.0
 
     @property
     def abbreviations(self) -> dict[str, list[list[object]]]:
