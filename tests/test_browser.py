@@ -133,8 +133,8 @@ def search_and_open_first_result(page: Page, url: str, label: str, shots: bool, 
     return article_id, page.url
 
 
-def writer_sees_the_feedback(context: BrowserContext, site: Any, article_id: str, shots: bool, axe: bool, label: str) -> None:
-    """A writer logs in and finds the No vote, its reasons and the scrubbed comment in the article report."""
+def writer_sees_the_feedback(context: BrowserContext, site: Any, article_id: str, shots: bool, axe: bool, label: str) -> Page:
+    """A writer logs in and finds the No vote, its reasons and the scrubbed comment in the article report (the page returned)."""
     rollup(site)  # votes and reasons are read from daily rollups; comments are read live
     page = context.new_page()
     console = Console(page)
@@ -164,6 +164,7 @@ def writer_sees_the_feedback(context: BrowserContext, site: Any, article_id: str
     if shots:
         screenshot(page, "writer-report")
     console.assert_clean()
+    return page
 
 
 def assert_email_never_stored(site: Any) -> None:
@@ -207,8 +208,16 @@ def test_feedback_flow_with_javascript(site: Any, new_context: Callable[..., Bro
     screenshot(page, "feedback-thanks")
     console.assert_clean()
 
-    writer_sees_the_feedback(new_context(javascript=True), site, article_id, shots=True, axe=True, label="JS")
+    report = writer_sees_the_feedback(new_context(javascript=True), site, article_id, shots=True, axe=True, label="JS")
     assert_email_never_stored(site)
+
+    # On a phone the page reflows, but the report's wide tables scroll sideways: each scrolling box
+    # must then take the keyboard's focus.
+    report.set_viewport_size({"width": 320, "height": 800})
+    screenshot(report, "writer-report-narrow")
+    wide, screen = report.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert wide <= screen, f"the article report is {wide} px wide on a {screen} px screen"
+    assert_no_blocking_axe(report, "writer's article report on a phone-sized screen (JS)")
 
 
 def test_the_feedback_widget_speaks_the_readers_language_even_when_refused(

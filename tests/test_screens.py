@@ -49,7 +49,7 @@ except ImportError:
 
 MINISEARCH = Path(__file__).resolve().parents[1] / "node_modules" / "minisearch"
 WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 360, "height": 800}
+NARROW = {"width": 320, "height": 800}  # WCAG 1.4.10 (reflow) measures at 320 CSS px
 
 expect.set_options(timeout=10_000)
 
