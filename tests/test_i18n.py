@@ -12,14 +12,15 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from starlette.testclient import TestClient
 
 from conftest import write_article
 from helpsvc.intake.feedback import NO_REASONS, YES_REASONS
 from helpsvc.locale import LOCALE_DIR, N_
 from helpsvc.search import build_index
-from helpsvc.web.i18n import FEEDBACK_REASONS, UI_LOCALES, catalog_languages, catalog_path, translate, ui_locales
+from helpsvc.web.i18n import (FEEDBACK_REASONS, UI_LOCALES, catalog_languages, catalog_path, load_catalog, translate,
+                              ui_locales)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,6 +108,19 @@ def test_a_missing_translation_shows_the_english() -> None:
         "Votre rôle (writer) ne permet pas de voir cette page."
     assert translate(N_("Your role (%(role)s) may not see this page.", role="writer"), "xx-YY") == \
         "Your role (writer) may not see this page."
+
+
+def test_an_untranslated_fuzzy_or_half_translated_entry_shows_the_english(tmp_path: Path) -> None:
+    catalog = _catalog("fr")
+    catalog["Search"].string = ""
+    catalog["Filter"].flags.add("fuzzy")
+    catalog[("%(num)s result", "%(num)s results")].string = ("%(num)s résultat", "", "")
+    path = tmp_path / "messages.po"
+    with path.open("wb") as po:
+        write_po(po, catalog)
+    french = load_catalog(path, "fr")
+    assert (french.gettext("Search"), french.gettext("Filter"), french.gettext("Help")) == ("Search", "Filter", "Aide")
+    assert french.ngettext("%(num)s result", "%(num)s results", 2) == "%(num)s results"
 
 
 # ---------------------------------------------------------------- plural forms, through the search page

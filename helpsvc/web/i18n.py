@@ -64,10 +64,14 @@ UI_LOCALES = ui_locales()
 
 
 @functools.lru_cache(maxsize=None)
-def _load(language: str) -> Translations:
+def load_catalog(path: Path, language: str) -> Translations:
     """A catalog read from its .po file and compiled in memory; fuzzy and empty entries are left out (English shows)."""
-    with catalog_path(language).open("rb") as po:
+    with path.open("rb") as po:
         catalog = read_po(po, locale=language, domain=DOMAIN)
+    for message in list(catalog):
+        # write_mo keeps a plural entry with an empty form, which would show nothing for that count.
+        if message.id and isinstance(message.string, tuple) and not all(message.string):
+            catalog.delete(message.id, message.context)
     compiled = BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
@@ -85,7 +89,7 @@ def translations(locale: str | None) -> NullTranslations:
     parts = locale.replace("_", "-").split("-")
     for language in (f"{parts[0].lower()}_{parts[1].upper()}" if len(parts) > 1 else "", parts[0].lower()):
         if language and catalog_path(language).is_file():
-            return _load(language)
+            return load_catalog(catalog_path(language), language)
     return _ENGLISH
 
 
