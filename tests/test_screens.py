@@ -50,6 +50,8 @@ except ImportError:
 MINISEARCH = Path(__file__).resolve().parents[1] / "node_modules" / "minisearch"
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 800}  # WCAG 1.4.10 (reflow) measures at 320 CSS px
+CODE_BLOCK = re.compile(r"^(```|~~~)", re.MULTILINE)
+TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*\|", re.MULTILINE)
 
 expect.set_options(timeout=10_000)
 
@@ -83,25 +85,6 @@ def bundle(site: Server, locales: list[str], tmp_path_factory: pytest.TempPathFa
     result = CliRunner().invoke(cli, [*args, *[arg for loc in locales for arg in ("--locale", loc)]])
     assert result.exit_code == 0, result.output
     return out
-
-
-CODE_BLOCK = re.compile(r"^(```|~~~)", re.MULTILINE)
-TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*\|", re.MULTILINE)
-
-
-def own_article(locale: str, findings: "Findings") -> Article | None:
-    """An article written in the locale, not the default locale's fallback, listed and with a topic.
-
-    One with a code block, else a table, is taken first (then by id): those are what
-    outgrow a narrow screen.
-    """
-    own = sorted((a for a in load_collection(CONTENT) if isinstance(a, Article) and a.locale == locale
-                  and not a.noindex and a.topics),
-                 key=lambda a: (not CODE_BLOCK.search(a.body), not TABLE_RULE.search(a.body), a.id))
-    if not own:
-        findings.problems.append(f"{locale} is offered but {CONTENT}/{locale}/ holds no listed article with a topic to search for")
-        return None
-    return own[0]
 
 
 def new_context(browser: Browser, locale: str) -> BrowserContext:
@@ -152,14 +135,29 @@ class Findings:
         self.look(page, "home", locale)
 
     def assert_clean(self, locales: list[str], per_locale: int) -> None:
-        # The page furniture is in the page's language: a language other than the default's
-        # has its own words, or <html lang> tells a screen reader the wrong language.
+        # The page furniture is in the page's language: a language other than the first offered
+        # one has its own words, or <html lang> tells a screen reader the wrong language.
         default = locales[0]
         for locale in locales:
             if locale.split("-")[0] != default.split("-")[0] and self.headings[locale] == self.headings[default]:
                 self.problems.append(f"{self.prefix}home {locale}: the heading is the {default} one, {self.headings[default]!r}")
         assert not self.problems, "\n".join(self.problems)
         assert self.pages == per_locale * len(locales)
+
+
+def own_article(locale: str, findings: Findings) -> Article | None:
+    """An article written in the locale, not the default locale's fallback, listed and with a topic.
+
+    One with a code block, else a table, is taken first (then by id): those are what
+    outgrow a narrow screen.
+    """
+    own = sorted((a for a in load_collection(CONTENT) if isinstance(a, Article) and a.locale == locale
+                  and not a.noindex and a.topics),
+                 key=lambda a: (not CODE_BLOCK.search(a.body), not TABLE_RULE.search(a.body), a.id))
+    if not own:
+        findings.problems.append(f"{locale} is offered but {CONTENT}/{locale}/ holds no listed article with a topic to search for")
+        return None
+    return own[0]
 
 
 def test_reader_pages_in_every_offered_locale(browser: Browser, site: Server, locales: list[str]) -> None:
@@ -176,7 +174,7 @@ def test_reader_pages_in_every_offered_locale(browser: Browser, site: Server, lo
 
             page.goto(f"{site.url}/search?q={quote_plus(article.title)}&locale={locale}")
             # Found in the reader's own locale: no note that the hits come from another one.
-            expect(page.locator("ol.results h2 a", has_text=article.title).first).to_be_visible()
+            expect(page.locator("ol.results").get_by_role("link", name=article.title, exact=True).first).to_be_visible()
             expect(page.locator("p.count.fallback")).to_have_count(0)
             findings.look(page, "search", locale)
 
@@ -212,7 +210,7 @@ def test_bundle_pages_in_every_offered_locale(browser: Browser, bundle: Path, lo
             box.fill(article.title)
             box.press("Enter")
             expect(page).to_have_url(re.compile(r"/search\.html\?q="))
-            found = page.locator("#results li a", has_text=article.title).first
+            found = page.locator("#results").get_by_role("link", name=article.title, exact=True).first
             expect(found).to_be_visible()
             expect(page.locator("#status")).not_to_be_empty()
             findings.look(page, "search", locale)
@@ -227,7 +225,7 @@ def test_bundle_pages_in_every_offered_locale(browser: Browser, bundle: Path, lo
 
             page.locator(".crumbs a").nth(1).click()  # the article's topic
             expect(page).to_have_url(re.compile(rf"/{re.escape(locale)}/topics/[^/]+\.html$"))
-            expect(page.locator(".article-list a", has_text=article.title)).to_have_count(1)
+            expect(page.locator(".article-list").get_by_role("link", name=article.title, exact=True)).to_have_count(1)
             findings.look(page, "topic", locale)
         finally:
             context.close()
