@@ -147,7 +147,9 @@ def test_related_articles_are_listed_unless_the_writer_listed_them(bundle: Path)
 def test_the_search_index_names_every_listed_article(bundle: Path) -> None:
     for locale in LOCALES:
         script = (bundle / locale / "search-index.js").read_text(encoding="utf-8")
-        serialised = json.loads(json.loads(script.split("window.HELP_SEARCH.index = ", 1)[1].rstrip().rstrip(";")))
+        assigned = dict(re.findall(r"^window\.HELP_SEARCH\.(\w+) = (.*);$", script, re.MULTILINE))
+        serialised = json.loads(json.loads(assigned["index"]))
+        assert "my" in json.loads(assigned["stopWords"]) if locale.startswith("en") else "mein" in assigned["stopWords"]
         listed = {aid for aid, a in (_articles()["en-US"] | _articles().get(locale, {})).items() if not a.noindex}
         assert set(serialised["documentIds"].values()) == listed, locale
 
@@ -158,7 +160,7 @@ const [dir, locale, query] = process.argv.slice(1);
 const window = vm.createContext({}); window.window = window.self = window;  // the page's global, as in a browser
 for (const f of ["assets/minisearch.js", "assets/offline-search.js", locale + "/search-index.js"])
   vm.runInContext(fs.readFileSync(dir + "/" + f, "utf8"), window);
-const index = window.OfflineSearch.load(window.MiniSearch, window.HELP_SEARCH.index);
+const index = window.OfflineSearch.load(window.MiniSearch, window.HELP_SEARCH.index, window.HELP_SEARCH.stopWords);
 console.log(JSON.stringify(window.OfflineSearch.search(index, query, 5).map((h) => h.id)));
 """
 
@@ -171,6 +173,7 @@ def test_the_bundles_own_search_code_answers_in_node(bundle: Path) -> None:
     assert top("en-US", "share my screen")[0] == "screen-share"
     assert "screen-share" in top("en-US", "scren shar")  # a typo, and a word still being typed
     assert top("en-US", "my the of") == []  # stop words alone find nothing
+    assert top("de-DE", "mein der und") == []  # each locale's index leaves out its own language's
 
 
 def test_images_are_copied_in_and_links_to_other_hosts_become_text(tmp_path: Path) -> None:
@@ -228,6 +231,9 @@ def test_searching_the_bundle_from_disk_sends_no_request_anywhere(bundle: Path, 
     page.get_by_role("button", name="Search").click()
     page.wait_for_selector("#results li a")
     assert page.locator("#status").inner_text().endswith("results for “share my screen”")
+    # The words that found a hit are marked in its title and summary; "my" found nothing.
+    marks = {m.lower() for m in page.locator("#results mark.hl").all_inner_texts()}
+    assert {"share", "screen"} <= marks and "my" not in marks
     first = page.locator("#results li a").first
     title = first.inner_text()
     first.click()

@@ -1,8 +1,9 @@
 /* Builds a bundle's search index at bundle time, so the reader's browser only loads it.
-   Usage: node build-index.js MINISEARCH_JS DOCS_JSON INDEX_JS RELATED_JSON
-   Reads the articles (id, title, keywords, headings, summary, text, url), writes the
-   serialised index as a script that sets window.HELP_SEARCH.index, and each article's
-   related articles (the best hits for its title and keywords) as JSON for the pages. */
+   Usage: node build-index.js MINISEARCH_JS DOCS_JSON STOP_WORDS_JSON INDEX_JS RELATED_JSON
+   Reads the articles (id, title, keywords, headings, summary, text, url) and the language's
+   stop words, writes the serialised index and the stop words as a script that sets
+   window.HELP_SEARCH.index and .stopWords, and each article's related articles (the best
+   hits for its title and keywords) as JSON for the pages. */
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -16,9 +17,10 @@ function loadUmd(file) {
 const MiniSearch = loadUmd(process.argv[2]);
 const OfflineSearch = require(path.join(__dirname, "offline-search.js"));
 
-const [docsPath, indexPath, relatedPath] = process.argv.slice(3);
+const [docsPath, stopPath, indexPath, relatedPath] = process.argv.slice(3);
 const docs = JSON.parse(fs.readFileSync(docsPath, "utf8"));
-const index = OfflineSearch.create(MiniSearch);
+const stopWords = JSON.parse(fs.readFileSync(stopPath, "utf8"));
+const index = OfflineSearch.create(MiniSearch, stopWords);
 index.addAll(docs);
 
 const RELATED = 5;
@@ -32,5 +34,6 @@ for (const doc of docs) {
 }
 // JSON inside a script: "</" would end the script element early.
 const serialised = JSON.stringify(JSON.stringify(index)).replace(/<\//g, "<\\/");
-fs.writeFileSync(indexPath, "window.HELP_SEARCH = window.HELP_SEARCH || {};\nwindow.HELP_SEARCH.index = " + serialised + ";\n");
+fs.writeFileSync(indexPath, "window.HELP_SEARCH = window.HELP_SEARCH || {};\nwindow.HELP_SEARCH.index = " + serialised +
+  ";\nwindow.HELP_SEARCH.stopWords = " + JSON.stringify(stopWords).replace(/<\//g, "<\\/") + ";\n");
 fs.writeFileSync(relatedPath, JSON.stringify(related));

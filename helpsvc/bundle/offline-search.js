@@ -11,46 +11,64 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  // Words too common to tell articles apart; searched, they only add noise.
-  var STOP_WORDS = new Set((
-    "a an and are as at be but by can do does for from how i if in into is it its me my of on or so " +
-    "that the their this to was what when where which who why will with you your " +
-    "der die das und oder ein eine einen ist wie ich mein meine mich mir zu im in auf mit von für den dem des nicht"
-  ).split(" "));
-
-  function processTerm(term) {
-    var lower = term.toLowerCase();
-    return STOP_WORDS.has(lower) ? null : lower;
-  }
-
-  var OPTIONS = {
-    idField: "id",
-    fields: ["title", "keywords", "headings", "summary", "text"],
-    storeFields: ["title", "summary", "url"],
-    processTerm: processTerm,
-    searchOptions: {
-      // Measured on the corpus's short queries: a title boost of 4 ranked articles that merely
-      // name a word in their title above the one about it (MRR@10 0.57), 1.5 did best (0.62)
-      // but put "Troubleshoot screen sharing" above "Share your screen" for "share my screen".
-      boost: { title: 3, keywords: 1.5, headings: 1.2, summary: 1.2 },
-      // Prefix search for words being typed, a typo allowed in longer ones.
-      prefix: function (term) { return term.length > 2; },
-      fuzzy: function (term) { return term.length > 4 ? 0.2 : false; },
-      combineWith: "OR",
-      processTerm: processTerm
+  // The language's function words ("my", "how", "mon"), given by the bundle for each locale's
+  // index: too common to tell articles apart, searched they only add noise.
+  function options(stopWords) {
+    var stop = new Set(stopWords || []);
+    function processTerm(term) {
+      var lower = term.toLowerCase();
+      return stop.has(lower) ? null : lower;
     }
-  };
-
-  function create(MiniSearch) {
-    return new MiniSearch(OPTIONS);
+    return {
+      idField: "id",
+      fields: ["title", "keywords", "headings", "summary", "text"],
+      storeFields: ["title", "summary", "url"],
+      processTerm: processTerm,
+      searchOptions: {
+        // Measured on the corpus's short queries: a title boost of 4 ranked articles that merely
+        // name a word in their title above the one about it (MRR@10 0.57), 1.5 did best (0.62)
+        // but put "Troubleshoot screen sharing" above "Share your screen" for "share my screen".
+        boost: { title: 3, keywords: 1.5, headings: 1.2, summary: 1.2 },
+        // Prefix search for words being typed, a typo allowed in longer ones.
+        prefix: function (term) { return term.length > 2; },
+        fuzzy: function (term) { return term.length > 4 ? 0.2 : false; },
+        combineWith: "OR",
+        processTerm: processTerm
+      }
+    };
   }
 
-  function load(MiniSearch, serialised) {
-    return MiniSearch.loadJSON(serialised, OPTIONS);
+  function create(MiniSearch, stopWords) {
+    return new MiniSearch(options(stopWords));
+  }
+
+  function load(MiniSearch, serialised, stopWords) {
+    return MiniSearch.loadJSON(serialised, options(stopWords));
   }
 
   function search(index, query, limit) {
     return index.search(query).slice(0, limit || 20);
+  }
+
+  // Text with the words a hit matched in <mark>, built as nodes: the text is never parsed as HTML.
+  var WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
+  function marked(doc, text, terms) {
+    var wanted = new Set(terms.map(function (t) { return t.toLowerCase(); }));
+    var out = doc.createDocumentFragment();
+    var at = 0;
+    text.replace(WORD, function (word, offset) {
+      if (wanted.has(word.toLowerCase())) {
+        out.appendChild(doc.createTextNode(text.slice(at, offset)));
+        var mark = doc.createElement("mark");
+        mark.className = "hl";
+        mark.textContent = word;
+        out.appendChild(mark);
+        at = offset + word.length;
+      }
+      return word;
+    });
+    out.appendChild(doc.createTextNode(text.slice(at)));
+    return out;
   }
 
   // The search page: results for ?q= from the bundled index, as links to article files.
@@ -62,23 +80,24 @@
     var status = doc.getElementById("status");
     if (box) { box.value = query; }
     if (!query) { return; }
-    var hits = search(load(MiniSearch, data.index), query, 20);
+    var hits = search(load(MiniSearch, data.index, data.stopWords), query, 20);
     status.textContent = hits.length ? data.found.replace("{count}", hits.length).replace("{query}", query)
                                      : data.none.replace("{query}", query);
     hits.forEach(function (hit) {
       var item = doc.createElement("li");
       var link = doc.createElement("a");
       link.href = hit.url;
-      link.textContent = hit.title;
+      link.appendChild(marked(doc, hit.title, hit.terms));
       item.appendChild(link);
       if (hit.summary) {
         var p = doc.createElement("p");
-        p.textContent = hit.summary;
+        p.className = "snippet";
+        p.appendChild(marked(doc, hit.summary, hit.terms));
         item.appendChild(p);
       }
       list.appendChild(item);
     });
   }
 
-  return { OPTIONS: OPTIONS, create: create, load: load, search: search, showResults: showResults };
+  return { options: options, create: create, load: load, search: search, marked: marked, showResults: showResults };
 });

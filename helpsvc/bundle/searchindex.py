@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from whoosh.lang import stopwords_for_language
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 MINISEARCH_DIR = ROOT / "node_modules" / "minisearch"
@@ -50,16 +52,24 @@ def vendored_minisearch() -> str:
     return f"/*! MiniSearch {version}\n{licence}\n*/\n{code}"
 
 
-def build_index(docs: list[dict[str, Any]], index_js: Path) -> dict[str, list[str]]:
-    """Writes the serialised index for `docs` as a script to `index_js`; returns each doc's related ids."""
+def stop_words(locale: str) -> list[str]:
+    """The locale's language's function words, Whoosh's list for it, as the bundle's search leaves them out."""
+    return sorted(stopwords_for_language(locale.split("-", 1)[0].lower()) or ())
+
+
+def build_index(docs: list[dict[str, Any]], index_js: Path, locale: str) -> dict[str, list[str]]:
+    """Writes the serialised index for `docs` (articles in `locale`) as a script to `index_js`;
+    returns each doc's related ids."""
     node = _node()
     index_js.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="helpsvc-bundle-") as tmp:
         docs_path = Path(tmp) / "docs.json"
+        stop_path = Path(tmp) / "stop-words.json"
         related_path = Path(tmp) / "related.json"
         docs_path.write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+        stop_path.write_text(json.dumps(stop_words(locale), ensure_ascii=False), encoding="utf-8")
         done = subprocess.run(
-            [node, str(BUILD_JS), str(MINISEARCH_UMD), str(docs_path), str(index_js), str(related_path)],
+            [node, str(BUILD_JS), str(MINISEARCH_UMD), str(docs_path), str(stop_path), str(index_js), str(related_path)],
             capture_output=True, text=True, check=False,
         )
         if done.returncode != 0:

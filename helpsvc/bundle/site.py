@@ -154,7 +154,7 @@ class Bundler:
                     "keywords": " ".join(article.keywords), "headings": " ".join(h.text for h in result.headings),
                     "text": result.text, "url": "articles/" + quote(aid, safe="/") + ".html",
                 })
-        related = build_index(docs, out / locale / "search-index.js") if docs else {}
+        related = build_index(docs, out / locale / "search-index.js", locale) if docs else {}
         topics = Counter(t for a in listed.values() for t in a.topics)
         shown = bar(self.progress, len(chosen), f"bundle {locale}", more_than=200)
         for aid, article in chosen.items():
