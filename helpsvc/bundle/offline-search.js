@@ -15,9 +15,11 @@
   // index: too common to tell articles apart, searched they only add noise.
   function options(stopWords) {
     var stop = new Set(stopWords || []);
+    // Readers often type without accents ("ecran", "reunion"): words are indexed and searched
+    // with their accents taken off, as the server folds its stems.
     function processTerm(term) {
       var lower = term.toLowerCase();
-      return stop.has(lower) ? null : lower;
+      return stop.has(lower) ? null : fold(lower);
     }
     return {
       idField: "id",
@@ -52,12 +54,16 @@
 
   // Text with the words a hit matched in <mark>, built as nodes: the text is never parsed as HTML.
   var WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
+  function fold(word) {
+    return word.toLowerCase().normalize("NFD").replace(/\p{M}+/gu, "");
+  }
+
   function marked(doc, text, terms) {
-    var wanted = new Set(terms.map(function (t) { return t.toLowerCase(); }));
+    var wanted = new Set(terms.map(fold));
     var out = doc.createDocumentFragment();
     var at = 0;
     text.replace(WORD, function (word, offset) {
-      if (wanted.has(word.toLowerCase())) {
+      if (wanted.has(fold(word))) {
         out.appendChild(doc.createTextNode(text.slice(at, offset)));
         var mark = doc.createElement("mark");
         mark.className = "hl";

@@ -143,7 +143,8 @@ def index(content_dir: Path | None, index_dir: Path | None, quiet: bool, full: b
     progress = None if quiet else (lambda total, desc: tqdm(total=total, desc=desc, unit="article", file=sys.stderr))
     try:
         report = build_index(
-            settings.content_dir, settings.index_dir, settings.default_locale, progress=progress, incremental=not full
+            settings.content_dir, settings.index_dir, settings.default_locale, progress=progress, incremental=not full,
+            locales=settings.locales,  # each offered language analysed its own way, as the site offers them
         )
         if archive is not None:
             archive_build(settings.index_dir, report.build_id, archive)
