@@ -250,3 +250,17 @@ def test_searching_the_bundle_from_disk_sends_no_request_anywhere(bundle: Path, 
     context.close()
     assert len(requests) >= 8  # pages, styles, the library, the search code and the index
     assert [url for url in requests if not url.startswith("file://")] == []
+
+
+def test_the_offline_result_count_has_each_languages_plural_forms(bundle: Path) -> None:
+    def sentences(locale: str) -> list[str]:
+        page = (bundle / locale / "search.html").read_text(encoding="utf-8")
+        found = re.search(r"data\.found = (\[.*?\]);", page, re.DOTALL)
+        assert found, f"{locale}/search.html gives no count sentences"
+        return json.loads(found.group(1))
+
+    english, german, french = sentences("en-US"), sentences("de-DE"), sentences("fr-FR")
+    assert len(english) == len(german) == len(french) == 20  # one per count the page can show
+    assert english[0] == "1 result for “{query}”" and english[1] == "2 results for “{query}”"
+    assert german[0].startswith("1 Ergebnis für") and german[4].startswith("5 Ergebnisse für")
+    assert french[0].startswith("1 résultat pour") and french[1].startswith("2 résultats pour")

@@ -77,6 +77,8 @@
     return out;
   }
 
+  var MAX_HITS = 20;  // search.html gives a sentence for each count up to this
+
   // The search page: results for ?q= from the bundled index, as links to article files.
   function showResults(doc, MiniSearch, data) {
     var params = new URLSearchParams(doc.location.search);
@@ -86,8 +88,9 @@
     var status = doc.getElementById("status");
     if (box) { box.value = query; }
     if (!query) { return; }
-    var hits = search(load(MiniSearch, data.index, data.stopWords), query, 20);
-    status.textContent = hits.length ? data.found.replace("{count}", hits.length).replace("{query}", query)
+    var hits = search(load(MiniSearch, data.index, data.stopWords), query, MAX_HITS);
+    // data.found holds the sentence for 1 to MAX_HITS hits, in the reader's plural forms.
+    status.textContent = hits.length ? data.found[hits.length - 1].replace("{query}", query)
                                      : data.none.replace("{query}", query);
     hits.forEach(function (hit) {
       var item = doc.createElement("li");
