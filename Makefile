@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HELPSVC := $(VENV)/bin/helpsvc
 SHARED ?= ../shared
 
-.PHONY: run install index check test eval eval-pii bench soak demo models messages clean
+.PHONY: run install index check test eval eval-bundle eval-pii bench soak demo models messages clean
 
 run: install index
 	$(HELPSVC) serve
@@ -34,6 +34,10 @@ node_modules/.installed: package.json
 
 eval: install
 	$(PY) eval/known_item.py --shared $(SHARED)
+
+# The offline bundle's own search (MiniSearch in Node) beside the server's, on the readers' short queries.
+eval-bundle: install node_modules/.installed
+	$(PY) eval/bundle_search.py --shared $(SHARED)
 
 eval-pii: install
 	$(PY) eval/pii.py
