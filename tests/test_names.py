@@ -45,6 +45,10 @@ def _found(tagger: NameTagger, text: str) -> list[str]:
         # particles inside the name
         ("Please forward my calls to Pieter van der Linden", ["Pieter van der Linden"]),
         ("Bitte Anrufe an Hans-Peter von der Heide weiterleiten", ["Hans-Peter von der Heide"]),
+        # in the other languages of the frames
+        ("BONJOUR CAMILLE, LE MICRO EST COUPÉ", ["CAMILLE"]),
+        ("Ik heb het getest met Sanne de Vries maar het werkt niet", ["Sanne de Vries"]),
+        ("cześć agnieszka, spotkanie się nie zaczyna", ["agnieszka"]),
     ],
 )
 def test_tagger_finds_names(tagger: NameTagger, text: str, names: list[str]) -> None:
@@ -74,6 +78,12 @@ def test_surname_comma_given_name_is_scrubbed(scrubber: Scrubber, text: str) -> 
         "Paris and Berlin offices cannot share screens with each other",
         "Wählen Sie den Status aus, um ihn zu ändern",
         "buzón de voz lleno",
+        # ordinary words capitalised as labels are in every language, and no names
+        "La Configuración de Pantalla no se guarda",
+        "Il Calendario non mostra le riunioni di domani",
+        "De Agenda toont geen vergaderingen meer",
+        "Le Calendrier partagé reste vide depuis lundi",
+        "Hay que reiniciar el Equipo para que la Cámara funcione",
     ],
 )
 def test_everyday_words_stay(scrubber: Scrubber, text: str) -> None:

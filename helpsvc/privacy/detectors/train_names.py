@@ -20,7 +20,7 @@ the tagger reads as features (``tagger.Bands``) and the capitalised negatives ar
 from. The same seed and the same wordfreq data give the same model bytes.
 
 Usage:
-    python -m helpsvc.privacy.detectors.train_names [--seed 13] [--examples 40000]
+    python -m helpsvc.privacy.detectors.train_names [--seed 13] [--examples 80000]
         [--epochs 5] [--articles DIR ...] [--out PATH]
 
 Example:
@@ -499,7 +499,7 @@ def build(seed: int, examples: int, epochs: int, articles: Sequence[Path]) -> tu
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--examples", type=int, default=40000)
+    parser.add_argument("--examples", type=int, default=80000)
     parser.add_argument("--epochs", type=int, default=5)
     repo = Path(__file__).resolve().parents[3]
     parser.add_argument("--articles", type=Path, nargs="+",
