@@ -21,9 +21,11 @@
     var counter = form.querySelector(".counter");
     if (!box || !counter) { return; }
     var max = parseInt(box.getAttribute("maxlength"), 10) || 2000;
-    // The words come from the page, which is in the reader's language.
-    var unit = counter.getAttribute("data-unit") || "characters";
-    function update() { counter.textContent = box.value.length + " / " + max + " " + unit; }
+    // The sentence comes from the page, which is in the reader's language.
+    var sentence = counter.getAttribute("data-template") || "{count} / {max} characters";
+    function update() {
+      counter.textContent = sentence.replace("{count}", box.value.length).replace("{max}", max);
+    }
     box.addEventListener("input", update);
     update();
   }
