@@ -29,6 +29,7 @@ from cachetools import LRUCache
 
 from ..content.articles import article_url
 from ..content.curation import Curation, Synonyms
+from ..locale import N_
 from .docstore import best_passages
 from ..metrics import serving_build
 from .scoring import top_documents
@@ -387,7 +388,7 @@ class SearchService:
             chain = state.chain(locale)
             key = state.pick(article_id, chain)
             if key is None or key not in state.docnum:
-                raise NotFound(f"no article with id {article_id!r}")
+                raise NotFound(N_("no article with id %(id)r", id=article_id))
             entry = state.catalog[key]
             return ArticleView(
                 id=entry["id"],
@@ -412,7 +413,7 @@ class SearchService:
         with self.lease() as state:
             versions = state.contexts.get(context_id.strip().lower())
             if not versions:
-                raise NotFound(f"no article is mapped to help context {context_id!r}")
+                raise NotFound(N_("no article is mapped to help context %(context)r", context=context_id))
             for loc in state.chain(locale):
                 if loc in versions:
                     article_id = versions[loc]
