@@ -14,10 +14,10 @@ sentences about towns and countries (Faker's address lists: a place is no person
 ordinary words of each language capitalised as sentence starts, headings, menu labels
 and shouting do, so that a capital alone does not make a name.
 
-Word frequencies come from ``wordfreq`` (the ``models`` extra), read here only: the
-model carries the frequency bands of each language's 30,000 most frequent words, which
-the tagger reads as features (``tagger.Bands``) and the capitalised negatives are drawn
-from. The same seed and the same wordfreq data give the same model bytes.
+Word frequencies come from ``wordfreq`` (the ``models`` extra) through ``train_words``,
+read here only: the model carries the frequency bands of each language's most frequent
+words, which the tagger reads as features (``tagger.Bands``). The same seed and the same
+wordfreq data give the same model bytes.
 
 Usage:
     python -m helpsvc.privacy.detectors.train_names [--seed 13] [--examples 80000]
@@ -38,13 +38,13 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from .lexicon import Lexicon, fold, load_lexicon
 from .name_frames import FILLERS, FRAMES, GREETINGS, LOCALES, PARTICLES, PLACE_FRAMES, SIGNOFFS, TITLES, UNITS, VERBS
 from .names import NameDetector
-from .tagger import LANGUAGES, MODEL_FILE, MODEL_VERSION, Bands, Features, NameTagger, around, history, words
+from .tagger import MODEL_FILE, MODEL_VERSION, Bands, Features, NameTagger, around, history, words
+from .train_words import capitalise, common_words, word_bands
 from .tokens import LOWER, TITLE, Token, tokenize
 from .vocabulary import NAME_PARTICLES
 
@@ -58,9 +58,6 @@ _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[^\W_a-z])")
 # A folder named for a locale ("de-DE", "fr-FR", "pt-BR", "zh-Hans") and a front-matter locale.
 _LOCALE_DIR_RE = re.compile(r"^([a-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})+$")
 _FRONT_LOCALE_RE = re.compile(r"^locale:\s*['\"]?([A-Za-z]{2,3})\b", re.MULTILINE)
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
-BAND_WORDS = 30000  # per language, the most frequent words whose bands the model carries
-POOL_WORDS = 8000   # per language, the most frequent words the capitalised negatives are drawn from
 
 
 # ---------------------------------------------------------------------------- names
@@ -123,6 +120,7 @@ class NameMaker:
         }
         self.given_keys = frozenset(g.lower() for given, _ in pools.values() for g in given)
         self.common = lexicon.common
+        self.lexicon, self.bands = lexicon, bands
 
     def locale(self, lang: str) -> str:
         rng = self.rng
@@ -138,9 +136,19 @@ class NameMaker:
             name = f"{name}-{rng.choice(self.pools[loc][0])}"
         return name
 
+    def unlisted(self, loc: str) -> str:
+        """A surname no list has, the start of one of the locale's surnames and the end of another:
+        names that no list knows are found by where they stand and how they end ("-czyk", "-ini")."""
+        pool = self.pools[loc][1]
+        a, b = self.rng.choice(pool), self.rng.choice(pool)
+        name = a[: max(2, len(a) // 2)] + b[len(b) // 2 :]
+        key, lex = fold(name), self.lexicon
+        known = key in lex.given or key in lex.surnames or key in lex.common or self.bands.of(key)[1] >= 2
+        return a if known or " " in name or not name[1:].islower() else name
+
     def surname(self, loc: str, lang: str) -> str:
         rng = self.rng
-        name = rng.choice(self.pools[loc][1])
+        name = self.unlisted(loc) if rng.random() < 0.12 else rng.choice(self.pools[loc][1])
         if rng.random() < 0.05:
             name = f"{name}-{rng.choice(self.pools[loc][1])}"
         particles = PARTICLES[lang] or PARTICLES.get(loc[:2], ())
@@ -227,58 +235,6 @@ def negatives(sentences: list[str], rng: random.Random, rules: NameDetector, cou
     return out
 
 
-def _wordfreq():  # noqa: ANN202 - an optional module
-    try:
-        import wordfreq
-    except ImportError:
-        raise SystemExit("training reads word frequencies from wordfreq: pip install -e '.[models]'") from None
-    return wordfreq
-
-
-@lru_cache(maxsize=2)
-def word_bands(limit: int = BAND_WORDS) -> dict[str, str]:
-    """For the ``limit`` most frequent words of each of ``LANGUAGES`` (folded as the tagger folds
-    them): one digit per language, the floor of the word's Zipf frequency there."""
-    wordfreq = _wordfreq()
-    forms: dict[str, set[str]] = {}
-    for lang in LANGUAGES:
-        for word in wordfreq.top_n_list(lang, limit):
-            key = fold(word)
-            if len(key) > 1 and _WORD_RE.fullmatch(key):
-                forms.setdefault(key, set()).add(word)
-    out: dict[str, str] = {}
-    for key in sorted(forms):
-        out[key] = "".join(
-            str(min(9, int(max(wordfreq.zipf_frequency(form, lang) for form in forms[key])))) for lang in LANGUAGES)
-    return out
-
-
-def common_words(pools: dict[str, tuple[list[str], list[str]]], lexicon: Lexicon) -> dict[str, list[str]]:
-    """Per language of the frames: its most frequent words that are not a function word and that
-    its own locales' name lists do not give as a person's name, most frequent first."""
-    wordfreq = _wordfreq()
-    out: dict[str, list[str]] = {}
-    for lang in sorted(FRAMES):
-        names = {fold(n) for loc in LOCALES[lang] for listed in pools[loc] for n in listed} | lexicon.popular
-        out[lang] = [w for w in wordfreq.top_n_list(lang, POOL_WORDS)
-                     if len(w) > 2 and _WORD_RE.fullmatch(w) and fold(w) not in names and w not in lexicon.places]
-    return out
-
-
-def _capitalise(rng: random.Random, text: str) -> str:
-    """The text as a heading, a menu label, a shout or a sentence with a few words capitalised."""
-    pieces = text.split(" ")
-    r = rng.random()
-    if r < 0.3:
-        pieces = [p[:1].upper() + p[1:] if len(p) > 3 or not i else p for i, p in enumerate(pieces)]
-    elif r < 0.45:
-        return text.upper()
-    else:
-        for i in {0, *(rng.randrange(len(pieces)) for _ in range(rng.randint(1, 3)))}:
-            pieces[i] = pieces[i][:1].upper() + pieces[i][1:]
-    return " ".join(pieces)
-
-
 # ---------------------------------------------------------------------------- examples
 class Generator:
     """Training texts: filled frames, article sentences and strings of everyday words."""
@@ -304,15 +260,15 @@ class Generator:
         else:
             text = rng.choice(FILLERS[lang])
         # Around a name too, ordinary words are capitalised ("the Exchange Calendar", a quoted label).
-        return _capitalise(rng, text) if rng.random() < 0.2 else text
+        return capitalise(rng, text) if rng.random() < 0.2 else text
 
     def capitalised(self, lang: str) -> str:
         """Ordinary words of one language, capitalised: a capital alone makes no name."""
         rng = self.rng
         if rng.random() < 0.5:
-            return _capitalise(rng, self.filler(lang))
+            return capitalise(rng, self.filler(lang))
         pool = self.common[lang]
-        return _capitalise(rng, " ".join(rng.choice(pool) for _ in range(rng.randint(2, 8))))
+        return capitalise(rng, " ".join(rng.choice(pool) for _ in range(rng.randint(2, 8))))
 
     def frame(self, lang: str, frames: dict[str, tuple[str, ...]] = FRAMES) -> Example:
         rng, maker = self.rng, self.maker
