@@ -28,9 +28,10 @@ import jinja2
 from ..content import Article, Rendered, load_collection, render
 from ..content.articles import LinkResolver
 from ..content.sections import has_link_list_section
+from ..content.topics import TopicNames, read_topic_names
 from ..progress import ProgressFactory, bar
 from ..web.i18n import install
-from ..web.render import TEMPLATE_DIR
+from ..web.render import TEMPLATE_DIR, install_topic_names
 from .searchindex import SEARCH_JS, IndexToolError, build_index, vendored_minisearch
 
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
@@ -54,8 +55,8 @@ class Summary:
 
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True)
-    env.filters["topic_name"] = lambda t: t.replace("-", " ").capitalize()
     install(env)  # the site's catalogs, in each page's ui_locale
+    install_topic_names(env)  # content/topics/<locale>.txt, in each page's ui_locale
     return env
 
 
@@ -86,6 +87,8 @@ class Bundler:
         self.online_url = online_url
         self.progress = progress
         self.env = _env()
+        # Read once: a bundle is a snapshot of the content, names included.
+        self.topic_names: TopicNames = read_topic_names(content_dir, default_locale)
         self.images: set[str] = set()
         # An article shown in several locales' trees (the fallback) is rendered once.
         self.rendered: dict[str, Rendered] = {}
@@ -127,7 +130,7 @@ class Bundler:
 
     def _context(self, page: str, locale: str, **data: Any) -> dict[str, Any]:
         return {
-            "site_name": self.site_name, "ui_locale": locale,
+            "site_name": self.site_name, "ui_locale": locale, "topic_names": self.topic_names,
             "root": "../" * page.count("/"),
             "home": relative(page, f"{locale}/index.html"),
             "search_page": relative(page, f"{locale}/search.html"),

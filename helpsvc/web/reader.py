@@ -18,13 +18,14 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..content.articles import article_url
 from ..content.sections import has_link_list_section
+from ..content.topics import topic_names_reader
 from ..errors import NotFoundError
 from .i18n import fallback_message, translate
 from ..locale import N_
 from ..metrics import SEARCHES, ZERO_RESULTS
 from ..search.service import MAX_PAGE, NotFound, SearchResult
 from .params import filter_param, int_param, locale_param, request_locale, text_param
-from .render import api, api_bytes, json_bytes, page, ui_locale
+from .render import api, api_bytes, json_bytes, page, topic_names, ui_locale
 
 
 @functools.lru_cache(maxsize=16384)
@@ -47,9 +48,12 @@ def _locale(request: Request) -> str | None:
 def home_data(request: Request) -> dict[str, Any]:
     site = _site(request)
     locale = _locale(request)
+    shown = locale or site.settings.default_locale
+    # Topic names in the language the page around them speaks, which the JSON twin says too.
+    names, language = topic_names(request), ui_locale(request, {"locale": shown}, site.settings.default_locale)
     return {
-        "locale": locale or site.settings.default_locale,
-        "topics": [{"topic": t, "articles": n} for t, n in site.search.topics(locale)],
+        "locale": shown,
+        "topics": [{"topic": t, "name": names.name(t, language), "articles": n} for t, n in site.search.topics(locale)],
         "products": site.search.products(locale),
         "popular": site.search.popular(locale),
     }
@@ -160,7 +164,7 @@ def _article_view(request: Request, with_html: bool = True) -> Any:
     try:
         return _site(request).search.article(request.path_params["article_id"], _locale(request), with_html=with_html)
     except NotFound as exc:
-        raise NotFoundError(str(exc)) from None
+        raise NotFoundError(exc.args[0] if exc.args else str(exc)) from None
 
 
 def article_data(request: Request, stamp: str | None = None) -> dict[str, Any]:
@@ -188,7 +192,9 @@ async def article_page(request: Request) -> Response:
     view = _article_view(request, with_html=False)
     org = site.intake.org_of(request)
     furniture = ui_locale(request, {"article": {"locale": view.locale}}, site.settings.default_locale)
-    key = (view.build_id, view.id, view.locale, furniture, org)
+    # The breadcrumb shows a topic's name, which a writer may rename without a new build.
+    names = topic_names_reader(site.settings.content_dir, site.settings.default_locale, site.settings.index_check_seconds)
+    key = (view.build_id, view.id, view.locale, furniture, org, names.version())
     stamp = site.intake.stamp.make()
     cached = site.pages.get(key, stamp)
     if cached is not None:
@@ -216,7 +222,7 @@ def context_data(request: Request) -> dict[str, Any]:
     try:
         article_id, article_locale = site.search.context(context_id, locale)
     except NotFound as exc:
-        raise NotFoundError(str(exc)) from None
+        raise NotFoundError(exc.args[0] if exc.args else str(exc)) from None
     return {
         "context": context_id,
         "article_id": article_id,

@@ -6,11 +6,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
+from ..content.topics import TopicNames, slug_name, topic_names_reader
 from ..errors import HelpError
 from ..locale import N_
 from .i18n import UI_LOCALES, install, translate
@@ -22,6 +24,30 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 templates.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
 install(templates.env)
+
+
+@jinja2.pass_context
+def _topic_name(context: Any, topic: str) -> str:
+    """``{{ t|topic_name }}``: a topic slug as the page's locale calls it (content/topics/<locale>.txt)."""
+    names = context.get("topic_names")
+    locale = context.get("ui_locale")
+    if isinstance(names, TopicNames):
+        return names.name(topic, locale if isinstance(locale, str) else None)
+    return slug_name(topic)
+
+
+def install_topic_names(env: jinja2.Environment) -> None:
+    """The ``topic_name`` filter, reading the ``topic_names`` and ``ui_locale`` of each page's context."""
+    env.filters["topic_name"] = _topic_name
+
+
+install_topic_names(templates.env)
+
+
+def topic_names(request: Request) -> TopicNames:
+    """The site's topic names, as the content folder has them now (re-read when a file changes)."""
+    settings = request.app.state.site.settings
+    return topic_names_reader(settings.content_dir, settings.default_locale, settings.index_check_seconds).current()
 
 
 def is_api(request: Request) -> bool:
@@ -54,6 +80,7 @@ def page(request: Request, template: str, data: dict[str, Any], status: int = 20
         "site_name": site.settings.site_name,
         "locales": site.settings.locales,
         "ui_locale": locale,
+        "topic_names": topic_names(request),
         **data,
     }
     return templates.TemplateResponse(request, template, context, status_code=status, headers=headers)
