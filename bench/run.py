@@ -39,9 +39,10 @@ OTHER_SCENARIOS = ("search", "build", "reindex", "traps")
 ALL = HTTP_SCENARIOS + OTHER_SCENARIOS
 
 GOALS = {
-    "zipf_rps": 0.5,
-    "article_rps": 0.5,
-    "feedback_rps": 0.1,
+    "zipf_rps": 0.7,
+    "article_rps": 0.7,
+    "feedback_rps": 0.2,
+    "distinct_p99_over_p50": 5.0,  # no query that costs many times the others
     "short_vs_naive": 0.2,
     "long_vs_fts5": 1.0,
     "reindex_vs_full": 0.05,
@@ -229,11 +230,10 @@ def http_scenarios(args: argparse.Namespace, sets: QuerySets, corpus_dir: Path, 
             r = go("zipf", "zipf", paths, sets.zipf_weights, warmup=2)
             search_requests += r.requests + out["runs"]["zipf-warmup"]["requests"]
         if any(s in wanted for s in ("zipf", "distinct-short", "distinct-long")):
-            time.sleep(1.5)  # events are committed within 0.2 s; leave room on a busy machine
-            logged = db_count(db_path, "SELECT COUNT(*) FROM events WHERE kind = 'search'")
-            out["search_events"] = {"responses": search_requests, "logged": logged,
-                                    "all_logged": logged >= search_requests}
-            log(f"  search events logged: {logged} for {search_requests} completed search requests")
+            out["search_events"] = await_search_events(server, db_path, search_requests)
+            ev = out["search_events"]
+            log(f"  search events logged: {ev['logged']} for {search_requests} completed search requests"
+                + (f", all within {ev['seconds']:.1f} s" if ev["all_logged"] else f" after {LOGGED_WITHIN_S:.0f} s; {ev['why']}"))
             out["rss_after_search"] = server.rss_mb()
             out["scrubber_rss_after_search"] = server.scrubber_rss_mb()
         if "article" in wanted:
@@ -307,6 +307,33 @@ def _mark(met: bool | None) -> str:
     return "" if met is None else "✓" if met else "✗"
 
 
+LOGGED_WITHIN_S = 2.0  # every search is in the events table this soon after the last response
+
+
+def await_search_events(server: Any, db_path: Path, responses: int) -> dict[str, Any]:
+    """Counts logged searches until all are in or LOGGED_WITHIN_S has passed; says why some are not."""
+    started = time.monotonic()
+    while True:
+        logged = db_count(db_path, "SELECT COUNT(*) FROM events WHERE kind = 'search'")
+        seconds = time.monotonic() - started
+        if logged >= responses or seconds >= LOGGED_WITHIN_S:
+            break
+        time.sleep(0.1)
+    found = {"responses": responses, "logged": logged, "all_logged": logged >= responses, "seconds": round(seconds, 2)}
+    if not found["all_logged"]:
+        status, body = server.get("/metrics")
+        counters = {name: 0.0 for name in ("helpsvc_scrub_backlog_full_total", "helpsvc_events_dropped_total",
+                                            "helpsvc_scrub_failures_total")}
+        for line in body.decode("utf-8", "replace").splitlines() if status == 200 else []:
+            name, _, value = line.partition(" ")
+            if name in counters:
+                counters[name] = float(value or 0)
+        found["counters"] = counters
+        found["why"] = (f"{responses - logged} not yet written (still queued for the scrubber or the writer); "
+                        f"counters: " + ", ".join(f"{k} {v:.0f}" for k, v in counters.items()))
+    return found
+
+
 def build_report(res: dict[str, Any]) -> tuple[list[list[str]], list[dict[str, Any]]]:
     """Rows of the Markdown table and the goal checks."""
     rows: list[list[str]] = []
@@ -355,18 +382,25 @@ def build_report(res: dict[str, Any]) -> tuple[list[list[str]], list[dict[str, A
                 goal(f"{name}: req/s ≥ {GOALS[goal_key]} × hello-world" + (" (and all logged/stored)" if name in ("zipf", "feedback") else ""),
                      ratio if extra_ok else 0.0, "≥", GOALS[goal_key], row)
             rows.append(row)
-            rows.append([f"{label}: latency p50 / p99", f"{_ms(r['p50_ms'])} / {_ms(r['p99_ms'])}",
-                         f"{_ms(hello_p50)} / {_ms(hello_p99)}",
-                         f"{_ratio(r['p50_ms'] / hello_p50)} / {_ratio(r['p99_ms'] / hello_p99)}", "", ""])
+            latency = [f"{label}: latency p50 / p99", f"{_ms(r['p50_ms'])} / {_ms(r['p99_ms'])}",
+                       f"{_ms(hello_p50)} / {_ms(hello_p99)}",
+                       f"{_ratio(r['p50_ms'] / hello_p50)} / {_ratio(r['p99_ms'] / hello_p99)}", "", ""]
+            if name.startswith("distinct-") and r["p50_ms"] > 0:
+                spread = r["p99_ms"] / r["p50_ms"]
+                latency[0] += f" (p99 = {spread:.1f} × p50)"
+                goal(f"{name}: p99 ≤ {GOALS['distinct_p99_over_p50']:.0f} × p50", spread, "≤", GOALS["distinct_p99_over_p50"], latency)
+            rows.append(latency)
         rss = http.get("rss_after_search") or http.get("rss_end")
         if rss:
-            worst = max(w["rss_mb"] for w in rss)
+            # "At every point of the run": the highest resident size any worker reached (VmHWM), not one sample.
+            worst = max(w[k] for point in ("rss_start", "rss_after_search", "rss_end") for w in http.get(point) or []
+                        for k in ("rss_mb", "peak_rss_mb") if k in w)
             start = max(w["rss_mb"] for w in http["rss_start"])
             end = max(w["rss_mb"] for w in http["rss_end"])
             row = [f"resident memory per worker after the search scenarios ({len(rss)} worker{'s' if len(rss) > 1 else ''})",
                    f"{worst:,.0f} MB (peak {max(w['peak_rss_mb'] for w in rss):,.0f} MB)",
                    f"just after start (index loaded) {start:,.0f} MB; at the end {end:,.0f} MB", "", "", ""]
-            goal("memory: RSS per worker ≤ 150 MB", worst, "≤", GOALS["rss_mb"], row)
+            goal("memory: RSS per worker ≤ 150 MB at every point (peak)", worst, "≤", GOALS["rss_mb"], row)
             rows.append(row)
             scrubber = http.get("scrubber_rss_after_search") or http.get("scrubber_rss_end")
             if scrubber:
