@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .articles import Article, LinkResolver, Skipped, load_collection, render
+from .topics import TOPICS_DIR, read_topic_names
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ def _key_line(root: Path, rel: str, key: str) -> int:
     return 1
 
 
-def check_content(root: Path, default_locale: str = "en-US") -> list[Problem]:
+def check_content(root: Path, default_locale: str = "en-US", locales: Iterable[str] | None = None) -> list[Problem]:
+    """Every problem found under ``root``; ``locales`` are those offered (default: every locale with articles)."""
     problems: list[Problem] = []
     articles: list[Article] = []
     for item in load_collection(root, default_locale):
@@ -68,5 +71,25 @@ def check_content(root: Path, default_locale: str = "en-US") -> list[Problem]:
             target = resolver.target(article.path, href)
             if target and target not in known_paths and not (root / target).is_file():
                 problems.append(Problem(article.path, line, "error", f"broken link {href!r}: no article at {target}"))
+    problems.extend(_unnamed_topics(root, articles, default_locale, locales))
     problems.sort(key=lambda p: (p.path, p.line))
+    return problems
+
+
+def _unnamed_topics(root: Path, articles: list[Article], default_locale: str, locales: Iterable[str] | None) -> list[Problem]:
+    """A warning per offered locale and topic its pages show (its own articles' and the default locale's) without a name."""
+    names = read_topic_names(root, default_locale)
+    offered = list(dict.fromkeys([default_locale, *(locales if locales is not None else sorted({a.locale for a in articles}))]))
+    users: dict[str, dict[str, str]] = {}  # locale -> topic -> the first article that uses it
+    for article in sorted(articles, key=lambda a: a.path):
+        for topic in article.topics:
+            users.setdefault(article.locale, {}).setdefault(topic, article.path)
+    problems = []
+    for locale in offered:
+        shown = {**users.get(default_locale, {}), **users.get(locale, {})}
+        for topic, used_by in sorted(shown.items()):
+            if not names.has_name(topic, locale):
+                problems.append(Problem(f"{TOPICS_DIR}/{locale}.txt", 1, "warning",
+                                        f"no name for topic {topic!r} (used by {used_by}); "
+                                        f"{locale} pages show {names.name(topic, locale)!r}: add '{topic} = …'"))
     return problems
