@@ -7,6 +7,7 @@ It lives here, beside ``errors``, so that ``reports`` and ``web`` share it witho
 from __future__ import annotations
 
 from .errors import BadRequest
+from .locale import N_
 
 
 def int_value(raw: str | None, name: str, default: int, low: int, high: int) -> int:
@@ -19,7 +20,8 @@ def int_value(raw: str | None, name: str, default: int, low: int, high: int) -> 
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"'{name}' must be a whole number from {low} to {high}, not {raw[:40]!r}") from None
+        raise BadRequest(N_("'%(name)s' must be a whole number from %(low)s to %(high)s, not %(raw)r",
+                            name=name, low=low, high=high, raw=raw[:40])) from None
     if not low <= value <= high:
-        raise BadRequest(f"'{name}' must be from {low} to {high}, not {value}")
+        raise BadRequest(N_("'%(name)s' must be from %(low)s to %(high)s, not %(value)s", name=name, low=low, high=high, value=value))
     return value

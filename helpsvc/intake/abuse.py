@@ -21,6 +21,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from ..errors import TooManyRequests
+from ..locale import N_
 
 
 class RateLimits:
@@ -39,7 +40,7 @@ class RateLimits:
         if not self._limiter.hit(item, kind, who):
             reset = self._limiter.get_window_stats(item, kind, who).reset_time
             wait = max(1, math.ceil(reset - time.time()))
-            raise TooManyRequests(f"too many {kind} requests; try again in {wait} seconds", retry_after=wait)
+            raise TooManyRequests(N_("too many %(kind)s requests; try again in %(wait)s seconds", kind=kind, wait=wait), retry_after=wait)
 
 
 class FormStamp:

@@ -12,6 +12,7 @@ from typing import Any
 from ..clock import hour_of, utc_now
 from ..content.articles import LOCALE_RE
 from ..errors import BadRequest
+from ..locale import N_
 from ..store.records import Client, Feedback
 
 MAX_COMMENT = 2000
@@ -59,50 +60,53 @@ class FeedbackInput:
 def parse_feedback(data: Any) -> FeedbackInput:
     """Validates a feedback submission; raises BadRequest naming the first thing that is wrong."""
     if not isinstance(data, dict):
-        raise BadRequest("the body must be a JSON object like {\"article_id\": \"…\", \"helpful\": true}")
+        raise BadRequest(N_("the body must be a JSON object like {\"article_id\": \"…\", \"helpful\": true}"))
     extra = sorted(set(data) - ALLOWED_FIELDS)
     if extra:
-        raise BadRequest(f"unknown field {extra[0]!r}; allowed fields: {', '.join(sorted(ALLOWED_FIELDS))}")
+        raise BadRequest(N_("unknown field %(field)r; allowed fields: %(allowed)s", field=extra[0], allowed=", ".join(sorted(ALLOWED_FIELDS))))
     article_id = data.get("article_id")
     if not isinstance(article_id, str) or not article_id.strip():
-        raise BadRequest("'article_id' is required and must be a string")
+        raise BadRequest(N_("'article_id' is required and must be a string"))
     if len(article_id) > 300:
-        raise BadRequest("'article_id' is too long")
+        raise BadRequest(N_("'article_id' is too long"))
     helpful = data.get("helpful")
     if not isinstance(helpful, bool):
-        raise BadRequest("'helpful' is required and must be true or false")
+        raise BadRequest(N_("'helpful' is required and must be true or false"))
     reasons = data.get("reasons", [])
     if reasons is None:
         reasons = []
     if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
-        raise BadRequest("'reasons' must be a list of strings")
+        raise BadRequest(N_("'reasons' must be a list of strings"))
     allowed = reasons_for(helpful)
     for reason in reasons:
         if reason not in allowed:
-            answer = "Yes" if helpful else "No"
-            raise BadRequest(f"unknown reason {reason[:40]!r} for a {answer} answer; choose from: {', '.join(allowed)}")
+            # Two sentences, not "Yes"/"No" put into one, so each language can say the answer its own way.
+            said = (N_("unknown reason %(reason)r for a Yes answer; choose from: %(allowed)s", reason=reason[:40], allowed=", ".join(allowed))
+                    if helpful else
+                    N_("unknown reason %(reason)r for a No answer; choose from: %(allowed)s", reason=reason[:40], allowed=", ".join(allowed)))
+            raise BadRequest(said)
     comment = data.get("comment", "")
     if comment is None:
         comment = ""
     if not isinstance(comment, str):
-        raise BadRequest("'comment' must be a string")
+        raise BadRequest(N_("'comment' must be a string"))
     if len(comment) > MAX_COMMENT:
-        raise BadRequest(f"'comment' is {len(comment)} characters; at most {MAX_COMMENT} are allowed")
+        raise BadRequest(N_("'comment' is %(length)s characters; at most %(most)s are allowed", length=len(comment), most=MAX_COMMENT))
     locale = data.get("locale")
     if locale is not None and (not isinstance(locale, str) or not LOCALE_RE.match(locale)):
-        raise BadRequest("'locale' must look like 'en-US' or 'de'")
+        raise BadRequest(N_("'locale' must look like 'en-US' or 'de'"))
     client = data.get("client")
     if client is not None:
         if not isinstance(client, dict) or not all(isinstance(v, str) for v in client.values()):
-            raise BadRequest("'client' must be an object like {\"name\": \"relay\", \"version\": \"16.0.1\", \"os\": \"Windows 11\"}")
+            raise BadRequest(N_("'client' must be an object like {\"name\": \"relay\", \"version\": \"16.0.1\", \"os\": \"Windows 11\"}"))
         unknown = sorted(set(client) - {"name", "version", "os"})
         if unknown:
-            raise BadRequest(f"unknown client field {unknown[0]!r}; allowed: name, version, os")
+            raise BadRequest(N_("unknown client field %(field)r; allowed: name, version, os", field=unknown[0]))
     org = data.get("org", "")
     if org is None:
         org = ""
     if not isinstance(org, str) or len(org) > 100:
-        raise BadRequest("'org' must be a string of at most 100 characters")
+        raise BadRequest(N_("'org' must be a string of at most 100 characters"))
     return FeedbackInput(
         article_id=article_id.strip(),
         helpful=helpful,

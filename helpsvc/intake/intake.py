@@ -25,6 +25,7 @@ from starlette.requests import Request
 
 from ..clock import HourClock, today
 from ..errors import Forbidden, TooManyRequests
+from ..locale import N_
 from ..metrics import SCRUB_BACKLOG_FULL
 from ..privacy.client import coarse_client
 from ..privacy.visitor import VisitorHasher
@@ -245,7 +246,7 @@ class Intake:
         """Stores a feedback once it is durable; returns its id and the article it is about."""
         org = self.org_of(request, given.org)
         if not self.orgs.policy(org).feedback:
-            raise Forbidden(f"Feedback is turned off for your organisation ({org}); nothing was stored.")
+            raise Forbidden(N_("Feedback is turned off for your organisation (%(org)s); nothing was stored.", org=org))
         given = dataclasses.replace(given, org=org)
         view = self._article(given.article_id, given.locale, with_html=False)
         day = today().isoformat()
@@ -253,7 +254,7 @@ class Intake:
         counted = self.cap.take(visitor, view.id, day)
         if counted is None:
             self.spam.count("daily_cap")
-            raise TooManyRequests("you have sent feedback on many articles today; thank you, please try again tomorrow", retry_after=3600)
+            raise TooManyRequests(N_("you have sent feedback on many articles today; thank you, please try again tomorrow"), retry_after=3600)
         try:
             if self._scrub_async is not None:
                 scrubbed = await scrub_or_drop_async(given.comment, self._scrub_async)

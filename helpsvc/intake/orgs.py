@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadRequest
+from ..locale import N_
 from ..store.sql import SQLStore
 from ..store.staff import StaffStore
 
@@ -47,7 +48,7 @@ def valid_org(value: str, source: str = "org") -> str:
     """An organisation id as stored: letters, digits, dot, underscore and hyphen, at most 64 characters."""
     value = value.strip()
     if value and not ORG_RE.match(value):
-        raise BadRequest(f"'{source}' must be 1-64 letters, digits, '.', '_' or '-'")
+        raise BadRequest(N_("'%(source)s' must be 1-64 letters, digits, '.', '_' or '-'", source=source))
     return value
 
 
@@ -137,7 +138,7 @@ class OrgPolicies:
 
     def set(self, org: str, feedback: bool, search_logging: bool, name: str, by: str, now: dt.datetime | None = None) -> Policy:
         if not org or not ORG_RE.match(org):
-            raise BadRequest("the organisation id must be 1-64 letters, digits, '.', '_' or '-'")
+            raise BadRequest(N_("the organisation id must be 1-64 letters, digits, '.', '_' or '-'"))
         self.staff.set_org_policy(org, name.strip()[:200], feedback, search_logging, now or dt.datetime.now(dt.timezone.utc), by)
         self.refresh()
         return self.policy(org)
