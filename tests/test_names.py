@@ -45,6 +45,9 @@ def _found(tagger: NameTagger, text: str) -> list[str]:
         # particles inside the name
         ("Please forward my calls to Pieter van der Linden", ["Pieter van der Linden"]),
         ("Bitte Anrufe an Hans-Peter von der Heide weiterleiten", ["Hans-Peter von der Heide"]),
+        # names come in lists: the second stands after a conjunction, not after a name
+        ("me and gemma and rob lost our chat history", ["gemma", "rob"]),
+        ("piotr i ola nie widzą mojego statusu", ["piotr", "ola"]),
         # in the other languages of the frames
         ("BONJOUR CAMILLE, LE MICRO EST COUPÉ", ["CAMILLE"]),
         ("Ik heb het getest met Sanne de Vries maar het werkt niet", ["Sanne de Vries"]),

@@ -17,7 +17,8 @@ stands rather than *which* word it is:
 * its neighbours: the words before and after, their shapes and list signatures, the
   punctuation between (a comma after a greeting, a line break before a sign-off, a
   dash, the end of the text) and whether the whole text is in capitals or lower case;
-* the decision for the word before (names come in runs).
+* the decision for the word before (names come in runs), and for the word before a
+  conjunction or preposition (names come in lists: "heather and tom").
 
 The weights come from ``train_names`` (``make models``), which generates its training
 text reproducibly; the model ships in ``models/names.json.gz`` and is loaded once.
@@ -207,7 +208,7 @@ class Features:
             "w" if p in lex.common or self.bands.of(p)[1] >= 3 else "u"
             for p in key.split("-")[:3])
 
-    def context(self, tokens: Sequence[Token], text: str) -> list[tuple[tuple[str, ...], Around, tuple[str, str]] | None]:
+    def context(self, tokens: Sequence[Token], text: str) -> list[tuple[tuple[str, ...], Around, tuple[str, str, str]] | None]:
         """For each token: (its own features, what surrounds it, pieces of the history
         features), or None for a word that is never a name.
 
@@ -220,7 +221,7 @@ class Features:
         keys = [t.key for t in tokens]
         lang = self.bands.language(keys)
         tl = LANGUAGES[lang] if lang >= 0 else "?"
-        out: list[tuple[tuple[str, ...], Around, tuple[str, str]] | None] = []
+        out: list[tuple[tuple[str, ...], Around, tuple[str, str, str]] | None] = []
         for i in range(n):
             own = words[i][1]
             if own is None:
@@ -241,7 +242,7 @@ class Features:
                 kinds[i - 1] if i else _START, kinds[i + 1] if i + 1 < n else _END,
                 gl, gr, tl, in_lang,
             )
-            out.append((own, key, (kinds[i], gl)))
+            out.append((own, key, (kinds[i], gl, keys[i - 1] if i else _START)))
         return out
 
 
@@ -261,10 +262,24 @@ def around(key: Around) -> tuple[str, ...]:
     )
 
 
-def history(prev_tag: int, pieces: tuple[str, str]) -> tuple[str, ...]:
-    """Features that read the decision for the word before."""
-    shape_sig, gl = pieces
-    return (f"pt={prev_tag}", f"pts={prev_tag}{shape_sig}", f"ptg={prev_tag}{gl}")
+# What ``history`` knows of the words before: no name, a name, or a name and then one word
+# that is never a name ("heather and tom", "Marek i Ewa", "Anna und Jonas": names come in lists).
+NONE, NAME, NAME_AND = 0, 1, 2
+
+
+def after(state: int, tagged: int | None) -> int:
+    """The history state after a word: tagged 1 or 0, or None for a word that is never a name."""
+    if tagged is None:
+        return NAME_AND if state == NAME else NONE
+    return tagged
+
+
+def history(prev_tag: int, pieces: tuple[str, str, str]) -> tuple[str, ...]:
+    """Features that read the decisions for the words before."""
+    shape_sig, gl, prev = pieces
+    found = (f"pt={prev_tag}", f"pts={prev_tag}{shape_sig}", f"ptg={prev_tag}{gl}")
+    # Which words join names into a list ("and", "i", "und", "y"): only read after a name.
+    return found + (f"ptw={prev}",) if prev_tag == NAME_AND else found
 
 
 class NameTagger:
@@ -288,16 +303,17 @@ class NameTagger:
     def tags(self, tokens: Sequence[Token], text: str) -> list[int]:
         """1 for each token that is part of a person's name, else 0."""
         out: list[int] = []
-        prev = 0
+        state = NONE
         static, surroundings, hist, keep = self._static, self._around, self._history, self._keep
         for tok, found in zip(tokens, self._features.context(tokens, text)):
             if found is None:
-                prev = 0
+                tag = 0
+                state = after(state, None)
             else:
                 own, key, pieces = found
-                score = static(own) + surroundings(key) + hist(prev, pieces)
-                prev = 1 if score > 0 and tok.key not in keep else 0
-            out.append(prev)
+                score = static(own) + surroundings(key) + hist(state, pieces)
+                state = tag = 1 if score > 0 and tok.key not in keep else 0
+            out.append(tag)
         return out
 
     def detect(self, text: str, tokens: Sequence[Token] | None = None) -> list[Span]:

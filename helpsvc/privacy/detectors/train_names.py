@@ -43,7 +43,7 @@ from pathlib import Path
 from .lexicon import Lexicon, fold, load_lexicon
 from .name_frames import FILLERS, FRAMES, GREETINGS, LOCALES, PARTICLES, PLACE_FRAMES, SIGNOFFS, TITLES, UNITS, VERBS
 from .names import NameDetector
-from .tagger import MODEL_FILE, MODEL_VERSION, Bands, Features, NameTagger, around, history, words
+from .tagger import MODEL_FILE, MODEL_VERSION, NONE, Bands, Features, NameTagger, after, around, history, words
 from .train_words import capitalise, common_words, word_bands
 from .tokens import LOWER, TITLE, Token, tokenize
 from .vocabulary import NAME_PARTICLES
@@ -402,10 +402,10 @@ def train(examples: list[Example], features: Features, epochs: int, rng: random.
         rng.shuffle(order)
         for k in order:
             text, toks, gold = data[k]
-            prev = 0
+            prev = NONE
             for found, y in zip(features.context(toks, text), gold):
                 if found is None:
-                    prev = 0
+                    prev = after(prev, None)
                     continue
                 own, key, pieces = found
                 step += 1
