@@ -181,7 +181,9 @@ class Bundler:
             self._write(out, page, "bundle/topic.html",
                         self._context(page, locale, topic=topic, articles=self._listing(page, locale, members)))
         home = f"{locale}/index.html"
-        topic_list = [{"name": t, "articles": n, "url": relative(home, topic_path(locale, t))} for t, n in sorted(topics.items())]
+        # In the order of the names the reader sees, not of the slugs behind them.
+        ordered = sorted(topics.items(), key=lambda item: (self.topic_names.name(item[0], locale).casefold(), item[0]))
+        topic_list = [{"name": t, "articles": n, "url": relative(home, topic_path(locale, t))} for t, n in ordered]
         self._write(out, home, "bundle/home.html", self._context(home, locale, topics=topic_list))
         search = f"{locale}/search.html"
         self._write(out, search, "bundle/search.html", self._context(search, locale))
