@@ -82,3 +82,13 @@ def test_an_unknown_article_and_help_context_in_french(client: TestClient) -> No
     assert helpful.status_code == 404 and "dem Hilfekontext &#39;client.nowhere&#39; ist kein Artikel zugeordnet" in helpful.text
     english = client.get("/api/v1/articles/no-such-article")
     assert _message(english) == "no article with id 'no-such-article'"
+
+
+@pytest.mark.parametrize(("headers", "said"), [
+    ({}, "'locale' must be one of en-US, de-DE, fr-FR, not 'xx-YY'"),
+    (FRENCH, "'locale' doit être l'un de en-US, de-DE, fr-FR, et non 'xx-YY'"),
+    (GERMAN, "'locale' muss eines von en-US, de-DE, fr-FR sein, nicht 'xx-YY'"),
+])
+def test_a_locale_the_site_does_not_offer(client: TestClient, headers: dict[str, str], said: str) -> None:
+    response = client.get("/api/v1/search", params={"q": "sign in", "locale": "xx-YY"}, headers=headers)
+    assert response.status_code == 400 and _message(response) == said

@@ -179,7 +179,7 @@ def check(content_dir: Path | None, max_shown: int) -> None:
     settings = settings_from(content_dir=content_dir)
     if not settings.content_dir.is_dir():
         raise click.ClickException(f"content folder {settings.content_dir} does not exist: pass --content DIR")
-    problems = check_content(settings.content_dir, settings.default_locale)
+    problems = check_content(settings.content_dir, settings.default_locale, settings.locales)
     for problem in problems[:max_shown]:
         click.echo(str(problem))
     errors = sum(1 for p in problems if p.severity == "error")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from ..errors import BadRequest
+from ..locale import N_
 from ..params import int_value
 from ..search import negotiate_locale
 
@@ -24,7 +25,7 @@ def filter_param(request: Request, name: str) -> str | None:
     if not value:
         return None
     if len(value) > 100:
-        raise BadRequest(f"'{name}' is too long (at most 100 characters)")
+        raise BadRequest(N_("'%(name)s' is too long (at most %(limit)s characters)", name=name, limit=100))
     return value
 
 
@@ -32,7 +33,8 @@ def offered_locale(value: object, offered: tuple[str, ...], source: str = "local
     """``value`` if it is one of the locales the site offers (``settings.locales``, the API's enum); else a 400."""
     if not isinstance(value, str) or value not in offered:
         shown = repr(value[:40]) if isinstance(value, str) else "a " + type(value).__name__
-        raise BadRequest(f"'{source}' must be one of {', '.join(offered)}, not {shown}")
+        raise BadRequest(N_("'%(source)s' must be one of %(offered)s, not %(shown)s",
+                            source=source, offered=", ".join(offered), shown=shown))
     return value
 
 
