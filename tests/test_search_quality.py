@@ -124,3 +124,15 @@ def test_an_article_saying_the_query_in_one_sentence_outranks_one_that_scatters_
     assert [h.id for h in service.search("anonymous joining").hits] == ["together", "scattered"]
     # A word each holds once in one line ties them again: the build's order stands.
     assert {h.id for h in service.search("lobby").hits} == {"together", "scattered"}
+
+
+def test_a_word_nearly_every_article_holds_is_not_marked(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    topics = ("calls", "chat", "meetings", "status", "contacts", "voicemail", "files", "video", "sign-in")
+    write_article(content, "en-US/mic.md", {"id": "mic", "title": "Microphone"}, "Relay picks the microphone you chose.")
+    for topic in topics:
+        write_article(content, f"en-US/{topic}.md", {"id": topic, "title": topic}, f"Relay handles {topic}.")
+    build_index(content, tmp_path / "ix")
+    service = SearchService(tmp_path / "ix", check_seconds=0.0, content_dir=content)
+    snippet = service.search("relay microphone").hits[0].snippet_html
+    assert '<mark class="hl">microphone</mark>' in snippet and '<mark class="hl">Relay</mark>' not in snippet

@@ -37,7 +37,7 @@ from .schema import build_path, current_build_id, words_analyzer
 from .learning import Learning
 from .results import ArticleView, Hit, IndexUnavailable, NotFound, SearchResult
 from .state import IndexState
-from .query import QueryPlan, build_query, corrections_for, highlight_terms, make_snippet, normalise_query
+from .query import QueryPlan, build_query, corrections_for, make_snippet, normalise_query
 from .related import LIMIT as RELATED_STORED
 
 log = logging.getLogger(__name__)
@@ -253,10 +253,11 @@ class SearchService:
                 total += 1
             ranked = self._fold(state, top, pinned_key)
             # Snippets cost the most: make them only for the page shown.
-            hits = [self._to_hit(state, item, plan.terms) for item in ranked[(page - 1) * per_page: want]]
+            shown = state.marked_terms(plan.terms)
+            hits = [self._to_hit(state, item, shown) for item in ranked[(page - 1) * per_page: want]]
         elif pinned_key:
             total = 1
-            hits = [self._hit(state, state.docnum[pinned_key], 0.0, plan.terms, pinned=True)] if page == 1 else []
+            hits = [self._hit(state, state.docnum[pinned_key], 0.0, state.marked_terms(plan.terms), pinned=True)] if page == 1 else []
         suggestion = None
         if plan.corrections and state.suggestion_helps(plan, allowed):
             suggestion = " ".join(plan.corrections.get(t.text, t.text) for t in words_analyzer()(query_text[:300]))
@@ -331,7 +332,7 @@ class SearchService:
         entry = state.catalog[key]
         lang = state.language_of(entry["locale"])
         passages = state.docs.passages(key)
-        wanted = highlight_terms(terms.get(lang, set()), lang)
+        wanted = terms.get(lang, set())
         chosen = best_passages(passages, wanted)
         snippet_html = " … ".join(make_snippet(p.text, wanted, lang, p.spans(wanted)) for p in chosen)
         if not snippet_html:

@@ -26,7 +26,7 @@ from . import abbreviations
 from .docstore import DocStore
 from .scoring import ScoreCache, top_documents, weighting
 from .schema import analyzer_for, field_suffix, language_of, languages_of, words_analyzer
-from .query import QueryPlan, Vocabulary, word_query
+from .query import QueryPlan, Vocabulary, highlight_terms, word_query
 
 log = logging.getLogger(__name__)
 KEY_TERMS = 12
@@ -35,6 +35,8 @@ KEY_TERMS = 12
 # of 15 to 50 all gave within 0.003 of each other: the effect is the cover, not the numbers.
 RERANK_DEPTH = 20
 PASSAGE_WEIGHT = 0.5
+COMMON_SHARE = 0.9  # a word nine in ten articles of its language hold is not marked in snippets
+COMMON_MIN_ARTICLES = 10
 FEW_RESULTS = 10  # fewer than a page of results for the reader's own words is "little"
 RELATED_STORED = 5  # how many related articles a build stores per article
 
@@ -142,6 +144,7 @@ class IndexState:
         for n, group in self.group_of.items():
             self.group_array[n] = group_numbers.setdefault(group, len(group_numbers))
         self.scores = ScoreCache.for_build(self.searcher, folder)
+        self._per_language: Counter[str] | None = None  # articles per analysed language, counted when first asked
         self._abbreviations = abbreviations.worth_expanding(abbreviations.load(folder), self.searcher.reader())
         self._merged: dict[str, tuple[Synonyms, Synonyms]] = {}
         self._vocabulary: Vocabulary | None = None
@@ -219,6 +222,22 @@ class IndexState:
         # Stable: equal scores keep the order the field scores gave them.
         rescored.sort(key=lambda item: -item[1])
         return rescored + top[RERANK_DEPTH:]
+
+    def marked_terms(self, terms: dict[str, set[str]]) -> dict[str, set[str]]:
+        """The query's terms worth marking in snippets, per language: not function words, and
+        not words nearly every article holds ("Relay" on a site about Relay), which say nothing about
+        why this article was found rather than another."""
+        if self._per_language is None:
+            self._per_language = Counter(self.language_of(entry["locale"]) for entry in self.catalog.values())
+        out = {}
+        for lang, found in terms.items():
+            kept = sorted(highlight_terms(found, lang))
+            frequencies = self._doc_frequencies("body" + field_suffix(lang), kept)
+            articles = self._per_language[lang]
+            # Among a handful of articles every word is in "nearly all": the rule needs a few to mean anything.
+            most = articles * COMMON_SHARE if articles >= COMMON_MIN_ARTICLES else articles
+            out[lang] = {term for term, df in zip(kept, frequencies) if df <= most}
+        return out
 
     def _doc_frequencies(self, fieldname: str, terms: list[str]) -> list[int]:
         # In one vectorised lookup where the build has impacts (a hundred words cost tens
