@@ -150,6 +150,7 @@ def test_the_search_index_names_every_listed_article(bundle: Path) -> None:
         assigned = dict(re.findall(r"^window\.HELP_SEARCH\.(\w+) = (.*);$", script, re.MULTILINE))
         serialised = json.loads(json.loads(assigned["index"]))
         assert {"en-US": "my", "de-DE": "mein", "fr-FR": "mon"}[locale] in json.loads(assigned["stopWords"])
+        assert "relay" in json.loads(assigned["commonWords"]), f"{locale}: the product's name is in nearly every article"
         listed = {aid for aid, a in (_articles()["en-US"] | _articles().get(locale, {})).items() if not a.noindex}
         assert set(serialised["documentIds"].values()) == listed, locale
 
@@ -247,6 +248,10 @@ def test_searching_the_bundle_from_disk_sends_no_request_anywhere(bundle: Path, 
     page.locator(".article-list a").first.click()
     page.wait_for_load_state()
     assert page.url.startswith("file://") and "/en-US/articles/" in page.url
+    page.goto((bundle / "en-US" / "search.html").as_uri() + "?q=relay+screen")
+    page.wait_for_selector("#results li a")
+    marks = {m.lower() for m in page.locator("#results mark.hl").all_inner_texts()}
+    assert "screen" in marks and "relay" not in marks  # in nearly every article: found, not marked
     context.close()
     assert len(requests) >= 8  # pages, styles, the library, the search code and the index
     assert [url for url in requests if not url.startswith("file://")] == []

@@ -2,7 +2,7 @@
    Usage: node build-index.js MINISEARCH_JS DOCS_JSON STOP_WORDS_JSON INDEX_JS RELATED_JSON
    Reads the articles (id, title, keywords, headings, summary, text, url) and the language's
    stop words, writes the serialised index and the stop words as a script that sets
-   window.HELP_SEARCH.index and .stopWords, and each article's related articles (the best
+   window.HELP_SEARCH.index, .stopWords and .commonWords, and each article's related articles (the best
    hits for its title and keywords) as JSON for the pages. */
 "use strict";
 const fs = require("fs");
@@ -23,6 +23,25 @@ const stopWords = JSON.parse(fs.readFileSync(stopPath, "utf8"));
 const index = OfflineSearch.create(MiniSearch, stopWords);
 index.addAll(docs);
 
+// Words nearly every article holds ("Relay" on Relay's help): results do not mark them, as the
+// server's snippets do not. Among a handful of articles every word is in "nearly all".
+const COMMON_SHARE = 0.9, COMMON_MIN_ARTICLES = 10;
+const tokenize = MiniSearch.getDefault("tokenize");
+const processTerm = OfflineSearch.options(stopWords).processTerm;
+const holders = new Map();
+for (const doc of docs) {
+  const seen = new Set();
+  for (const field of OfflineSearch.options(stopWords).fields) {
+    for (const token of tokenize(String(doc[field] || ""))) {
+      const term = processTerm(token);
+      if (term) { seen.add(term); }
+    }
+  }
+  for (const term of seen) { holders.set(term, (holders.get(term) || 0) + 1); }
+}
+const commonWords = docs.length < COMMON_MIN_ARTICLES ? [] :
+  [...holders].filter(([, n]) => n > docs.length * COMMON_SHARE).map(([term]) => term).sort();
+
 const RELATED = 5;
 const related = {};
 for (const doc of docs) {
@@ -35,5 +54,6 @@ for (const doc of docs) {
 // JSON inside a script: "</" would end the script element early.
 const serialised = JSON.stringify(JSON.stringify(index)).replace(/<\//g, "<\\/");
 fs.writeFileSync(indexPath, "window.HELP_SEARCH = window.HELP_SEARCH || {};\nwindow.HELP_SEARCH.index = " + serialised +
-  ";\nwindow.HELP_SEARCH.stopWords = " + JSON.stringify(stopWords).replace(/<\//g, "<\\/") + ";\n");
+  ";\nwindow.HELP_SEARCH.stopWords = " + JSON.stringify(stopWords).replace(/<\//g, "<\\/") +
+  ";\nwindow.HELP_SEARCH.commonWords = " + JSON.stringify(commonWords).replace(/<\//g, "<\\/") + ";\n");
 fs.writeFileSync(relatedPath, JSON.stringify(related));

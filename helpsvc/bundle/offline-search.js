@@ -92,16 +92,18 @@
     // data.found holds the sentence for 1 to MAX_HITS hits, in the reader's plural forms.
     status.textContent = hits.length ? data.found[hits.length - 1].replace("{query}", query)
                                      : data.none.replace("{query}", query);
+    var common = new Set(data.commonWords || []);
     hits.forEach(function (hit) {
+      var shown = hit.terms.filter(function (term) { return !common.has(term); });
       var item = doc.createElement("li");
       var link = doc.createElement("a");
       link.href = hit.url;
-      link.appendChild(marked(doc, hit.title, hit.terms));
+      link.appendChild(marked(doc, hit.title, shown));
       item.appendChild(link);
       if (hit.summary) {
         var p = doc.createElement("p");
         p.className = "snippet";
-        p.appendChild(marked(doc, hit.summary, hit.terms));
+        p.appendChild(marked(doc, hit.summary, shown));
         item.appendChild(p);
       }
       list.appendChild(item);
