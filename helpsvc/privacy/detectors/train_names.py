@@ -146,9 +146,11 @@ class NameMaker:
         known = key in lex.given or key in lex.surnames or key in lex.common or self.bands.of(key)[1] >= 2
         return a if known or " " in name or not name[1:].islower() else name
 
-    def surname(self, loc: str, lang: str) -> str:
+    def surname(self, loc: str, lang: str, alone: bool = False) -> str:
+        """A surname; one no list has only next to a given name or an initial: alone, a capitalised
+        word no list has is as often an ordinary word (a German compound noun)."""
         rng = self.rng
-        name = self.unlisted(loc) if rng.random() < 0.12 else rng.choice(self.pools[loc][1])
+        name = self.unlisted(loc) if not alone and rng.random() < 0.12 else rng.choice(self.pools[loc][1])
         if rng.random() < 0.05:
             name = f"{name}-{rng.choice(self.pools[loc][1])}"
         particles = PARTICLES[lang] or PARTICLES.get(loc[:2], ())
@@ -166,7 +168,7 @@ class NameMaker:
             return f"{self.given(loc)[0]}. {self.surname(loc, lang)}"
         if r < 0.94:
             return f"{self.given(loc)} {self.given(loc)} {self.surname(loc, lang)}"
-        return self.surname(loc, lang)
+        return self.surname(loc, lang, alone=True)
 
     def directory(self, loc: str, lang: str) -> str:
         name = f"{self.surname(loc, lang)}, {self.given(loc)}"
