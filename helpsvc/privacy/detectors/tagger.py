@@ -133,10 +133,10 @@ class Bands:
             digits = self.table.get(key.rsplit("-", 1)[1])
         if digits is None:
             return _NO_BANDS, 0, 0, frozenset()
-        values = sorted(map(int, digits))
-        top = values[-1]
-        peak = frozenset(i for i, d in enumerate(digits) if int(d) == top) if top else frozenset()
-        return digits, top, min(3, top - values[len(values) // 2]), peak
+        values = sorted(digits)  # digits sort as their numbers do
+        top = int(values[-1])
+        peak = frozenset(i for i, d in enumerate(digits) if d == values[-1]) if top else frozenset()
+        return digits, top, min(3, top - int(values[len(values) // 2])), peak
 
     def language(self, keys: Iterable[str]) -> int:
         """The index in ``LANGUAGES`` of the language most of the frequent words are common in only there,
@@ -177,25 +177,26 @@ class Features:
             "v3" if count >= 50 else "v2" if count >= 5 else "v1" if count else "",
         )) or "-"
 
-    def _word(self, key: str, shape: str) -> tuple[str, tuple[str, ...] | None]:
-        """(signature, the features of the word itself), cached per word. A word no list
-        knows as a name that is a function word, a title or an everyday word of the lists or
-        the articles has no features: it is never tagged, which spares most words of a text.
-        So has a function word in lower case ("will", "may") and a lower-case word no list has."""
+    def _word(self, key: str, shape: str) -> tuple[str, tuple[str, ...] | None, str, frozenset[int]]:
+        """(signature, the features of the word itself, its bands and highest languages), cached per
+        word. A word no list knows as a name that is a function word, a title or an everyday
+        word of the lists or the articles has no features: it is never tagged, which spares
+        most words of a text. So has a function word in lower case ("will", "may") and a
+        lower-case word no list has."""
         sig = self._signature(key)
         listed = "g" in sig or "s" in sig or "r" in sig
         lower = shape == LOWER
         if "r" not in sig and (lower and ("t" in sig or sig == "-")) or not listed and (
                 len(key) < 2 or "t" in sig or "h" in sig or "c" in sig or "k" in sig or "v2" in sig or "v3" in sig):
-            return sig, None
+            return sig, None, _NO_BANDS, frozenset()
         size = "2" if len(key) == 2 else "3" if len(key) < 5 else "5"
-        _, top, spread, peak = self.bands.of(key)
+        digits, top, spread, peak = self.bands.of(key)
         where = "1" if len(peak) == 1 else "2" if len(peak) == 2 else "n"
         return sig, (
             "b", f"w={key}", f"s={shape}", f"p3={key[:3]}", f"x3={key[-3:]}", f"x2={key[-2:]}",
             f"g={sig}", f"gs={sig}{shape}", f"n={size}{shape}", f"h={self._parts(key)}{shape}",
             f"q={top}{spread}{shape}", f"qw={top}{spread}{where}", f"qg={top}{spread}{sig}",
-        )
+        ), digits, peak
 
     def _parts(self, key: str) -> str:
         """For a compound, what each of its first parts is: a listed name (n), an everyday word (w),
@@ -219,7 +220,8 @@ class Features:
         words = [self.word(t.key, t.shape) for t in tokens]
         kinds = [t.shape + w[0] for t, w in zip(tokens, words)]
         keys = [t.key for t in tokens]
-        lang = self.bands.language(keys)
+        # Most texts have no word that may be a name: they need no language either.
+        lang = self.bands.language(keys) if any(w[1] is not None for w in words) else -1
         tl = LANGUAGES[lang] if lang >= 0 else "?"
         out: list[tuple[tuple[str, ...], Around, tuple[str, str, str]] | None] = []
         for i in range(n):
@@ -230,11 +232,8 @@ class Features:
             tok = tokens[i]
             gl = gap_class(text[tokens[i - 1].end : tok.start]) if i else gap_class(text[: tok.start], _START)
             gr = gap_class(text[tok.end : tokens[i + 1].start]) if i + 1 < n else gap_class(text[tok.end :], _END)
-            if lang >= 0:
-                digits, _, _, peak = self.bands.of(tok.key)
-                in_lang = digits[lang] + ("p" if lang in peak else "")
-            else:
-                in_lang = "?"
+            # The word's band in the text's language, and "p" where that is its highest.
+            in_lang = words[i][2][lang] + ("p" if lang in words[i][3] else "") if lang >= 0 else "?"
             key = (
                 tc, tok.shape, words[i][0],
                 keys[i - 1] if i else _START, keys[i + 1] if i + 1 < n else _END,
@@ -258,7 +257,7 @@ def around(key: Around) -> tuple[str, ...]:
         f"nw2={nxt2}", f"ps={psig}", f"ns={nsig}", f"gl={gl}", f"gr={gr}", f"glr={gl}{gr}{shape}",
         f"gls={gl}{shape}{sig}", f"grs={gr}{shape}{sig}", f"pws={prev}|{shape}", f"pwg={prev}|{gl}",
         f"nwg={nxt}|{gr}", f"pns={psig}|{nsig}", f"pwn={prev}|{nxt}",
-        f"ql={in_lang}{shape}", f"qlt={tl}{in_lang}{shape}", f"qlg={in_lang}{gl}{shape}", f"qls={in_lang}{sig}",
+        f"qlt={tl}{in_lang}{shape}", f"qlg={in_lang}{gl}{shape}", f"qls={in_lang}{sig}",
     )
 
 
@@ -274,12 +273,13 @@ def after(state: int, tagged: int | None) -> int:
     return tagged
 
 
-def history(prev_tag: int, pieces: tuple[str, str, str]) -> tuple[str, ...]:
-    """Features that read the decisions for the words before."""
-    shape_sig, gl, prev = pieces
+def history(prev_tag: int, pieces: tuple[str, ...]) -> tuple[str, ...]:
+    """Features that read the decisions for the words before; ``pieces`` are the word's kind, the
+    gap before it and the word before it (``Features.context``)."""
+    shape_sig, gl = pieces[0], pieces[1]
     found = (f"pt={prev_tag}", f"pts={prev_tag}{shape_sig}", f"ptg={prev_tag}{gl}")
     # Which words join names into a list ("and", "i", "und", "y"): only read after a name.
-    return found + (f"ptw={prev}",) if prev_tag == NAME_AND else found
+    return found + (f"ptw={pieces[2]}",) if prev_tag == NAME_AND else found
 
 
 class NameTagger:
@@ -308,10 +308,11 @@ class NameTagger:
         for tok, found in zip(tokens, self._features.context(tokens, text)):
             if found is None:
                 tag = 0
-                state = after(state, None)
+                state = NAME_AND if state == NAME else NONE  # ``after``, inline: most words are never names
             else:
                 own, key, pieces = found
-                score = static(own) + surroundings(key) + hist(state, pieces)
+                # The word before is read only after a name: the other states share one cached score.
+                score = static(own) + surroundings(key) + hist(state, pieces if state == NAME_AND else pieces[:2])
                 state = tag = 1 if score > 0 and tok.key not in keep else 0
             out.append(tag)
         return out
