@@ -88,16 +88,18 @@ _PLACEHOLDER_RE = re.compile(r"\{\{[^{}\s]{1,40}\}\}")
 PLACEHOLDER = "{{}}"
 
 
-def _glue(char: str) -> bool:
-    return char.isdigit() or char == "_"
+# What glues letters into no word: digits (as ``str.isdigit`` has them, superscripts too) and "_".
+_GLUE_RE = re.compile(r"[\d_\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]")
 
 
 def words(text: str, tokens: Sequence[Token] | None = None) -> list[Token]:
     """The words the tagger reads: ``tokenize``'s, plus one for each placeholder an earlier
     pass left (see ``NameTagger.detect``)."""
     # Letters glued to digits ("e7b18" in an id, "x64") are no words.
-    found = [t for t in (tokenize(text) if tokens is None else tokens)
-             if not (t.start and _glue(text[t.start - 1])) and not (t.end < len(text) and _glue(text[t.end]))]
+    found = tokenize(text) if tokens is None else list(tokens)
+    glued = {m.start() for m in _GLUE_RE.finditer(text)}
+    if glued:
+        found = [t for t in found if t.start - 1 not in glued and t.end not in glued]
     if "{{" not in text:
         return found
     marks = [Token(m.start(), m.end(), PLACEHOLDER, PLACEHOLDER, "P") for m in _PLACEHOLDER_RE.finditer(text)]
@@ -160,6 +162,8 @@ class Features:
         self._stop = frozenset(STOPWORDS)
         self.places = lexicon.places
         self.word = lru_cache(maxsize=65536)(self._word)
+        # The scrubber's passes read one text again: its language is looked up, not found again.
+        self._language = lru_cache(maxsize=1024)(bands.language)
 
     def _signature(self, key: str) -> str:
         lex = self._lex
@@ -177,8 +181,8 @@ class Features:
             "v3" if count >= 50 else "v2" if count >= 5 else "v1" if count else "",
         )) or "-"
 
-    def _word(self, key: str, shape: str) -> tuple[str, tuple[str, ...] | None, str, frozenset[int]]:
-        """(signature, the features of the word itself, its bands and highest languages), cached per
+    def _word(self, key: str, shape: str) -> tuple[str, tuple[str, ...] | None, tuple[str, ...]]:
+        """(signature, the features of the word itself, its band in each language), cached per
         word. A word no list knows as a name that is a function word, a title or an everyday
         word of the lists or the articles has no features: it is never tagged, which spares
         most words of a text. So has a function word in lower case ("will", "may") and a
@@ -188,7 +192,7 @@ class Features:
         lower = shape == LOWER
         if "r" not in sig and (lower and ("t" in sig or sig == "-")) or not listed and (
                 len(key) < 2 or "t" in sig or "h" in sig or "c" in sig or "k" in sig or "v2" in sig or "v3" in sig):
-            return sig, None, _NO_BANDS, frozenset()
+            return sig, None, ()
         size = "2" if len(key) == 2 else "3" if len(key) < 5 else "5"
         digits, top, spread, peak = self.bands.of(key)
         where = "1" if len(peak) == 1 else "2" if len(peak) == 2 else "n"
@@ -196,7 +200,7 @@ class Features:
             "b", f"w={key}", f"s={shape}", f"p3={key[:3]}", f"x3={key[-3:]}", f"x2={key[-2:]}",
             f"g={sig}", f"gs={sig}{shape}", f"n={size}{shape}", f"h={self._parts(key)}{shape}",
             f"q={top}{spread}{shape}", f"qw={top}{spread}{where}", f"qg={top}{spread}{sig}",
-        ), digits, peak
+        ), tuple(d + "p" if i in peak else d for i, d in enumerate(digits))  # "p": its highest band
 
     def _parts(self, key: str) -> str:
         """For a compound, what each of its first parts is: a listed name (n), an everyday word (w),
@@ -220,20 +224,20 @@ class Features:
         words = [self.word(t.key, t.shape) for t in tokens]
         kinds = [t.shape + w[0] for t, w in zip(tokens, words)]
         keys = [t.key for t in tokens]
-        # Most texts have no word that may be a name: they need no language either.
-        lang = self.bands.language(keys) if any(w[1] is not None for w in words) else -1
-        tl = LANGUAGES[lang] if lang >= 0 else "?"
+        lang, tl = -2, "?"  # the text's language, found at the first word that may be a name
         out: list[tuple[tuple[str, ...], Around, tuple[str, str, str]] | None] = []
         for i in range(n):
             own = words[i][1]
             if own is None:
                 out.append(None)
                 continue
+            if lang == -2:
+                lang = self._language(tuple(keys))
+                tl = LANGUAGES[lang] if lang >= 0 else "?"
             tok = tokens[i]
             gl = gap_class(text[tokens[i - 1].end : tok.start]) if i else gap_class(text[: tok.start], _START)
             gr = gap_class(text[tok.end : tokens[i + 1].start]) if i + 1 < n else gap_class(text[tok.end :], _END)
-            # The word's band in the text's language, and "p" where that is its highest.
-            in_lang = words[i][2][lang] + ("p" if lang in words[i][3] else "") if lang >= 0 else "?"
+            in_lang = words[i][2][lang] if lang >= 0 else "?"  # the word's band in the text's language
             key = (
                 tc, tok.shape, words[i][0],
                 keys[i - 1] if i else _START, keys[i + 1] if i + 1 < n else _END,
