@@ -85,6 +85,15 @@ def test_a_mined_abbreviation_expands_to_its_long_form(service: SearchService) -
     assert "branch-upgrade" in [h.id for h in service.search("survivable branch appliance").hits]
 
 
+def test_identifiers_match_whole_and_by_parts(service: SearchService) -> None:
+    for query in ("Get-CsOnlineUser", "get-csonlineuser", "CsOnlineUser", "get csonlineuser"):
+        assert top(service, query) == "cmdlet", query
+    # An error code with or without the "0x" the screen shows.
+    for query in ("0x80070005", "80070005", "error 80070005 when installing"):
+        assert top(service, query) == "access", query
+    assert "access" not in [h.id for h in service.search("deadbeef").hits]  # eight hex letters are a word, not a code
+
+
 def test_did_you_mean_only_when_the_query_finds_little(service: SearchService) -> None:
     # "voicemial" is not in the index, but "sign in" finds every article: no second-guessing.
     many = service.search("sign in voicemial")

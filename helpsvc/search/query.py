@@ -157,6 +157,10 @@ def shared_idf_weights(reader: IndexReader | None, suffix: str, token: str) -> l
     return [shared / _idf(total, df) if df else 1.0 for df in dfs]
 
 
+# A Windows error code's eight hex digits, as analysed (lower case), at least one a digit: a code, not a word.
+_HRESULT_RE = re.compile(r"(?=[a-f]*[0-9])[0-9a-f]{8}")
+
+
 def word_query(suffix: str, token: str, boost: float = 1.0, weights: list[float] | None = None) -> Query:
     """One word over every text field: its best field counts fully, the others a little.
 
@@ -226,6 +230,10 @@ def build_query(
             for token in tokens
         ]
         words.extend(_pairs(text, lang, suffix, reader))
+        # An error code read off the screen is often typed without its "0x" ("80070005"); articles write it with.
+        prefixed = [f"0x{token}" for token in tokens if _HRESULT_RE.fullmatch(token)]
+        words.extend(word_query(suffix, token) for token in prefixed)
+        terms[lang].update(prefixed)
         subqueries.extend(words)
         own.extend(words)
         for wrong, right in (corrections or {}).items():
