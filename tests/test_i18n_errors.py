@@ -17,13 +17,17 @@ def _message(response: object) -> str:
     return response.json()["error"]["message"]  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("headers", "said"), [
-    ({}, "'page' must be a whole number from 1 to 100, not 'x'"),
-    (FRENCH, "'page' doit être un nombre entier de 1 à 100, et non 'x'"),
-    (GERMAN, "'page' muss eine ganze Zahl von 1 bis 100 sein, nicht 'x'"),
+@pytest.mark.parametrize(("params", "headers", "said"), [
+    ({"page": "x"}, {}, "'page' must be a whole number from 1 to 100, not 'x'"),
+    ({"page": "x"}, FRENCH, "'page' doit être un nombre entier de 1 à 100, et non 'x'"),
+    ({"page": "x"}, GERMAN, "'page' muss eine ganze Zahl von 1 bis 100 sein, nicht 'x'"),
+    ({"locale": "xx-YY"}, {}, "'locale' must be one of en-US, de-DE, fr-FR, not 'xx-YY'"),
+    ({"locale": "xx-YY"}, FRENCH, "'locale' doit être l'un de en-US, de-DE, fr-FR, et non 'xx-YY'"),
+    ({"locale": "xx-YY"}, GERMAN, "'locale' muss eines von en-US, de-DE, fr-FR sein, nicht 'xx-YY'"),
 ])
-def test_a_page_that_is_not_a_number(client: TestClient, headers: dict[str, str], said: str) -> None:
-    response = client.get("/api/v1/search", params={"q": "sign in", "page": "x"}, headers=headers)
+def test_a_search_parameter_the_site_refuses(client: TestClient, params: dict[str, str], headers: dict[str, str],
+                                             said: str) -> None:
+    response = client.get("/api/v1/search", params={"q": "sign in", **params}, headers=headers)
     assert response.status_code == 400 and _message(response) == said
 
 
@@ -82,13 +86,3 @@ def test_an_unknown_article_and_help_context_in_french(client: TestClient) -> No
     assert helpful.status_code == 404 and "dem Hilfekontext &#39;client.nowhere&#39; ist kein Artikel zugeordnet" in helpful.text
     english = client.get("/api/v1/articles/no-such-article")
     assert _message(english) == "no article with id 'no-such-article'"
-
-
-@pytest.mark.parametrize(("headers", "said"), [
-    ({}, "'locale' must be one of en-US, de-DE, fr-FR, not 'xx-YY'"),
-    (FRENCH, "'locale' doit être l'un de en-US, de-DE, fr-FR, et non 'xx-YY'"),
-    (GERMAN, "'locale' muss eines von en-US, de-DE, fr-FR sein, nicht 'xx-YY'"),
-])
-def test_a_locale_the_site_does_not_offer(client: TestClient, headers: dict[str, str], said: str) -> None:
-    response = client.get("/api/v1/search", params={"q": "sign in", "locale": "xx-YY"}, headers=headers)
-    assert response.status_code == 400 and _message(response) == said
