@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from helpsvc.cli import cli
 from helpsvc.store import Client, Event, Feedback, SQLiteStore, open_store
+from helpsvc.store.rollups import Rollups
 
 
 def _post(client, body, **kwargs):
@@ -173,7 +174,30 @@ def test_article_views_are_counted(client) -> None:
     client.get("/api/v1/articles/sign-in")
     store = client.app.state.site.store
     store.flush()
-    assert store.query("SELECT COUNT(*) FROM events WHERE kind = 'view' AND article_id = 'sign-in'")[0][0] == 2
+    # Counted, hour by hour, with nothing of the reader: no visitor, no client, no event row.
+    assert store.query("SELECT SUM(views) FROM view_counts WHERE article_id = 'sign-in'")[0][0] == 2
+    assert store.query("SELECT COUNT(*) FROM events WHERE kind = 'view'")[0][0] == 0
+
+
+def test_views_counted_and_views_logged_before_the_counters_roll_up_alike(database_url: str) -> None:
+    store = open_store(database_url)
+    store.migrate()
+    day = "2026-11-20"
+    for hour in ("T09:00Z", "T09:00Z", "T10:00Z"):
+        store.add_view(day, day + hour, "sign-in", "en-US")
+    store.add_view(day, day + "T10:00Z", "sign-in", "de-DE")
+    store.add_view("2026-11-21", "2026-11-21T00:00Z", "sign-in", "en-US")  # the next day is its own
+    store.add_event(Event(kind="view", visitor="v", day=day, hour=day + "T08:00Z", article_id="sign-in", locale="en-US"))
+    store.flush()
+    assert store.query("SELECT hour, views FROM view_counts WHERE day = ? AND locale = 'en-US' ORDER BY hour", (day,)) == [
+        (day + "T09:00Z", 2), (day + "T10:00Z", 1)]
+    rollups = Rollups(store)
+    rollups.build_day(day, final=True)
+    assert sorted(store.query("SELECT article_id, locale, views FROM rollup_views WHERE day = ?", (day,))) == [
+        ("sign-in", "de-DE", 1), ("sign-in", "en-US", 4)]
+    # A day with only counted views still needs its final rollup before it expires.
+    assert rollups.unfinished_raw_days("2026-12-01") == ["2026-11-21"]
+    store.close()
 
 
 def _feedback(day: dt.date, comment: str | None = "text") -> Feedback:
@@ -192,11 +216,12 @@ def test_purge_keeps_what_is_within_retention(database_url: str) -> None:
         day = today - dt.timedelta(days=age)
         store.add_feedback_sync(_feedback(day))
         store.add_event(Event(kind="search", visitor="v", day=day.isoformat(), hour=f"{day}T01:00Z", query="q"))
+        store.add_view(day.isoformat(), f"{day}T01:00Z", "a", "en-US")
     for age in (0, 1, 2, 3):
         store.salt((today - dt.timedelta(days=age)).isoformat())
     store.flush()
     counts = store.purge(today, event_days=30, comment_days=90)
-    assert counts == {"events": 3, "feedback": 1, "salts": 2}
+    assert counts == {"events": 3, "view_counts": 3, "feedback": 1, "salts": 2}
     assert sorted(r[0] for r in store.query("SELECT day FROM events")) == [(today - dt.timedelta(days=a)).isoformat() for a in (29, 0)]
     assert store.salt_days() == [(today - dt.timedelta(days=1)).isoformat(), today.isoformat()]
     store.close()

@@ -15,8 +15,8 @@ from helpsvc.store.migrations import MIGRATIONS, Migration, statements_for
 # migration never runs it again, so editing one would split old and new installations: add a
 # migration instead. A new migration adds its line here.
 FROZEN = {
-    "sqlite": ["03395f3a69443e3c", "cf8f4629794f704d", "82539a5f7de20870", "bc1291c96683f4a6"],
-    "postgresql": ["23417f363cc1f997", "cad520509b86a751", "82539a5f7de20870", "bc1291c96683f4a6"],
+    "sqlite": ["03395f3a69443e3c", "cf8f4629794f704d", "82539a5f7de20870", "bc1291c96683f4a6", "072055d1b34d00cc"],
+    "postgresql": ["23417f363cc1f997", "cad520509b86a751", "82539a5f7de20870", "bc1291c96683f4a6", "072055d1b34d00cc"],
 }
 
 

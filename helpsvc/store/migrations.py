@@ -180,6 +180,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        5,
+        "article views as per-hour counters",
+        (
+            # The rollups only ever count views per article and day, so a view is a counter,
+            # not a row naming a visitor: the counts of a few seconds are written together.
+            """CREATE TABLE view_counts (
+                day TEXT NOT NULL, hour TEXT NOT NULL, article_id TEXT NOT NULL, locale TEXT NOT NULL,
+                views INTEGER NOT NULL,
+                PRIMARY KEY (day, hour, article_id, locale)
+            )""",
+        ),
+    ),
 )
 
 

@@ -42,9 +42,12 @@ _NO_VOTES = (
 _BUILD: tuple[tuple[str, str], ...] = (
     (
         "rollup_views",
+        # Views are per-hour counters; view events written before the counters count as before.
         "INSERT INTO rollup_views (day, article_id, locale, views) "
-        "SELECT day, article_id, locale, COUNT(*) FROM events WHERE day = ? AND kind = 'view' "
-        "GROUP BY day, article_id, locale",
+        "SELECT day, article_id, locale, SUM(n) FROM ("
+        "SELECT day, article_id, locale, views AS n FROM view_counts WHERE day = ? "
+        "UNION ALL SELECT day, article_id, locale, 1 AS n FROM events WHERE day = ? AND kind = 'view'"
+        ") v GROUP BY day, article_id, locale",
     ),
     (
         "rollup_votes",
@@ -103,6 +106,8 @@ def _params_for(table: str, day: str, next_day: str) -> tuple[str, ...]:
         return (day, next_day, day)
     if table == "rollup_queries":
         return (day, next_day, day, next_day, day)
+    if table == "rollup_views":
+        return (day, day)
     return (day,)
 
 
@@ -195,13 +200,17 @@ class Rollups:
             "SELECT DISTINCT e.day FROM events e LEFT JOIN rollup_days r ON r.day = e.day "
             "WHERE e.day < ? AND (r.final IS NULL OR r.final = 0) "
             "UNION SELECT DISTINCT f.day FROM feedback f LEFT JOIN rollup_days r ON r.day = f.day "
-            "WHERE f.day < ? AND (r.final IS NULL OR r.final = 0)",
-            (before, before),
+            "WHERE f.day < ? AND (r.final IS NULL OR r.final = 0) "
+            "UNION SELECT DISTINCT v.day FROM view_counts v LEFT JOIN rollup_days r ON r.day = v.day "
+            "WHERE v.day < ? AND (r.final IS NULL OR r.final = 0)",
+            (before, before, before),
         )
         return sorted(r[0] for r in rows)
 
     def raw_days(self) -> list[str]:
-        rows = self.store.query("SELECT DISTINCT day FROM events UNION SELECT DISTINCT day FROM feedback")
+        rows = self.store.query(
+            "SELECT DISTINCT day FROM events UNION SELECT DISTINCT day FROM feedback UNION SELECT DISTINCT day FROM view_counts"
+        )
         return sorted(r[0] for r in rows)
 
     # -- articles

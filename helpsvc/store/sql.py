@@ -16,6 +16,7 @@ import logging
 import secrets
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 
 
 EVENT_FLUSH_SECONDS = 0.25
+# Views are counted, not logged: a few seconds' counts per article and hour make one row each.
+VIEW_FLUSH_SECONDS = 2.0
 
 
 class StoreError(Exception):
@@ -97,6 +100,20 @@ class _EventBatch:
             self._store._write_events(conn, self._rows)
 
 
+class _ViewBatch:
+    """One flush of the view counts, as a writer job; like ``_EventBatch`` it keeps what it took."""
+
+    def __init__(self, store: SQLStore) -> None:
+        self._store = store
+        self._counts: list[tuple[str, str, str, str, int]] | None = None
+
+    def __call__(self, conn: Any) -> None:
+        if self._counts is None:
+            self._counts = self._store._take_views()
+        if self._counts:
+            self._store._write_views(conn, self._counts)
+
+
 class SQLStore:
     dialect = "sqlite"
     placeholder = "?"
@@ -110,6 +127,12 @@ class SQLStore:
         self._events_timer: threading.Timer | None = None
         self._events_statement = self.sql(
             f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})"
+        )
+        self._views: Counter[tuple[str, str, str, str]] = Counter()
+        self._views_timer: threading.Timer | None = None
+        self._views_statement = self.sql(
+            "INSERT INTO view_counts (day, hour, article_id, locale, views) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (day, hour, article_id, locale) DO UPDATE SET views = view_counts.views + excluded.views"
         )
 
     # -- dialect hooks
@@ -238,6 +261,39 @@ class SQLStore:
             self._events_timer.daemon = True
             self._events_timer.start()
 
+    def add_view(self, day: str, hour: str, article_id: str, locale: str) -> None:
+        """Counts one article view; the counts are written every couple of seconds.
+
+        The reports only ever count views per article and day, so a view keeps no
+        visitor and no client: one counter per article and hour, and one upsert per
+        counter per flush, however many readers opened the page meanwhile.
+        """
+        with self._events_lock:
+            self._views[(day, hour, article_id, locale)] += 1
+            if self._views_timer is not None:
+                return
+            self._views_timer = threading.Timer(VIEW_FLUSH_SECONDS, self._queue_views)
+            self._views_timer.daemon = True
+            self._views_timer.start()
+
+    def _queue_views(self) -> None:
+        self.writer.enqueue(_ViewBatch(self))
+
+    def _take_views(self) -> list[tuple[str, str, str, str, int]]:
+        with self._events_lock:
+            counts, self._views = self._views, Counter()
+            self._views_timer = None
+        return [(*key, n) for key, n in sorted(counts.items())]
+
+    def _write_views(self, conn: Any, counts: list[tuple[str, str, str, str, int]]) -> None:
+        self._begin(conn)
+        try:
+            self._in_savepoint(conn, lambda: conn.cursor().executemany(self._views_statement, counts))
+        except Exception as exc:
+            # Nothing here is a reader's text; what the database refused is counted and let go.
+            EVENTS_DROPPED.inc(sum(n for *_, n in counts))
+            log.error("dropped %d view counts the database refused: %s", len(counts), type(exc).__name__)
+
     def _queue_events(self) -> None:
         self.writer.enqueue(_EventBatch(self))
 
@@ -291,7 +347,10 @@ class SQLStore:
             if self._events_timer is not None:
                 self._events_timer.cancel()
                 self._events_timer = None
+            if self._views_timer is not None:
+                self._views_timer.cancel()
         self._queue_events()
+        self._queue_views()
 
     def flush(self, timeout: float = 10.0) -> None:
         """Waits until everything queued so far, waiting events included, is committed."""
@@ -344,11 +403,13 @@ class SQLStore:
             cur = conn.cursor()
             cur.execute(self.sql("DELETE FROM events WHERE day < ?"), (event_cut,))
             events = cur.rowcount
+            cur.execute(self.sql("DELETE FROM view_counts WHERE day < ?"), (event_cut,))
+            views = cur.rowcount
             cur.execute(self.sql("DELETE FROM feedback WHERE day < ?"), (comment_cut,))
             feedback = cur.rowcount
             cur.execute(self.sql("DELETE FROM salts WHERE day < ?"), (salt_cut,))
             salts = cur.rowcount
-            return {"events": events, "feedback": feedback, "salts": salts}
+            return {"events": events, "view_counts": views, "feedback": feedback, "salts": salts}
 
         return self.writer.submit(job).result(timeout=120)
 
@@ -393,7 +454,7 @@ class SQLStore:
         return dict(zip(FEEDBACK_COLUMNS, rows[0])) if rows else None
 
     def count(self, table: str) -> int:
-        if table not in {"feedback", "events", "salts"}:
+        if table not in {"feedback", "events", "salts", "view_counts"}:
             raise StoreError(f"unknown table {table!r}")
         return int(self.query(f"SELECT COUNT(*) FROM {table}")[0][0])
 

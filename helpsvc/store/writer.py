@@ -3,7 +3,7 @@
 Jobs queue up; the thread runs everything that is waiting in one transaction
 and commits once (group commit), then resolves each job's future. A durable
 write (feedback) is acknowledged only when its future resolves, which is
-after the commit. Fire-and-forget writes (search, click and view events) wait
+after the commit. Fire-and-forget writes (search and click events, view counts) wait
 in the same queue, so they reach the disk within ``max_delay`` seconds, and
 ``close()`` flushes whatever is left before the process exits. Batches
 that only hold events commit without waiting for the disk (they survive a

@@ -171,7 +171,7 @@ def article_data(request: Request, stamp: str | None = None) -> dict[str, Any]:
     site = _site(request)
     view = _article_view(request)
     org = site.intake.org_of(request)
-    site.intake.record_view(request, view, org)
+    site.intake.record_view(view)
     data = view.as_json()
     # Only languages the site offers: a link to one it does not would answer 400.
     data["translations"] = [loc for loc in data["translations"] if loc in site.settings.locales]
@@ -198,7 +198,7 @@ async def article_page(request: Request) -> Response:
     stamp = site.intake.stamp.make()
     cached = site.pages.get(key, stamp)
     if cached is not None:
-        site.intake.record_view(request, view, org)
+        site.intake.record_view(view)
         return HTMLResponse(cached)
 
     def render(placeholder: str) -> bytes:
