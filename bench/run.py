@@ -397,9 +397,11 @@ def build_report(res: dict[str, Any]) -> tuple[list[list[str]], list[dict[str, A
                         for k in ("rss_mb", "peak_rss_mb") if k in w)
             start = max(w["rss_mb"] for w in http["rss_start"])
             end = max(w["rss_mb"] for w in http["rss_end"])
+            last = max(http["rss_end"], key=lambda w: w["rss_mb"])
+            split = f" ({last['anon_mb']:,.0f} MB anonymous, {last['file_mb']:,.0f} MB file-backed)" if "anon_mb" in last else ""
             row = [f"resident memory per worker after the search scenarios ({len(rss)} worker{'s' if len(rss) > 1 else ''})",
                    f"{worst:,.0f} MB (peak {max(w['peak_rss_mb'] for w in rss):,.0f} MB)",
-                   f"just after start (index loaded) {start:,.0f} MB; at the end {end:,.0f} MB", "", "", ""]
+                   f"just after start (index loaded) {start:,.0f} MB; at the end {end:,.0f} MB{split}", "", "", ""]
             goal("memory: RSS per worker ≤ 150 MB at every point (peak)", worst, "≤", GOALS["rss_mb"], row)
             rows.append(row)
             scrubber = http.get("scrubber_rss_after_search") or http.get("scrubber_rss_end")

@@ -140,7 +140,10 @@ class Server:
         out = []
         for pid in self.worker_pids():
             status = _proc_status(pid)
-            out.append({"pid": pid, "rss_mb": status.get("VmRSS", 0) / 1024, "peak_rss_mb": status.get("VmHWM", 0) / 1024})
+            # Anonymous memory is the worker's own; file-backed pages (the memory-mapped index) are the
+            # kernel's page cache, shared by every worker on the node and given back under pressure.
+            out.append({"pid": pid, "rss_mb": status.get("VmRSS", 0) / 1024, "peak_rss_mb": status.get("VmHWM", 0) / 1024,
+                        "anon_mb": status.get("RssAnon", 0) / 1024, "file_mb": status.get("RssFile", 0) / 1024})
         return out
 
     def scrubber_pid(self) -> int | None:

@@ -55,10 +55,16 @@ class FormStamp:
         self._key = key.encode("utf-8")
         self.min_seconds = min_seconds
         self.clock = clock
+        self._last: tuple[int, str] = (-1, "")
 
     def make(self, now: float | None = None) -> str:
         moment = int(self.clock() if now is None else now)
-        return f"{moment}.{self._sign(moment)}"
+        last_moment, last_stamp = self._last
+        if moment == last_moment:
+            return last_stamp  # a stamp is to the second: every page served within one shares it
+        stamp = f"{moment}.{self._sign(moment)}"
+        self._last = (moment, stamp)
+        return stamp
 
     def _sign(self, moment: int) -> str:
         return hmac.new(self._key, str(moment).encode(), hashlib.sha256).hexdigest()[:16]

@@ -237,10 +237,10 @@ class Intake:
     def record_click(self, request: Request, search_id: str, article_id: str, rank: int, locale: str) -> None:
         self.store.add_event(self._event(request, "click", search_id=search_id, article_id=article_id, rank=rank, locale=locale))
 
-    def record_view(self, view: Article) -> None:
+    def record_view(self, article_id: str, locale: str) -> None:
         """Counts a view of the article: views are only ever counted, so nothing of the reader is kept."""
         day, hour = self._clock.now()
-        self.store.add_view(day, hour, view.id, view.locale)
+        self.store.add_view(day, hour, article_id, locale)
 
     # -- feedback
 

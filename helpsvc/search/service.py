@@ -384,6 +384,15 @@ class SearchService:
 
     # -- articles, contexts, listings
 
+    def locate(self, article_id: str, locale: str | None = None) -> tuple[str, str, str]:
+        """The build, id and locale of the article a reader in ``locale`` gets: what names a cached page."""
+        with self.lease() as state:
+            key = state.pick(article_id, state.chain(locale))
+            if key is None or key not in state.docnum:
+                raise NotFound(N_("no article with id %(id)r", id=article_id))
+            entry = state.catalog[key]
+            return state.build_id, entry["id"], entry["locale"]
+
     def article(self, article_id: str, locale: str | None = None, with_html: bool = True) -> ArticleView:
         with self.lease() as state:
             chain = state.chain(locale)

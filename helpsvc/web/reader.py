@@ -171,7 +171,7 @@ def article_data(request: Request, stamp: str | None = None) -> dict[str, Any]:
     site = _site(request)
     view = _article_view(request)
     org = site.intake.org_of(request)
-    site.intake.record_view(view)
+    site.intake.record_view(view.id, view.locale)
     data = view.as_json()
     # Only languages the site offers: a link to one it does not would answer 400.
     data["translations"] = [loc for loc in data["translations"] if loc in site.settings.locales]
@@ -189,16 +189,19 @@ async def article_page(request: Request) -> Response:
     organisation. The view is still recorded on every request.
     """
     site = _site(request)
-    view = _article_view(request, with_html=False)
+    try:
+        build_id, article_id, article_locale = site.search.locate(request.path_params["article_id"], _locale(request))
+    except NotFound as exc:
+        raise NotFoundError(exc.args[0] if exc.args else str(exc)) from None
     org = site.intake.org_of(request)
-    furniture = ui_locale(request, {"article": {"locale": view.locale}}, site.settings.default_locale)
+    furniture = ui_locale(request, {"article": {"locale": article_locale}}, site.settings.default_locale)
     # The breadcrumb shows a topic's name, which a writer may rename without a new build.
     names = topic_names_reader(site.settings.content_dir, site.settings.default_locale, site.settings.index_check_seconds)
-    key = (view.build_id, view.id, view.locale, furniture, org, names.version())
+    key = (build_id, article_id, article_locale, furniture, org, names.version())
     stamp = site.intake.stamp.make()
     cached = site.pages.get(key, stamp)
     if cached is not None:
-        site.intake.record_view(view)
+        site.intake.record_view(article_id, article_locale)
         return HTMLResponse(cached)
 
     def render(placeholder: str) -> bytes:
