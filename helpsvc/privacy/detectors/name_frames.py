@@ -266,3 +266,125 @@ LOCALES: dict[str, tuple[str, ...]] = {
     "nl": ("nl_NL",),
     "pl": ("pl_PL",),
 }
+
+# More frames of the kinds the first set has too few of: a name as the first word of the
+# text (where a capital says nothing), a name in a list after a conjunction or a comma, the
+# directory order "Surname, Given" in quotes and in running text, a greeting or a sign-off
+# alone on its line, and a name between two ordinary capitalised words. ``FRAMES`` holds
+# both sets (see the end of the module).
+MORE_FRAMES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "{F} said {X}", "{F} says the {U} team {X}", "{F} from {U} can't {V}", "{F} in {U} still {X}",
+        "{F} {L} keeps getting logged out", "{F} told me {X}", "{F} noticed that {X}", "{F} wants to know why {X}",
+        "{P} and {P} both {X}", "forwarded it to {F} and {P} but {X}", "I asked {F} and {F}, {X}",
+        "{F}, {P} and {F} are not in the roster", "tested with {F} on a second laptop, {X}",
+        "the search shows '{D}' first", "'{D}' is listed twice in the address book", "I typed {D} and {X}",
+        "{D} has the wrong phone number in the directory", "entries for {D} and {D} are merged",
+        "{G},\n{X}", "{G}, {X}", "{X}\n{S}", "{X}\n\n{S}!", "{X} {S}!", "{G} team, {X}",
+        "{G} {F},\n\n{X}\n\n{S},\n{F}", "{X}\n-- {F}", "{X}\n\n{F}\n{U}", "{X}\n{S}\n{F} ({U})",
+        "{F} here from {U}: {X}", "it's {F} again, {X}", "{F} from {U} here, {X}", "per {F}, {X}",
+        "{X} - ask {F} if you need the logs", "{X} ({F} can confirm)", "{X}, {F} saw it too",
+        "the Meeting Notes {F} shared are empty", "{F}'s Voicemail Greeting plays twice", "{F} joined from the Lobby and {X}",
+        "why can {F} not see the Shared Calendar", "{T} and {F} {L} {X}",
+    ),
+    "de": (
+        "{F} sagt, die {U} {X}", "{F} aus der {U} kann nicht {V}", "{F} hat gestern {X}", "{F} meint, {X}",
+        "{F} {L} wird ständig abgemeldet", "{F} und {F} sehen meinen Status nicht", "{P} und {P} {X}",
+        "habe {F} und {P} gefragt, {X}", "{F}, {F} und {P} fehlen in der Teamliste", "an {F} weitergeleitet, {X}",
+        "im Adressbuch steht '{D}' doppelt", "die Suche zeigt {D} zuerst an", "{D} hat die falsche Durchwahl",
+        "{G},\n{X}", "{G}, {X}", "{X}\n{S}", "{X}\n\n{S}!", "{G} zusammen, {X}", "{G} {F},\n\n{X}\n\n{S}\n{F}",
+        "{X}\n-- {F}", "{X}\n\n{F}\n{U}", "{F} hier aus der {U}: {X}", "{X} ({F} kann das bestätigen)",
+        "die Besprechungsnotizen von {F} sind leer", "{F}s Kalender zeigt nur Termine von gestern",
+        "{F} hat die Einladung bekommen, {X}", "{T} aus dem {U} hat keinen Zugriff auf den Kanal",
+        "{F} von {L} kann nicht {V}", "{X}, {F} hat das auch", "wenn {F} anruft, {X}",
+    ),
+    "fr": (
+        "{F} dit que {X}", "{F} du service {U} ne peut pas {V}", "{F} a remarqué que {X}", "{F} {L} est déconnecté sans arrêt",
+        "{F} et {P} {X}", "{P} et {P} ne voient pas mon statut", "j'ai demandé à {F} et à {F}, {X}", "{F}, {F} et {P} manquent dans l'équipe",
+        "l'annuaire affiche « {D} » en premier", "{D} a le mauvais numéro", "la recherche de {D} ne donne rien",
+        "{G},\n{X}", "{G}, {X}", "{X}\n{S}", "{X}\n\n{S} !", "{G} à tous, {X}", "{G} {F},\n\n{X}\n\n{S},\n{F}",
+        "{X}\n-- {F}", "{X}\n\n{F}\n{U}", "c'est {F} du service {U}, {X}", "{X} ({F} peut confirmer)",
+        "les notes de réunion de {F} sont vides", "quand {F} appelle, {X}", "{T} n'a pas accès au Canal",
+        "{F} a transféré l'appel à {F}", "transmis à {F}, {X}", "{X}, {F} a le même souci",
+    ),
+    "es": (
+        "{F} dice que {X}", "{F} de {U} no puede {V}", "{F} se dio cuenta de que {X}", "{F} {L} se desconecta todo el rato",
+        "{F} y {P} {X}", "{P} y {P} no ven mi estado", "le pregunté a {F} y a {F}, {X}", "{F}, {F} y {P} no salen en el equipo",
+        "el directorio muestra «{D}» primero", "{D} tiene el número equivocado", "buscando {D} no sale nada",
+        "{G},\n{X}", "{G}, {X}", "{X}\n{S}", "{X}\n\n{S}!", "{G} a todos, {X}", "{G} {F},\n\n{X}\n\n{S},\n{F}",
+        "{X}\n-- {F}", "{X}\n\n{F}\n{U}", "soy {F} de {U}, {X}", "{X} ({F} lo puede confirmar)",
+        "las notas de la reunión de {F} están vacías", "cuando {F} llama, {X}", "{T} no tiene acceso al Canal",
+        "{F} pasó la llamada a {F}", "se lo reenvié a {F}, {X}", "{X}, a {F} le pasa lo mismo",
+    ),
+    "it": (
+        "{F} dice che {X}", "{F} dell'ufficio {U} non riesce a {V}", "{F} ha notato che {X}", "{F} {L} viene disconnesso di continuo",
+        "{F} e {P} {X}", "{P} e {P} non vedono il mio stato", "ho chiesto a {F} e a {F}, {X}", "{F}, {F} e {P} mancano nel team",
+        "la rubrica mostra «{D}» per primo", "{D} ha il numero sbagliato", "cercando {D} non esce niente",
+        "{G},\n{X}", "{G}, {X}", "{X}\n{S}", "{X}\n\n{S}!", "{G} a tutti, {X}", "{G} {F},\n\n{X}\n\n{S},\n{F}",
+        "{X}\n-- {F}", "{X}\n\n{F}\n{U}", "sono {F} dell'ufficio {U}, {X}", "{X} ({F} può confermare)",
+        "le note della riunione di {F} sono vuote", "quando {F} chiama, {X}", "{T} non ha accesso al Canale",
+        "{F} ha passato la chiamata a {F}", "l'ho inoltrato a {F}, {X}", "{X}, anche {F} ha lo stesso problema",
+    ),
+    "nl": (
+        "{F} zegt dat {X}", "{F} van {U} kan niet {V}", "{F} merkte dat {X}", "{F} {L} wordt steeds afgemeld",
+        "{F} en {P} {X}", "{P} en {P} zien mijn status niet", "ik heb {F} en {F} gevraagd, {X}", "{F}, {F} en {P} ontbreken in het team",
+        "het adresboek toont '{D}' als eerste", "{D} heeft het verkeerde nummer", "zoeken op {D} geeft niets",
+        "{G},\n{X}", "{G}, {X}", "{X}\n{S}", "{X}\n\n{S}!", "{G} allemaal, {X}", "{G} {F},\n\n{X}\n\n{S},\n{F}",
+        "{X}\n-- {F}", "{X}\n\n{F}\n{U}", "met {F} van {U}, {X}", "{X} ({F} kan het bevestigen)",
+        "de vergadernotities van {F} zijn leeg", "als {F} belt, {X}", "{T} heeft geen toegang tot het Kanaal",
+        "{F} heeft het gesprek doorverbonden met {F}", "doorgestuurd naar {F}, {X}", "{X}, {F} heeft hetzelfde",
+    ),
+    "pl": (
+        "{F} mówi, że {X}", "{F} z działu {U} nie może {V}", "{F} zauważył, że {X}", "{F} {L} ciągle jest wylogowywany",
+        "{F} i {P} {X}", "{P} i {P} nie widzą mojego statusu", "pytałem {F} i {F}, {X}", "{F}, {F} i {P} nie ma w zespole",
+        "książka adresowa pokazuje „{D}” jako pierwszego", "{D} ma zły numer", "szukanie {D} nic nie daje",
+        "{G},\n{X}", "{G}, {X}", "{X}\n{S}", "{X}\n\n{S}!", "{G} wszystkim, {X}", "{G} {F},\n\n{X}\n\n{S},\n{F}",
+        "{X}\n-- {F}", "{X}\n\n{F}\n{U}", "tu {F} z działu {U}, {X}", "{X} ({F} może potwierdzić)",
+        "notatki ze spotkania od {F} są puste", "kiedy {F} dzwoni, {X}", "{T} nie ma dostępu do Kanału",
+        "{F} przełączył rozmowę do {F}", "przekazałem to {F}, {X}", "{X}, {F} ma to samo",
+    ),
+}
+
+FRAMES = {lang: FRAMES[lang] + MORE_FRAMES[lang] for lang in FRAMES}
+
+# Phrases of ordinary words that stand where a name could: verbs with a particle or a noun
+# ("dar de alta", "mettere in attesa", "faire une demande"), labels and compounds written with
+# capitals. ``train_names`` writes them into negatives as they are, capitalised and in capitals.
+PHRASES: dict[str, tuple[str, ...]] = {
+    "en": ("mark all read", "sign in", "log out", "set up", "hold music", "summer update", "autumn release",
+           "page break", "chase the ticket", "turn on captions", "pin to top", "reset the status", "leave the call"),
+    "de": ("Bescheid geben", "in Kauf nehmen", "zur Verfügung stellen", "in Betrieb nehmen", "zu Ende gehen",
+           "Rücksprache halten", "Anmeldung fehlgeschlagen", "Gerät entfernen", "Ton aus", "Klingelton ändern"),
+    "fr": ("prendre en charge", "avoir besoin de", "mettre en attente", "tenir compte de", "se rendre compte",
+           "mettre en sourdine", "faire part de", "donner suite", "prendre rendez-vous", "faire appel à"),
+    "es": ("poner en espera", "darse cuenta", "hacer clic", "llevar a cabo", "dejar de funcionar", "poner en marcha",
+           "volver a llamar", "salir de la reunión", "hacer falta", "dar igual", "tener lugar", "dar de comer"),
+    "it": ("tenere conto", "dare un'occhiata", "rendersi conto", "mettere in muto", "prendere in carico",
+           "fare una chiamata", "andare a buon fine", "tornare indietro", "dare retta", "fare presente"),
+    "nl": ("in de wacht zetten", "rekening houden met", "aan de slag", "op de hoogte", "in gesprek", "van de baan",
+           "ter info", "ten minste", "in orde", "op afstand"),
+    "pl": ("dać znać", "zwrócić uwagę", "mieć na uwadze", "wziąć pod uwagę", "oddzwonić później", "na bieżąco",
+           "w razie czego", "do widzenia", "od razu", "na razie"),
+}
+
+# Templates for negatives in the languages the articles lack: {W} is an ordinary phrase or a
+# compound, {X} a sentence without personal data.
+NEGATIVE_FRAMES: dict[str, tuple[str, ...]] = {
+    "en": ("how do I {W}", "{W} does not work", "{W} in the desktop app", "where is {W}?", "{W}: {X}", "{X}, {W} too"),
+    "de": ("wie kann ich {W}", "{W} funktioniert nicht", "die {W} ist weg", "{W} seit dem Update", "{W}: {X}",
+           "{X}, auch die {W}", "Probleme mit der {W}", "{W} und {W} fehlen"),
+    "fr": ("comment {W}", "{W} ne marche pas", "impossible de {W}", "{W} : {X}", "{X}, il faut {W}", "pour {W} dans l'appli"),
+    "es": ("cómo {W}", "no puedo {W}", "{W} no funciona", "{W}: {X}", "{X}, hay que {W}", "para {W} en la app"),
+    "it": ("come {W}", "non riesco a {W}", "{W} non funziona", "{W}: {X}", "{X}, bisogna {W}", "per {W} nell'app"),
+    "nl": ("hoe kan ik {W}", "{W} werkt niet", "{W}: {X}", "{X}, ook {W}", "problemen met {W}", "waar staat {W}"),
+    "pl": ("jak {W}", "nie mogę {W}", "{W} nie działa", "{W}: {X}", "{X}, trzeba {W}", "gdzie jest {W}"),
+}
+
+# Joining sounds between the parts of a compound (German "Anmeldeversuch-s-", Dutch "-s-").
+COMPOUND_LINKS: dict[str, tuple[str, ...]] = {"de": ("", "", "", "s", "en", "e"), "nl": ("", "", "s", "en")}
+
+# Faker locales whose names travel into texts of any language (drawn for a quarter of the names).
+WORLD_LOCALES: tuple[str, ...] = (
+    "en_IE", "en_IN", "en_NG", "yo_NG", "ig_NG", "tr_TR", "pt_BR", "pt_PT", "sv_SE", "cs_CZ", "nl_BE",
+    "es_MX", "de_AT", "fr_CA", "da_DK", "fi_FI", "ro_RO", "hu_HU",
+)

@@ -41,7 +41,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .lexicon import Lexicon, fold, load_lexicon
-from .name_frames import FILLERS, FRAMES, GREETINGS, LOCALES, PARTICLES, PLACE_FRAMES, SIGNOFFS, TITLES, UNITS, VERBS
+from .name_frames import (COMPOUND_LINKS, FILLERS, FRAMES, GREETINGS, LOCALES, NEGATIVE_FRAMES, PARTICLES, PHRASES,
+                          PLACE_FRAMES, SIGNOFFS, TITLES, UNITS, VERBS, WORLD_LOCALES)
 from .names import NameDetector
 from .tagger import MODEL_FILE, MODEL_VERSION, NONE, Bands, Features, NameTagger, after, around, history, words
 from .train_words import capitalise, common_words, word_bands
@@ -76,9 +77,10 @@ def place_pools() -> dict[str, list[str]]:
 
 
 def name_pools() -> dict[str, tuple[list[str], list[str]]]:
-    """Per Faker locale: (given names, surnames), in Faker's own order."""
+    """Per Faker locale (those of the frames' languages and ``WORLD_LOCALES``, whose names travel):
+    (given names, surnames), in Faker's own order."""
     pools: dict[str, tuple[list[str], list[str]]] = {}
-    for locale in sorted({loc for locs in LOCALES.values() for loc in locs}):
+    for locale in sorted({loc for locs in LOCALES.values() for loc in locs} | set(WORLD_LOCALES)):
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         given: list[str] = []
         surnames: list[str] = []
@@ -121,6 +123,9 @@ class NameMaker:
         self.given_keys = frozenset(g.lower() for given, _ in pools.values() for g in given)
         self.common = lexicon.common
         self.lexicon, self.bands = lexicon, bands
+        # Ordinary words per language (``Generator`` sets them): after a particle, a family name is
+        # as often an ordinary word ("de la Tour", "van den Berg", "di Stefano").
+        self.words: dict[str, list[str]] = {}
 
     def locale(self, lang: str) -> str:
         rng = self.rng
@@ -155,6 +160,10 @@ class NameMaker:
             name = f"{name}-{rng.choice(self.pools[loc][1])}"
         particles = PARTICLES[lang] or PARTICLES.get(loc[:2], ())
         if particles and rng.random() < 0.3 and name[:1].isupper():
+            pool = self.words.get(lang)
+            if pool and rng.random() < 0.25:
+                word = rng.choice(pool)
+                name = word[:1].upper() + word[1:]
             name = f"{rng.choice(particles)} {name}"
         return name
 
@@ -171,8 +180,18 @@ class NameMaker:
         return self.surname(loc, lang, alone=True)
 
     def directory(self, loc: str, lang: str) -> str:
-        name = f"{self.surname(loc, lang)}, {self.given(loc)}"
-        return f"{name} {self.given(loc)[0]}." if self.rng.random() < 0.2 else name
+        """"Surname, Given" as directories and address books write it, the surname at times in
+        capitals, the given name at times an everyday word ("Bishop, Hope")."""
+        rng = self.rng
+        given = rng.choice(self.wordlike[loc]) if self.wordlike[loc] and rng.random() < 0.3 else self.given(loc)
+        surname = self.surname(loc, lang)
+        if rng.random() < 0.15:
+            surname = surname.upper()
+        name = f"{surname}, {given}"
+        r = rng.random()
+        if r < 0.2:
+            return f"{name} {self.given(loc)[0]}."
+        return f"{name} {self.given(loc)}" if r < 0.28 else name
 
 
 # ---------------------------------------------------------------------------- articles
@@ -247,6 +266,19 @@ class Generator:
         self.maker = maker
         self.sentences = {lang: found for lang, found in sentences.items() if found}
         self.common = common
+        maker.words = common
+        # Parts of compound nouns: the nouns of the German articles (capitalised inside a
+        # sentence) and the everyday words of German and Dutch that no list gives as a name.
+        lex = maker.lexicon
+        nouns: dict[str, None] = {}
+        for sentence in self.sentences.get("de", ()):
+            for t in tokenize(sentence)[1:]:
+                if t.shape == TITLE and len(t.key) >= 4 and t.key not in lex.given and t.key not in lex.surnames:
+                    nouns.setdefault(t.text, None)
+        self.parts = {
+            "de": sorted(nouns) + [w for w in common.get("de", ()) if len(w) >= 4][:3000],
+            "nl": [w for w in common.get("nl", ()) if len(w) >= 4][:3000],
+        }
         # Where the articles use a given name as an everyday word ("mark as read", "you will"):
         # the stretch from that word on, capitalised as a title or a query starts.
         given, common = maker.given_keys, maker.common
@@ -308,17 +340,55 @@ class Generator:
             name = maker.surname(loc, lang) if rng.random() < 0.8 else maker.person(loc, lang)
             return f"{title} {name}", (len(title) + 1, len(title) + 1 + len(name))
         if slot == "C":
-            return rng.choice(maker.places[loc]), None
+            return rng.choice(maker.places.get(loc) or maker.places[LOCALES[lang][0]]), None
         table = {"G": GREETINGS, "S": SIGNOFFS, "U": UNITS, "V": VERBS}
         if slot in table:
             return rng.choice(table[slot].get(lang) or table[slot]["en"]), None
         return self.filler(lang), None
 
+    def compound(self, lang: str) -> str:
+        """A compound noun no list has ("Kaffeekasse", "Vergaderruimte", "Voicemail-Transkription"):
+        capitalised, unknown and long, as surnames are, but made of everyday words."""
+        rng = self.rng
+        parts = self.parts[lang]
+        first, head = rng.choice(parts), rng.choice(parts)
+        if rng.random() < 0.15:
+            return f"{first[:1].upper()}{first[1:]}-{head[:1].upper()}{head[1:]}"
+        word = first.lower().rstrip("e") + rng.choice(COMPOUND_LINKS[lang]) + head.lower()
+        if rng.random() < 0.2:
+            word += rng.choice(self.parts[lang]).lower()
+        return word[:1].upper() + word[1:]
+
+    def phrase(self, lang: str) -> str:
+        """An everyday phrase: written (``PHRASES``), or everyday words joined as verbs and their
+        particles are ("dar de alta"), or a compound noun in German and Dutch."""
+        rng = self.rng
+        r = rng.random()
+        if lang in self.parts and r < 0.5:
+            return self.compound(lang)
+        if r < 0.75:
+            return rng.choice(PHRASES[lang])
+        pool = self.common[lang]
+        particles = PARTICLES[lang] or ("of", "to", "in")
+        return f"{rng.choice(pool)} {rng.choice(particles)} {rng.choice(pool)}"
+
+    def phrase_text(self, lang: str) -> str:
+        """A negative built around ``phrase``: a question, a complaint, a label."""
+        rng = self.rng
+        text = _SLOT_RE.sub(lambda m: self.phrase(lang) if m.group(1) == "W" else self.filler(lang),
+                            rng.choice(NEGATIVE_FRAMES[lang]))
+        r = rng.random()
+        if r < 0.25:
+            return capitalise(rng, text)
+        return text[:1].upper() + text[1:] if r < 0.5 else text
+
     def negative(self) -> str:
         rng = self.rng
         r = rng.random()
-        if r < 0.24:
+        if r < 0.22:
             return self.capitalised(rng.choice(sorted(self.common)))
+        if r < 0.34:
+            return self.phrase_text(rng.choice(sorted(NEGATIVE_FRAMES)))
         if r < 0.72:
             # German nouns are capitalised: our few German articles weigh as much as a third.
             langs = sorted(self.sentences)
