@@ -45,6 +45,8 @@ def _found(tagger: NameTagger, text: str) -> list[str]:
         # particles inside the name
         ("Please forward my calls to Pieter van der Linden", ["Pieter van der Linden"]),
         ("Bitte Anrufe an Hans-Peter von der Heide weiterleiten", ["Hans-Peter von der Heide"]),
+        # particles between two name words are the name's, however many
+        ("la cuenta de Inés de los Ríos no funciona", ["Inés de los Ríos"]),
         # names come in lists: the second stands after a conjunction, not after a name
         ("me and gemma and rob lost our chat history", ["gemma", "rob"]),
         ("piotr i ola nie widzą mojego statusu", ["piotr", "ola"]),

@@ -39,7 +39,7 @@ from ..errors import ScrubError
 from .lexicon import Lexicon
 from .span import Span
 from .tokens import LOWER, Token, tokenize
-from .vocabulary import HONORIFICS, NAME_PARTICLES, STOPWORDS
+from .vocabulary import HONORIFICS, INNER_PARTICLES, NAME_PARTICLES, STOPWORDS
 
 MODEL_FILE = "names.json.gz"
 MODEL_VERSION = 2
@@ -348,6 +348,20 @@ class NameTagger:
             if end == i or all(t.key in places for t in tokens[i:end]):
                 end = i
             tags[end:j] = [0] * (j - end)
+            i = j + 1
+        # Particles between two name words are the name's ("Rodrigo de los Santos"): the scorer of
+        # a reader's privacy counts "los" left between two placeholders as much as the name.
+        i = 1
+        while i < len(tags):
+            if tags[i] or not tags[i - 1] or tokens[i].key not in INNER_PARTICLES:
+                i += 1
+                continue
+            j = i
+            while j < len(tags) and not tags[j] and tokens[j].key in INNER_PARTICLES and j - i < 3:
+                j += 1
+            if j < len(tags) and tags[j] and all(
+                    text[tokens[k - 1].end : tokens[k].start] in (" ", "\u00a0") for k in range(i, j + 1)):
+                tags[i:j] = [1] * (j - i)
             i = j + 1
         spans: list[Span] = []
         for tok, tag in zip(tokens, tags):

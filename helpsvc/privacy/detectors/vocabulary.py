@@ -134,6 +134,12 @@ NAME_PARTICLES: frozenset[str] = frozenset(
     "van von der den de da di del della du le la bin binti ibn al el ben abu dos das do ter te zu y".split()
 )
 
+# Particles that sit between the words of one name only ("Rodrigo de los Santos", "Jan van
+# 't Hek"): a name word on each side joins them into the name, and alone they are ordinary words.
+INNER_PARTICLES: frozenset[str] = NAME_PARTICLES | frozenset(
+    "los las des dos het 't ten degli dei delle dello dal dalla vom zum zur op".split()
+)
+
 # Words before a single capitalised word that make it a place, not a person ("in Redmond").
 LOCATIVE_WORDS: frozenset[str] = frozenset(
     "in at near around across outside inside nach aus dans à en em bij of".split()
