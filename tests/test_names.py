@@ -169,3 +169,26 @@ def test_training_is_reproducible() -> None:
     assert first == again
     assert first != other
     assert read_model(first)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Buongiorno Ilaria, la chiamata cade dopo un minuto", ["Ilaria"]),
+        ("Buenos días, Maite: el micrófono no funciona", ["Maite"]),
+        ("Dzień dobry Zbigniew, kamera nie działa", ["Zbigniew"]),
+        ("Goedemorgen Wouter, de app start niet", ["Wouter"]),
+        ("Le micro est coupé.\nBonne journée,\nSéverine", ["Séverine"]),
+        ("Die Kamera bleibt schwarz.\nSchöne Grüße\nWaltraud", ["Waltraud"]),
+        ("Kamera nie działa.\nZ poważaniem\nBożena", ["Bożena"]),
+    ],
+)
+def test_rules_find_names_after_greetings_and_sign_offs_in_seven_languages(text: str, names: list[str]) -> None:
+    """Greetings and sign-offs are cues by themselves, whatever the tagger makes of the text."""
+    rules = NameDetector(load_lexicon(), use_tagger=False)
+    assert [text[s.start : s.end] for s in rules.detect(text)] == names
+
+
+@pytest.mark.parametrize("text", ["Moin, die Kamera geht nicht", "Groetjes uit Utrecht", "Servus, wie ändere ich den Klingelton?"])
+def test_a_greeting_is_no_name(text: str) -> None:
+    assert not NameDetector(load_lexicon()).detect(text)

@@ -27,7 +27,7 @@ from .lexicon import Lexicon, fold, is_cjk
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
 from .span import Span, SpanDetector
 from .tagger import default_tagger
-from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PLACE_HEADS, PRODUCT_WORDS, STOPWORDS, WEAK_HONORIFICS
+from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PLACE_HEADS, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
 
 # Letters plus the combining marks that Indic, Arabic, Hebrew and Thai words (and
 # decomposed Latin accents) are written with; \w alone would cut "राहुल" into pieces.
@@ -35,13 +35,19 @@ _SIGNOFF = (
     r"(?:best\s+|kind\s+|warm\s+|many\s+)?regards|thanks(?:\s+(?:again|a\s+lot))?|thank\s+you|thx|cheers"
     r"|best(?:\s+wishes)?|sincerely|yours|br|mfg|lg|(?:viele|beste|liebe|freundliche)\s+grüße|grüße|gruß"
     r"|cordialement|bien\s+à\s+vous|saludos|un\s+saludo|atentamente|saluti|cordiali\s+saluti|groeten"
-    r"|met\s+vriendelijke\s+groet|pozdrawiam|saygılarımla|teşekkürler|signed(?:\s+by)?|--+|—"
+    r"|met\s+vriendelijke\s+groet(?:en)?|pozdrawiam|saygılarımla|teşekkürler|signed(?:\s+by)?|--+|—"
+    r"|(?:schöne|herzliche|liebe)\s+grüße|gruss|grüsse|bis\s+dann|amicalement|bonne\s+journée|bien\s+cordialement"
+    r"|un\s+abrazo|un\s+saludo\s+cordial|saludos\s+cordiales|buona\s+giornata|un\s+saluto|distinti\s+saluti"
+    r"|groetjes|mvg|hartelijke\s+groet(?:en)?|z\s+poważaniem|pozdrowienia|serdecznie\s+pozdrawiam"
     r"|gracias|merci|danke(?:\s+schön)?|grazie|obrigad[oa]|dank\s+je(?:\s+wel)?|bedankt|tack|kiitos|dziękuję"
     r"|спасибо|ありがとう|谢谢|cảm\s+ơn|shukriya|dhanyavaad|teşekkür\s+ederim|sağ\s+ol"
 )
 _GREETING = (
     r"hi|hello|hey|dear|hallo|liebe|lieber|sehr\s+geehrte[rs]?|bonjour|salut|hola|ciao|namaste|merhaba"
     r"|hej|hoi|good\s+(?:morning|afternoon|evening)|greetings"
+    r"|moin|servus|guten\s+(?:tag|morgen|abend)|grüß\s+gott|coucou|chère?|buenos\s+días|buenas(?:\s+tardes)?"
+    r"|estimad[oa]|querid[oa]|buongiorno|buonasera|salve|gentile|beste|goedemorgen|goedemiddag|goedendag"
+    r"|cześć|dzień\s+dobry|witam|witaj|szanown[ya]|drog[ia]"
 )
 _INTRO = (
     r"(?:my|his|her|the|their)\s+name\s+(?:is|was)|name\s*[:=]|i\s+am\s+called|call\s+me"
@@ -76,12 +82,15 @@ _CUES: tuple[tuple[re.Pattern[str], int, frozenset[str]], ...] = (
         "my his her the their name i call ich mein je mon mi me benim adım from von de van da an to cc".split())),
     (_GREETING_RE, 2, frozenset(
         "hi hello hey dear hallo liebe lieber sehr bonjour salut hola ciao namaste merhaba hej hoi good "
-        "greetings".split())),
+        "greetings moin servus guten grüß coucou cher chère buenos buenas estimado estimada querido querida "
+        "buongiorno buonasera salve gentile beste goedemorgen goedemiddag goedendag cześć dzień witam witaj "
+        "szanowny szanowna drogi droga".split())),
     (_SIGNOFF_RE, 2, frozenset(
         "best kind warm many regards thanks thank thx cheers sincerely yours br mfg lg viele beste liebe "
         "freundliche grüße gruß cordialement bien saludos un atentamente saluti cordiali groeten met pozdrawiam "
         "saygılarımla teşekkürler teşekkür signed gracias merci danke grazie obrigado obrigada dank bedankt "
-        "tack kiitos dziękuję спасибо cảm shukriya dhanyavaad sağ".split())),
+        "tack kiitos dziękuję спасибо cảm shukriya dhanyavaad sağ schöne herzliche gruss grüsse bis amicalement "
+        "bonne buona distinti groetjes mvg hartelijke z pozdrowienia serdecznie".split())),
     (_PERSON_CUE_RE, 1, frozenset(
         "ask asked asking tell told contact contacted ping pinged cc bcc attn attention thanks thank according "
         "on this i'm i my our his her the account mein meine kollege kollegin collègue compañero compañera jefe "
@@ -163,8 +172,8 @@ class NameDetector(SpanDetector):
         return tok.key in self._lex.popular and tok.key not in self._lex.places
 
     def _nameish(self, tok: Token) -> bool:
-        """A capitalised word that may be part of a name."""
-        if tok.shape != TITLE or self._never(tok):
+        """A capitalised word that may be part of a name (a greeting or a sign-off is none)."""
+        if tok.shape != TITLE or self._never(tok) or tok.key in SALUTATIONS:
             return False
         g, s = self._listed(tok.key)
         return g or s or tok.key not in self._lex.common
@@ -195,9 +204,11 @@ class NameDetector(SpanDetector):
             named = [False] * len(tokens)
             self._by_honorific(text, tokens, named)
             self._by_suffix(text, tokens, named, spans)
-            self._by_cues(text, tokens, index, named)
-            self._by_runs(text, tokens, named)
+            salutation = self._by_cues(text, tokens, index, named)
+            self._by_runs(text, tokens, named, salutation)
             self._by_lowercase_pairs(text, tokens, named)
+            for i in salutation:
+                named[i] = False
             spans.extend(self._spans_from(tokens, named, text))
         if is_cjk(text):
             spans.extend(self._cjk(text))
@@ -285,8 +296,11 @@ class NameDetector(SpanDetector):
             pos += 1
         return index.get(pos)
 
-    def _by_cues(self, text: str, tokens: list[Token], index: dict[int, int], named: list[bool]) -> None:
+    def _by_cues(self, text: str, tokens: list[Token], index: dict[int, int], named: list[bool]) -> set[int]:
+        """Marks the names the cues introduce; returns the indexes of the words of the greetings and
+        sign-offs found, which are no names themselves ("Bonne journée", "Schöne Grüße")."""
         lowered = text.lower()
+        salutation: set[int] = set()
         starts: list[tuple[int, re.Pattern[str], int]] = []
         for tok in tokens:
             for regex, strength, first_words in _CUES:
@@ -304,13 +318,15 @@ class NameDetector(SpanDetector):
             tok = tokens[i]
             if regex is _SIGNOFF_RE and not self._signoff_shape(text, tokens, i):
                 continue
+            if regex is _SIGNOFF_RE or regex is _GREETING_RE:
+                salutation.update(k for k in range(index.get(pos, i), i) if tokens[k].start >= pos)
             if self._accept_after_cue(tok, strength):
                 self._extend(text, tokens, i, named, strength)
         check_here = "here" in lowered
         check_mail = "@" in text
         check_role = "," in text or "(" in text or "—" in text or "–" in text or " - " in text
         if not (check_here or check_mail or check_role):
-            return
+            return salutation
         for i, tok in enumerate(tokens):
             if check_role and tok.shape == TITLE and _APPOSITION_RE.match(text, tok.end):
                 if self._accept_after_cue(tok, 1):
@@ -329,6 +345,7 @@ class NameDetector(SpanDetector):
                     if j == 0 or not self._adjacent(text, tokens[j - 1], tokens[j]):
                         break
                     j -= 1
+        return salutation
 
     def _signoff_shape(self, text: str, tokens: list[Token], i: int) -> bool:
         """A sign-off is followed by the name and then the end of the text, a line break or a dash."""
@@ -341,10 +358,10 @@ class NameDetector(SpanDetector):
         rest = text[tokens[j].end :]
         return not rest.strip() or bool(re.match(r"^\s*(?:\n|[|,;(—–\-]|$)", rest))
 
-    def _by_runs(self, text: str, tokens: list[Token], named: list[bool]) -> None:
+    def _by_runs(self, text: str, tokens: list[Token], named: list[bool], salutation: set[int] = frozenset()) -> None:
         i, n = 0, len(tokens)
         while i < n:
-            if not self._nameish(tokens[i]):
+            if i in salutation or not self._nameish(tokens[i]):
                 i += 1
                 continue
             run = [i]

@@ -39,7 +39,7 @@ from ..errors import ScrubError
 from .lexicon import Lexicon
 from .span import Span
 from .tokens import LOWER, Token, tokenize
-from .vocabulary import HONORIFICS, INNER_PARTICLES, NAME_PARTICLES, STOPWORDS
+from .vocabulary import HONORIFICS, INNER_PARTICLES, NAME_PARTICLES, SALUTATIONS, STOPWORDS
 
 MODEL_FILE = "names.json.gz"
 MODEL_VERSION = 2
@@ -335,7 +335,8 @@ class NameTagger:
                 for j in range(max(0, i - _WINDOW), min(len(tags), i + _WINDOW + 1)):
                     tags[j] = 0
         # A run of tagged words that are all towns or countries ("Jordan, Georgia") is a list of
-        # places, the same judgement the rules make; a particle ends no name ("buzón de voz").
+        # places, the same judgement the rules make, and one of greetings a salutation ("Moin,");
+        # a particle ends no name ("buzón de voz").
         places = self._features.places
         i = 0
         while i < len(tags):
@@ -345,7 +346,7 @@ class NameTagger:
             end = j
             while end > i and tokens[end - 1].key in NAME_PARTICLES:
                 end -= 1
-            if end == i or all(t.key in places for t in tokens[i:end]):
+            if end == i or all(t.key in places or t.key in SALUTATIONS for t in tokens[i:end]):
                 end = i
             tags[end:j] = [0] * (j - end)
             i = j + 1

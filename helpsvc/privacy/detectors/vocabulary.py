@@ -140,6 +140,15 @@ INNER_PARTICLES: frozenset[str] = NAME_PARTICLES | frozenset(
     "los las des dos het 't ten degli dei delle dello dal dalla vom zum zur op".split()
 )
 
+# Greetings and sign-offs that are one word: they stand next to names, and are none themselves
+# ("Moin, ...", "Hoi Maarten", "Groetjes, Anouk"), though some lists have them as given names.
+SALUTATIONS: frozenset[str] = frozenset(
+    "hi hello hey dear hallo moin servus bonjour salut coucou hola buenas ciao buongiorno buonasera "
+    "namaste merhaba hej hoi goedemorgen goedemiddag goedendag cześć witam witaj regards thanks thx cheers "
+    "sincerely mfg lg vg grüße grüsse gruß gruss cordialement amicalement saludos atentamente saluti groeten "
+    "groetjes mvg pozdrawiam pozdrowienia gracias merci danke grazie bedankt dziękuję".split()
+)
+
 # Words before a single capitalised word that make it a place, not a person ("in Redmond").
 LOCATIVE_WORDS: frozenset[str] = frozenset(
     "in at near around across outside inside nach aus dans à en em bij of".split()
