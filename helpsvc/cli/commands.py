@@ -84,7 +84,11 @@ def serve(host: str | None, port: int | None, index_dir: Path | None, db: str | 
             server_header=False,
             proxy_headers=False,
             http="httptools",
-            loop="uvloop",
+            # asyncio's own loop, not uvloop: under a burst of concurrent searches uvloop left some
+            # connections' first request unread for seconds while the others were served over and
+            # over (distinct-query p99 at 5-15 x p50 in make bench, 1.2-1.8 x with asyncio), and
+            # asyncio served every scenario as fast on the bench's machine.
+            loop="asyncio",
         )
     finally:
         # After uvicorn: workers finishing their last requests still scrub through it.
