@@ -192,3 +192,23 @@ def test_rules_find_names_after_greetings_and_sign_offs_in_seven_languages(text:
 @pytest.mark.parametrize("text", ["Moin, die Kamera geht nicht", "Groetjes uit Utrecht", "Servus, wie ändere ich den Klingelton?"])
 def test_a_greeting_is_no_name(text: str) -> None:
     assert not NameDetector(load_lexicon()).detect(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a surname no list has, before a given name the tagger takes
+        ("w książce adresowej jest Brzęczyszczykiewicz, Grzegorz dwa razy", ["Brzęczyszczykiewicz, Grzegorz"]),
+        # a given name that is an everyday word, after a surname
+        ("the directory shows 'Walker, Joy' before everyone", ["Walker, Joy"]),
+    ],
+)
+def test_directory_order_is_one_name(scrubber: Scrubber, text: str, names: list[str]) -> None:
+    out = scrubber.scrub(text)
+    for name in names:
+        assert name not in out and "{{NAME}}, {{NAME}}" in out, out
+
+
+def test_directory_order_needs_a_name_on_one_side(scrubber: Scrubber) -> None:
+    text = "Im Menü Einstellungen, Datenschutz fehlt der Schalter"
+    assert scrubber.scrub(text) == text

@@ -38,7 +38,7 @@ from typing import NamedTuple
 from ..errors import ScrubError
 from .lexicon import Lexicon
 from .span import Span
-from .tokens import LOWER, Token, tokenize
+from .tokens import LOWER, TITLE, UPPER, Token, tokenize
 from .vocabulary import HONORIFICS, INNER_PARTICLES, NAME_PARTICLES, SALUTATIONS, STOPWORDS
 
 MODEL_FILE = "names.json.gz"
@@ -321,12 +321,39 @@ class NameTagger:
             out.append(tag)
         return out
 
+    def _directory(self, tokens: Sequence[Token], text: str, tags: list[int]) -> None:
+        """"Surname, Given" is one name: where the tagger took one of the two words, the other
+        joins it when the lists allow the order. A surname no list has ("Kowalczyk, Bartosz")
+        stands before a tagged given name; a given name that is an everyday word ("Bishop, Hope")
+        after a tagged surname. Both words are written alike (or the surname in capitals)."""
+        f = self._features
+        lex, articles, keep = f._lex, f._articles, self._keep
+        for i in range(len(tokens) - 1):
+            if tags[i] == tags[i + 1]:
+                continue
+            a, b = tokens[i], tokens[i + 1]
+            if text[a.end : b.start] not in (", ", ","):
+                continue
+            if a.shape != b.shape and not (a.shape == UPPER and b.shape == TITLE) or a.shape not in (TITLE, UPPER, LOWER):
+                continue
+            if a.key in keep or b.key in keep or a.key in f.places or len(a.key) < 3 or len(b.key) < 2:
+                continue
+            if tags[i + 1]:
+                unknown = (a.key not in lex.common and a.key not in articles and f.bands.of(a.key)[1] < 4
+                           and a.key not in lex.given)
+                if b.key in lex.given and (a.key in lex.surnames and a.key not in lex.core_common or unknown):
+                    tags[i] = 1
+            elif a.key in lex.surnames and b.key in lex.given and b.key not in STOPWORDS and b.shape != LOWER:
+                tags[i + 1] = 1
+
     def detect(self, text: str, tokens: Sequence[Token] | None = None) -> list[Span]:
         """NAME spans in ``text``; ``tokens`` are its words when the caller has them already."""
         tokens = words(text, tokens)
         if not tokens:
             return []
         tags = self.tags(tokens, text)
+        if "," in text:
+            self._directory(tokens, text, tags)
         # Next to a placeholder an earlier pass left, a word's surroundings are not what the
         # tagger judged the first time: judging it again could take word after word. There
         # only the rules decide, so that scrubbing settles.
