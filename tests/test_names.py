@@ -212,3 +212,9 @@ def test_directory_order_is_one_name(scrubber: Scrubber, text: str, names: list[
 def test_directory_order_needs_a_name_on_one_side(scrubber: Scrubber) -> None:
     text = "Im Menü Einstellungen, Datenschutz fehlt der Schalter"
     assert scrubber.scrub(text) == text
+
+
+def test_a_title_after_a_title_introduces_the_name(scrubber: Scrubber) -> None:
+    """'dr' alone in lower case may be a drive; after 'frau' it is a title, and the name follows."""
+    assert scrubber.scrub("frau dr. achterberg-lutz hat keinen ton") == "frau dr. {{NAME}} hat keinen ton"
+    assert scrubber.scrub("the ms teams dr drive is full") == "the ms teams dr drive is full"

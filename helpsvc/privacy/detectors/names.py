@@ -238,7 +238,9 @@ class NameDetector(SpanDetector):
                     continue
                 break
             if tokens[i].shape == LOWER and nxt.shape == LOWER:
-                ok = self._accept_after_cue(nxt, strength)
+                # Short of a strong cue, a lower-case word continues a name only as a surname: lists
+                # give everyday words of other languages as given names ("kalender").
+                ok = self._accept_after_cue(nxt, strength) and (strength == 2 or self._listed(nxt.key)[1])
             else:
                 ok = nxt.shape in (TITLE, UPPER) and self._accept_after_cue(nxt, max(strength, 1))
             if not ok:
@@ -259,10 +261,14 @@ class NameDetector(SpanDetector):
                 continue
             if re.search(r"\d\s*$", text[max(0, tok.start - 3) : tok.start]):
                 continue  # "100 ms", "2 dr": a unit after a number
+            # A title after another ("frau dr. nguyen-weiß", "Herr Prof. Weber") is a title for sure.
+            prev = tokens[i - 1] if i else None
+            chained = prev is not None and (prev.key in HONORIFICS or prev.key + "." in HONORIFICS) and (
+                text[prev.end : tok.start] in (" ", ". ", "."))
             weak = key in WEAK_HONORIFICS or (key + ".") in WEAK_HONORIFICS
-            if weak and nxt.shape != TITLE and not any(self._listed(nxt.key)):
+            if weak and not chained and nxt.shape != TITLE and not any(self._listed(nxt.key)):
                 continue
-            if tok.shape == LOWER and key in _AMBIGUOUS_LOWER_TITLES and not any(self._listed(nxt.key)):
+            if tok.shape == LOWER and key in _AMBIGUOUS_LOWER_TITLES and not chained and not any(self._listed(nxt.key)):
                 continue  # "ms teams", "dr" as in drive
             if tok.shape == OTHER:
                 continue
@@ -275,7 +281,9 @@ class NameDetector(SpanDetector):
                     named[j] = True
                 self._extend(text, tokens, k, named, 2)
             elif self._accept_after_cue(nxt, 2):
-                self._extend(text, tokens, i + 1, named, 2)
+                # In lower case, only a listed name continues the name: "mr bongani dube", but
+                # "frau dr. nguyen-weiß kalender freigeben" ends before "kalender".
+                self._extend(text, tokens, i + 1, named, 1 if nxt.shape == LOWER else 2)
 
     def _by_suffix(self, text: str, tokens: list[Token], named: list[bool], spans: list[Span]) -> None:
         for i, tok in enumerate(tokens):
