@@ -218,3 +218,17 @@ def test_a_title_after_a_title_introduces_the_name(scrubber: Scrubber) -> None:
     """'dr' alone in lower case may be a drive; after 'frau' it is a title, and the name follows."""
     assert scrubber.scrub("frau dr. achterberg-lutz hat keinen ton") == "frau dr. {{NAME}} hat keinen ton"
     assert scrubber.scrub("the ms teams dr drive is full") == "the ms teams dr drive is full"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Frau Brandstätter von der Lohnbuchhaltung sieht meinen Status nicht", "von der Lohnbuchhaltung"),
+        ("Herr Wolters von der Buchhaltung hört ein Echo", "von der Buchhaltung"),
+        ("Marijke van Verkoop kan niet inloggen", "van Verkoop"),
+        ("El señor Uriarte de Contabilidad no recibe llamadas", "de Contabilidad"),
+    ],
+)
+def test_a_department_after_a_name_and_a_particle_stays(scrubber: Scrubber, text: str, kept: str) -> None:
+    out = scrubber.scrub(text)
+    assert kept in out and "{{NAME}}" in out, out

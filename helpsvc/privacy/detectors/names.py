@@ -26,8 +26,8 @@ from typing import Iterable
 from .lexicon import Lexicon, fold, is_cjk
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
 from .span import Span, SpanDetector
-from .tagger import default_tagger
-from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PLACE_HEADS, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
+from .tagger import default_tagger, department
+from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, INNER_PARTICLES, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PLACE_HEADS, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
 
 # Letters plus the combining marks that Indic, Arabic, Hebrew and Thai words (and
 # decomposed Latin accents) are written with; \w alone would cut "राहुल" into pieces.
@@ -214,7 +214,51 @@ class NameDetector(SpanDetector):
             spans.extend(self._cjk(text))
         if self._tagger is not None:
             spans.extend(self._tagger.detect(text, tokens))
+            if spans and tokens:
+                spans = self._without_departments(text, tokens, spans)
         return spans
+
+    def _without_departments(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
+        """A name ends before particles and a department ("Jan van Inkoop" is Jan of purchasing,
+        "Carrasco de Recursos Humanos"): whichever pass took the department, it is no name, nor
+        are the particles before it."""
+        named = [any(s.start <= t.start and t.end <= s.end for s in spans) for t in tokens]
+        features = self._tagger._features
+        lang = -2
+        cut: list[tuple[int, int]] = []
+        n = len(tokens)
+        for p in range(n - 1):
+            tok = tokens[p]
+            if tok.key not in INNER_PARTICLES or tok.shape != LOWER or p and tokens[p - 1].key in INNER_PARTICLES:
+                continue
+            # After a name, or after the placeholder an earlier pass left for it.
+            if not (p and named[p - 1] or text[: tok.start].rstrip().endswith("}}")):
+                continue
+            q = p
+            while q < n and tokens[q].key in INNER_PARTICLES and tokens[q].shape == LOWER:
+                q += 1
+            if q >= n:
+                continue
+            if lang == -2:
+                lang = features._language(tuple(t.key for t in tokens))
+            if not department(features, tokens[q], lang):
+                continue
+            r = q + 1
+            while r < n and text[tokens[r - 1].end : tokens[r].start] == " " and department(features, tokens[r], lang):
+                r += 1
+            cut.append((tok.start, tokens[r - 1].end))
+        if not cut:
+            return spans
+        out: list[Span] = []
+        for span in spans:
+            pieces = [(span.start, span.end)]
+            for a, b in cut:
+                pieces = [piece for s, e in pieces for piece in ((s, min(e, a)), (max(s, b), e)) if piece[0] < piece[1]]
+            for s, e in pieces:
+                s2, e2 = s + len(text[s:e]) - len(text[s:e].lstrip(" .,")), e - len(text[s:e]) + len(text[s:e].rstrip(" .,"))
+                if any(c.isalpha() for c in text[s2:e2]):
+                    out.append(Span(s2, e2, span.kind))
+        return out
 
     def _adjacent(self, text: str, a: Token, b: Token) -> bool:
         """b directly follows a as the next word of the same name."""

@@ -286,6 +286,20 @@ def history(prev_tag: int, pieces: tuple[str, ...]) -> tuple[str, ...]:
     return found + (f"ptw={pieces[2]}",) if prev_tag == NAME_AND else found
 
 
+def department(features: Features, tok: Token, lang: int) -> bool:
+    """A capitalised word after a name and a particle that is a department, not the family name:
+    frequent in the text's language and in no name list ("Jan van Inkoop", "Frau Lindemann von
+    der Personalabteilung", "Carrasco de Recursos Humanos"), or a compound that ends in such a
+    word. A family name that is an everyday word ("de la Tour") is the price."""
+    key = tok.key
+    lex = features._lex
+    if lang < 0 or tok.shape == LOWER or key in lex.surnames or key in lex.given:
+        return False
+    if features.bands.of(key)[0][lang] >= "3":
+        return True
+    return len(key) >= 10 and any(features.bands.of(key[i:])[0][lang] >= "3" for i in range(3, len(key) - 4))
+
+
 class NameTagger:
     """Tags person-name words with the shipped weights; ``detect`` reports them as NAME spans."""
 
@@ -346,6 +360,31 @@ class NameTagger:
             elif a.key in lex.surnames and b.key in lex.given and b.key not in STOPWORDS and b.shape != LOWER:
                 tags[i + 1] = 1
 
+    def _particle_names(self, tokens: Sequence[Token], text: str, tags: list[int]) -> None:
+        """After a name, lower-case particles and a capitalised word are the family name, even one
+        that is an everyday word ("Thibault de la Tour", "Femke van den Berg"), which the tagger
+        never weighs. Not in German, where every noun is capitalised ("Müller von der Buchhaltung")."""
+        n = len(tokens)
+        f = self._features
+        for i in range(n - 2):
+            if not tags[i] or tags[i + 1] or tokens[i + 1].key not in NAME_PARTICLES or tokens[i + 1].shape != LOWER:
+                continue
+            k = i + 1
+            while k < n and k - i <= 2 and tokens[k].key in NAME_PARTICLES and tokens[k].shape == LOWER:
+                k += 1
+            if k >= n or tags[k] or any(text[tokens[m - 1].end : tokens[m].start] != " " for m in range(i + 1, k + 1)):
+                continue
+            word = tokens[k]
+            if (word.shape != TITLE or len(word.key) < 3 or word.key in self._keep or word.key in f.places
+                    or word.key in STOPWORDS or word.key in SALUTATIONS):
+                continue
+            lang = f._language(tuple(t.key for t in tokens))
+            if lang >= 0 and LANGUAGES[lang] == "de":
+                continue
+            if department(f, word, lang):
+                continue
+            tags[i + 1 : k + 1] = [1] * (k - i)
+
     def detect(self, text: str, tokens: Sequence[Token] | None = None) -> list[Span]:
         """NAME spans in ``text``; ``tokens`` are its words when the caller has them already."""
         tokens = words(text, tokens)
@@ -377,6 +416,7 @@ class NameTagger:
                 end = i
             tags[end:j] = [0] * (j - end)
             i = j + 1
+        self._particle_names(tokens, text, tags)
         # Particles between two name words are the name's ("Rodrigo de los Santos"): the scorer of
         # a reader's privacy counts "los" left between two placeholders as much as the name.
         i = 1
