@@ -232,3 +232,13 @@ def test_a_title_after_a_title_introduces_the_name(scrubber: Scrubber) -> None:
 def test_a_department_after_a_name_and_a_particle_stays(scrubber: Scrubber, text: str, kept: str) -> None:
     out = scrubber.scrub(text)
     assert kept in out and "{{NAME}}" in out, out
+
+
+def test_a_given_name_and_a_word_no_list_has_are_a_name() -> None:
+    """'Hope Adebayo': an everyday given name, then a surname no list, article or language knows."""
+    both = NameDetector(load_lexicon())
+    text = "Patience Oyelowo voicemail"
+    assert [text[s.start : s.end] for s in both.detect(text)] == ["Patience Oyelowo"]
+    # Without the model's word frequencies (as in training) the rule is off.
+    rules = NameDetector(load_lexicon(), use_tagger=False)
+    assert not rules.detect(text)

@@ -460,6 +460,8 @@ class NameDetector(SpanDetector):
             return False  # "Hong Kong", "North America"
         if any(self._anchor(t) for t in words):
             return True
+        if self._given_and_unknown(words):
+            return True
         # "John Smith": a popular given name that the lexicon also lists in lower case,
         # next to another listed word that is not a curated everyday word.
         core = self._lex.core_common
@@ -469,6 +471,18 @@ class NameDetector(SpanDetector):
                 if any(any(self._listed(o.key)) and o.key not in core for o in others):
                     return True
         return False
+
+    def _given_and_unknown(self, words: list[Token]) -> bool:
+        """'Hope Adebayo', 'Summer Okonkwo': a given name that is also an everyday word, then a
+        word that no list, no article and no language of the model has, is a given name and a
+        surname no list knows. Without the model's word frequencies (training) this never holds."""
+        if self._tagger is None or len(words) != 2:
+            return False
+        first, last = words
+        f = self._tagger._features
+        return (first.key in self._lex.given and first.key not in self._lex.places
+                and last.key not in self._lex.common and last.key not in self._keep and last.key not in f._articles
+                and last.key not in self._lex.places and f.bands.of(last.key)[1] < 2 and len(last.key) > 3)
 
     @staticmethod
     def _after_initial(text: str, tok: Token) -> bool:
