@@ -10,7 +10,8 @@ import pytest
 from helpsvc.privacy import Scrubber
 from helpsvc.privacy.detectors.lexicon import load_lexicon
 from helpsvc.privacy.detectors.names import NameDetector
-from helpsvc.privacy.detectors.tagger import LANGUAGES, MODEL_FILE, MODEL_VERSION, Bands, NameTagger, default_tagger, read_model
+from helpsvc.privacy.detectors.tagger import (LANGUAGES, MODEL_FILE, MODEL_VERSION, Bands, NameTagger, default_tagger, grouped,
+                                              read_model, ungrouped)
 from helpsvc.privacy.detectors.train_names import article_language, build
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -136,7 +137,7 @@ def test_a_model_of_another_version_is_refused() -> None:
 
 
 def test_word_bands_of_another_shape_are_refused() -> None:
-    model = {"version": MODEL_VERSION, "weights": {}, "article_words": {}, "bands": {"kalender": "14"}, "markers": {}}
+    model = {"version": MODEL_VERSION, "weights": {}, "article_words": {}, "bands": {"14": "kalender"}, "markers": {}}
     with pytest.raises(ValueError, match="one digit for each"):
         read_model(gzip.compress(json.dumps(model).encode()))
 
@@ -158,6 +159,12 @@ def test_article_language_comes_from_front_matter_or_locale_folder() -> None:
     assert article_language(Path("docs/pt-BR/x/chamadas.md"), "texto") == "pt"
     assert article_language(Path("Teams/calls.md"), "---\nlocale: de-DE\ntitle: Anrufe\n---\n") == "de"
     assert article_language(Path("Teams/calls.md"), "# Calls") == "en"
+
+
+def test_word_tables_are_stored_grouped_by_value() -> None:
+    table = {"kalender": "1410140", "termin": "1410140", "tom": "4444444"}
+    assert grouped(table) == {"1410140": "kalender termin", "4444444": "tom"}
+    assert ungrouped(grouped(table)) == table
 
 
 def test_training_is_reproducible() -> None:

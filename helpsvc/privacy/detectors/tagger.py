@@ -42,7 +42,7 @@ from .tokens import LOWER, TITLE, UPPER, Token, tokenize
 from .vocabulary import HONORIFICS, INNER_PARTICLES, NAME_PARTICLES, SALUTATIONS, STOPWORDS
 
 MODEL_FILE = "names.json.gz"
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 # The languages whose word frequencies the model carries, in the order of a word's band digits.
 LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pl")
 _NO_BANDS = "0" * len(LANGUAGES)
@@ -453,15 +453,28 @@ _lock = threading.Lock()
 _model: Model | None = None
 
 
+def grouped(table: dict[str, str]) -> dict[str, str]:
+    """A word table as the model file stores it: each value once, with its words joined by spaces
+    (a few thousand band digit strings stand for 160,000 words: a smaller file)."""
+    out: dict[str, list[str]] = {}
+    for word, value in sorted(table.items()):
+        out.setdefault(value, []).append(word)
+    return {value: " ".join(found) for value, found in sorted(out.items())}
+
+
+def ungrouped(table: dict[str, str]) -> dict[str, str]:
+    """The word table ``grouped`` stored."""
+    return {word: value for value, found in table.items() for word in found.split(" ")}
+
+
 def read_model(data: bytes) -> Model:
     """The weights and word tables from the bytes of a model file."""
     model = json.loads(gzip.decompress(data))
     if model.get("version") != MODEL_VERSION:
         raise ValueError(f"model version {model.get('version')!r}, expected {MODEL_VERSION}")
-    bands = model["bands"]
-    if any(len(d) != len(LANGUAGES) for d in bands.values()):
+    if any(len(d) != len(LANGUAGES) for d in model["bands"]):
         raise ValueError(f"word bands are not one digit for each of {', '.join(LANGUAGES)}")
-    return Model(model["weights"], model["article_words"], bands, model["markers"])
+    return Model(model["weights"], model["article_words"], ungrouped(model["bands"]), ungrouped(model["markers"]))
 
 
 def load_model() -> Model:

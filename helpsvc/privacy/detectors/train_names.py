@@ -44,7 +44,7 @@ from .lexicon import Lexicon, fold, load_lexicon
 from .name_frames import (COMPOUND_LINKS, FILLERS, FRAMES, GREETINGS, LOCALES, NEGATIVE_FRAMES, PARTICLES, PHRASES,
                           PLACE_FRAMES, SIGNOFFS, TITLES, UNITS, VERBS, WORLD_LOCALES)
 from .names import NameDetector
-from .tagger import MODEL_FILE, MODEL_VERSION, NONE, Bands, Features, NameTagger, after, around, history, words
+from .tagger import MODEL_FILE, MODEL_VERSION, NONE, Bands, Features, NameTagger, after, around, grouped, history, words
 from .train_words import capitalise, common_words, word_bands
 from .tokens import LOWER, TITLE, Token, tokenize
 from .vocabulary import NAME_PARTICLES
@@ -499,7 +499,7 @@ def train(examples: list[Example], features: Features, epochs: int, rng: random.
 def model_bytes(weights: dict[str, float], counts: dict[str, int], bands: Bands, seed: int) -> bytes:
     """The model file: gzip'd JSON with sorted keys and no timestamp, so equal inputs give equal bytes."""
     payload = {"version": MODEL_VERSION, "seed": seed, "weights": weights, "article_words": counts,
-               "bands": bands.table, "markers": bands.markers}
+               "bands": grouped(bands.table), "markers": grouped(bands.markers)}
     data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return gzip.compress(data, compresslevel=9, mtime=0)
 
