@@ -370,7 +370,10 @@ def test_the_score_cache_drops_the_least_recently_used_and_keeps_its_byte_budget
 def test_the_result_cache_drops_the_least_recently_used_search(content_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from helpsvc.search import service as service_module
 
-    monkeypatch.setattr(service_module, "CACHE_SIZE", 2)
+    probe = SearchService(content_index)
+    headset, voicemail, presence = (probe.search(q).weight() for q in ("headset", "voicemail", "presence"))
+    # Room for two of the three results, never all three: the cache is bounded by bytes.
+    monkeypatch.setattr(service_module, "CACHE_BYTES", max(headset + voicemail, headset + presence))
     service = SearchService(content_index)
     first, second = service.search("headset"), service.search("voicemail")
     assert service.search("headset") is first  # a hit, and now the most recently used
@@ -378,3 +381,10 @@ def test_the_result_cache_drops_the_least_recently_used_search(content_index: Pa
     assert service.search("headset") is first
     again = service.search("voicemail")
     assert again is not second and again == second
+
+
+def test_a_result_weighs_what_its_hits_hold(content_index: Path) -> None:
+    service = SearchService(content_index)
+    one, many = service.search("headset", per_page=1), service.search("headset", per_page=10)
+    assert 0 < one.weight() < many.weight()
+    assert many.weight() > 3 * sum(len(h.snippet_html) for h in many.hits)

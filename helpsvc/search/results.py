@@ -98,6 +98,16 @@ class SearchResult:
             "hits": [dict(h) for h in self._hits_json()],
         }
 
+    def weight(self) -> int:
+        """About how many bytes the result takes once cached: its hits' text three times over
+        (the hits, their JSON dicts' share and the serialised API body), plus fixed overheads."""
+        text = sum(
+            len(h.title) + len(h.url) + len(h.snippet) + len(h.snippet_html) + len(h.path) + len(h.summary)
+            + sum(len(v) for d in h.duplicates for v in d.values())
+            for h in self.hits
+        )
+        return 2048 + 3 * text + 1200 * len(self.hits)
+
     def _hits_json(self) -> list[dict[str, Any]]:
         if self._hits_cache is None:
             self._hits_cache = [h.as_json() for h in self.hits]

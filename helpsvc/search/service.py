@@ -42,9 +42,11 @@ from .related import LIMIT as RELATED_STORED
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 100
-# A cached result with its hits and its API JSON takes about 25 KB: 512 of them hold the head of
-# the query distribution (where repeats are) in about 13 MB per worker; the long tail is cheap to recompute.
-CACHE_SIZE = 512
+# Cached results are bounded by their bytes (``SearchResult.weight``), not their number: a page of
+# hits for a long description weighs several times one for two words. 12 MB per worker hold the
+# head of the query distribution (where repeats are, a few hundred short queries); the long tail
+# is cheap to recompute.
+CACHE_BYTES = 12 * 1024 * 1024
 RELATED_CACHE_SIZE = 8192
 
 
@@ -83,7 +85,7 @@ class SearchService:
         self._readers: dict[IndexState, int] = {}
         self._readers_lock = threading.Lock()
         # Both caches are used only from the thread that answers requests (the event loop's): no lock.
-        self._cache: LRUCache[tuple[Any, ...], SearchResult] = LRUCache(maxsize=CACHE_SIZE)
+        self._cache: LRUCache[tuple[Any, ...], SearchResult] = LRUCache(maxsize=CACHE_BYTES, getsizeof=SearchResult.weight)
         self.last_error: str | None = None
         self._failed: set[str] = set()
         self._related: LRUCache[tuple[Any, ...], tuple[str, ...]] = LRUCache(maxsize=RELATED_CACHE_SIZE)
