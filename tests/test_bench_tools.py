@@ -41,3 +41,20 @@ def test_the_in_process_bench_can_empty_the_search_caches() -> None:
     assert schema.words_analyzer.cache_info().currsize == 1
     importlib.import_module("inproc").forget_process_caches()
     assert schema.words_analyzer.cache_info().currsize == 0
+
+
+def test_several_runs_are_summed_up_by_median_and_range(tmp_path: Path) -> None:
+    from runs import main, table
+
+    def run(zipf: float, met: bool, hello: float, rps: float) -> dict:
+        return {"created": "t", "goals": [{"goal": "zipf ratio", "value": zipf, "met": met}],
+                "http": {"runs": {"hello": {"rps": hello}, "hello-end": {"rps": hello}, "zipf": {"rps": rps}, "zipf-warmup": {"rps": 1}}}}
+
+    text = table([run(0.5, False, 1000, 500), run(0.8, True, 1000, 800), run(0.6, False, 2000, 1200)])
+    assert "| zipf ratio | 0.500 / 0.800 / 0.600 | 0.600 | 0.500 – 0.800 | 1 of 3 |" in text
+    assert "| zipf | 500 / 800 / 1,200 | 800 | 500 – 1,200 | 0.600 |" in text
+    assert "warmup" not in text
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(SystemExit, match="cannot read"):
+        main([str(broken)])
