@@ -12,7 +12,8 @@ from helpsvc.privacy.detectors.lexicon import load_lexicon
 from helpsvc.privacy.detectors.names import NameDetector
 from helpsvc.privacy.detectors.tagger import (LANGUAGES, MODEL_FILE, MODEL_VERSION, Bands, NameTagger, default_tagger, grouped,
                                               read_model, ungrouped)
-from helpsvc.privacy.detectors.train_names import article_language, build
+from helpsvc.privacy.detectors.train_articles import article_language
+from helpsvc.privacy.detectors.train_names import build
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 MODEL = Path(__file__).resolve().parent.parent / "helpsvc" / "privacy" / "detectors" / "models" / MODEL_FILE

@@ -1,7 +1,7 @@
 """The store: where anonymised feedback and events are kept, SQLite by default, PostgreSQL for several servers.
 
 Owns the records (``records``), one ``SQLStore`` for both dialects (``sql``,
-``postgres``, ``opening``), the one writer thread (``writer``), migrations,
+``sqlite``, ``postgres``, ``opening``), the one writer thread (``writer``), migrations,
 daily rollups (``rollups``), staff data (``staff``) and the upkeep job that keeps
 rollups current and purges expired raw data (``upkeep``). May import: clock and
 metrics. Everything it is handed is already scrubbed and coarsened.
@@ -10,7 +10,8 @@ metrics. Everything it is handed is already scrubbed and coarsened.
 from ..clock import hour_of
 from .records import Client, Event, Feedback
 from .opening import database_url_for, open_store
-from .sql import SQLiteStore, SQLStore, StoreError, StoreUnavailable
+from .sql import SQLStore, StoreError, StoreUnavailable
+from .sqlite import SQLiteStore
 
 __all__ = [
     "Client",

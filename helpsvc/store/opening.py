@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .sql import SQLiteStore, SQLStore, StoreError
+from .sql import SQLStore, StoreError
+from .sqlite import SQLiteStore
 
 
 def open_store(url: str) -> SQLStore:

@@ -1,6 +1,6 @@
 """The store: feedback, events and salts in SQL, behind one small interface.
 
-``SQLStore`` holds everything both dialects share; ``SQLiteStore`` (the
+``SQLStore`` holds everything both dialects share; ``SQLiteStore`` (``sqlite``, the
 default, a file in WAL mode) and the PostgreSQL store fill in how to connect
 and the few dialect differences. SQL is written with ``?`` placeholders and
 translated for drivers that want ``%s``.
@@ -9,7 +9,6 @@ translated for drivers that want ``%s``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -20,10 +19,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-
-import orjson
 
 from ..metrics import EVENTS_DROPPED
 from .migrations import MIGRATIONS, Migration, statements_for
@@ -462,72 +458,4 @@ class SQLStore:
         self.query("SELECT 1")
 
 
-class SQLiteStore(SQLStore):
-    """The embedded default: one SQLite file in WAL mode."""
-
-    dialect = "sqlite"
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the folder for the database {path}: {exc.strerror}") from exc
-        self._local = threading.local()
-        super().__init__()
-        picks = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(EVENT_COLUMNS)))
-        self._events_json_statement = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) SELECT {picks} FROM json_each(?)"
-
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the database {self.path}: {exc}") from exc
-        conn.execute("PRAGMA busy_timeout = 10000")
-        # WAL lets reports read while the writer writes; FULL makes every commit
-        # durable before feedback is acknowledged.
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        return conn
-
-    @contextmanager
-    def read(self) -> Iterator[Any]:
-        """A connection kept per thread: opening one (and setting its pragmas) costs more than most reads."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._connect()
-        try:
-            yield conn
-        except Exception:
-            # A failed read may leave the connection unusable (a disk gone read-only): start afresh next time.
-            self._local.conn = None
-            with contextlib.suppress(Exception):
-                conn.close()
-            raise
-        if conn.in_transaction:
-            conn.rollback()
-
-    def _set_durability(self, conn: Any, durable: bool) -> None:
-        # In WAL mode NORMAL still survives a crash of the process; only FULL survives a power cut.
-        conn.execute("PRAGMA synchronous = FULL" if durable else "PRAGMA synchronous = NORMAL")
-
-    def _begin(self, conn: Any) -> None:
-        if not conn.in_transaction:
-            conn.execute("BEGIN")
-
-    def _begin_migration(self, conn: Any) -> None:
-        # Python's sqlite3 runs DDL outside any transaction unless one is begun explicitly;
-        # IMMEDIATE takes the write lock at once, so a second process waits here.
-        conn.execute("BEGIN IMMEDIATE")
-
-    def _write_event_rows(self, conn: Any, rows: list[tuple[Any, ...]]) -> None:
-        # One statement and one parameter for the whole batch: SQLite unpacks the JSON in C,
-        # where executemany would bind every value of every row in Python while holding the
-        # GIL that the request thread needs.
-        conn.execute(self._events_json_statement, (orjson.dumps(rows),))
-
-    def integrity_check(self) -> str:
-        return str(self.query("PRAGMA integrity_check")[0][0])
-
-
-__all__ = ["SQLStore", "SQLiteStore", "StoreError", "StoreUnavailable"]
+__all__ = ["SQLStore", "StoreError", "StoreUnavailable"]

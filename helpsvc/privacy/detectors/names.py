@@ -23,96 +23,13 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .name_cues import ANGLE_MAIL_RE, APPOSITION_RE, CUES, GREETING, GREETING_RE, HERE_RE, SIGNOFF_MARKS, SIGNOFF_RE, SUFFIX_AFTER_RE
 from .lexicon import Lexicon, fold, is_cjk
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
 from .span import Span, SpanDetector
 from .tagger import default_tagger, department
 from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, INNER_PARTICLES, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PLACE_HEADS, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
 
-# Letters plus the combining marks that Indic, Arabic, Hebrew and Thai words (and
-# decomposed Latin accents) are written with; \w alone would cut "राहुल" into pieces.
-_SIGNOFF = (
-    r"(?:best\s+|kind\s+|warm\s+|many\s+)?regards|thanks(?:\s+(?:again|a\s+lot))?|thank\s+you|thx|cheers"
-    r"|best(?:\s+wishes)?|sincerely|yours|br|mfg|lg|(?:viele|beste|liebe|freundliche)\s+grüße|grüße|gruß"
-    r"|cordialement|bien\s+à\s+vous|saludos|un\s+saludo|atentamente|saluti|cordiali\s+saluti|groeten"
-    r"|met\s+vriendelijke\s+groet(?:en)?|pozdrawiam|saygılarımla|teşekkürler|signed(?:\s+by)?|--+|—"
-    r"|(?:schöne|herzliche|liebe)\s+grüße|gruss|grüsse|bis\s+dann|amicalement|bonne\s+journée|bien\s+cordialement"
-    r"|un\s+abrazo|un\s+saludo\s+cordial|saludos\s+cordiales|buona\s+giornata|un\s+saluto|distinti\s+saluti"
-    r"|groetjes|mvg|hartelijke\s+groet(?:en)?|z\s+poważaniem|pozdrowienia|serdecznie\s+pozdrawiam"
-    r"|gracias|merci|danke(?:\s+schön)?|grazie|obrigad[oa]|dank\s+je(?:\s+wel)?|bedankt|tack|kiitos|dziękuję"
-    r"|спасибо|ありがとう|谢谢|cảm\s+ơn|shukriya|dhanyavaad|teşekkür\s+ederim|sağ\s+ol"
-)
-_GREETING = (
-    r"hi|hello|hey|dear|hallo|liebe|lieber|sehr\s+geehrte[rs]?|bonjour|salut|hola|ciao|namaste|merhaba"
-    r"|hej|hoi|good\s+(?:morning|afternoon|evening)|greetings"
-    r"|moin|servus|guten\s+(?:tag|morgen|abend)|grüß\s+gott|coucou|chère?|buenos\s+días|buenas(?:\s+tardes)?"
-    r"|estimad[oa]|querid[oa]|buongiorno|buonasera|salve|gentile|beste|goedemorgen|goedemiddag|goedendag"
-    r"|cześć|dzień\s+dobry|witam|witaj|szanown[ya]|drog[ia]"
-)
-_INTRO = (
-    r"(?:my|his|her|the|their)\s+name\s+(?:is|was)|name\s*[:=]|i\s+am\s+called|call\s+me"
-    r"|ich\s+heiße|mein\s+name\s+ist|je\s+m['’]appelle|mon\s+nom\s+est|mi\s+nombre\s+es|me\s+llamo"
-    r"|mi\s+chiamo|benim\s+adım|adım|(?:^|(?<=\n))(?:from|von|de|van|da|an|to|cc)\s*:"
-)
-# Words after which a capitalised unknown word is still a person ("ask Zeynep", "cc Olu").
-_PERSON_CUE = (
-    r"ask|asked|asking|tell|told|contact|contacted|ping|pinged|cc|bcc|attn|attention|thanks\s+to"
-    r"|thank\s+you\s+to|according\s+to|on\s+behalf\s+of|this\s+is|i['’]m|i\s+am"
-    r"|(?:my|our|his|her|the)\s+(?:boss|manager|colleague|coworker|co-worker|assistant|supervisor|lead"
-    r"|director|wife|husband|partner|friend|son|daughter|mother|father|teammate|team\s+mate|admin"
-    r"|delegate|secretary|receptionist|ceo|cto|cfo|intern|trainer|tutor)"
-    r"|account\s+holder|mein\s+kollege|meine\s+kollegin|kollege|kollegin|collègue|compañer[oa]|jefe|jefa"
-    r"|signed|signé|firmado"
-)
-# Verbs that take people and things alike ("call Maria", "call Park"): listed names only.
-_VERB_CUE = (
-    r"email|emailed|e-mail|mail|message|messaged|call|called|phone|phoned|invite|invited|notify|per"
-    r"|holder|owner|it['’]s|with|by|from|and|for|to|see"
-)
-_STRONG_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_INTRO})[\s,:]*", re.IGNORECASE)
-_GREETING_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_GREETING})[\s,!:]+", re.IGNORECASE)
-_SIGNOFF_RE = re.compile(rf"(?:^|(?<=[\s.!?]))(?:{_SIGNOFF})\s*[,!.:]?[ \t]*(?:\r?\n[ \t]*)?", re.IGNORECASE)
-_PERSON_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_PERSON_CUE})(?:\s*:)?\s+", re.IGNORECASE)
-_VERB_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{_VERB_CUE})(?:\s*:)?\s+", re.IGNORECASE)
-
-# Each cue regex is tried only at words it can start with (a set lookup per word),
-# which is far cheaper than scanning the text with every regex.
-_CUES: tuple[tuple[re.Pattern[str], int, frozenset[str]], ...] = (
-    (_STRONG_CUE_RE, 2, frozenset(
-        "my his her the their name i call ich mein je mon mi me benim adım from von de van da an to cc".split())),
-    (_GREETING_RE, 2, frozenset(
-        "hi hello hey dear hallo liebe lieber sehr bonjour salut hola ciao namaste merhaba hej hoi good "
-        "greetings moin servus guten grüß coucou cher chère buenos buenas estimado estimada querido querida "
-        "buongiorno buonasera salve gentile beste goedemorgen goedemiddag goedendag cześć dzień witam witaj "
-        "szanowny szanowna drogi droga".split())),
-    (_SIGNOFF_RE, 2, frozenset(
-        "best kind warm many regards thanks thank thx cheers sincerely yours br mfg lg viele beste liebe "
-        "freundliche grüße gruß cordialement bien saludos un atentamente saluti cordiali groeten met pozdrawiam "
-        "saygılarımla teşekkürler teşekkür signed gracias merci danke grazie obrigado obrigada dank bedankt "
-        "tack kiitos dziękuję спасибо cảm shukriya dhanyavaad sağ schöne herzliche gruss grüsse bis amicalement "
-        "bonne buona distinti groetjes mvg hartelijke z pozdrowienia serdecznie".split())),
-    (_PERSON_CUE_RE, 1, frozenset(
-        "ask asked asking tell told contact contacted ping pinged cc bcc attn attention thanks thank according "
-        "on this i'm i my our his her the account mein meine kollege kollegin collègue compañero compañera jefe "
-        "jefa signed signé firmado".split())),
-    (_VERB_CUE_RE, 0, frozenset(
-        "email emailed e-mail mail message messaged call called phone phoned invite invited notify per holder "
-        "owner it's with by from and for to see".split())),
-)
-# Sign-offs that are not words ("--", "—") or are written in CJK scripts.
-_SIGNOFF_MARKS = ("--", "—", "ありがとう", "谢谢")
-
-# "Nkechi, the ops lead, ..." / "Oyelaran (our admin)": a role in apposition.
-_APPOSITION_RE = re.compile(
-    r"\s*(?:,|\(|—|–|-)\s*(?:the|our|my|his|her|their|a|an)\s+(?:[\w\-]+\s+){0,2}"
-    r"(?:lead|manager|admin|administrator|engineer|director|assistant|colleague|boss|supervisor|owner|"
-    r"technician|tech|receptionist|intern|developer|architect|consultant|analyst|coordinator|specialist|"
-    r"head|officer|ceo|cto|cfo|vp|president|organi[sz]er|presenter|delegate|teacher|student|member)\b",
-    re.IGNORECASE,
-)
-_HERE_RE = re.compile(r"\s+here\b", re.IGNORECASE)
-_ANGLE_MAIL_RE = re.compile(r"\s*[<(\[]\s*[^\s<>()\[\]]+@")
-_SUFFIX_AFTER_RE = re.compile(r"[\s\-]+([^\W\d_]+)\b")
 
 
 class NameDetector(SpanDetector):
@@ -336,7 +253,7 @@ class NameDetector(SpanDetector):
                 if fold(suffix) in NAME_SUFFIXES and base and fold(base) not in self._keep:
                     spans.append(Span(tok.start, tok.start + len(base), self.kind))
                     continue
-            m = _SUFFIX_AFTER_RE.match(text, tok.end)
+            m = SUFFIX_AFTER_RE.match(text, tok.end)
             if m and fold(m.group(1)) in NAME_SUFFIXES and i + 1 < len(tokens):
                 if tok.shape in (TITLE, UPPER) or any(self._listed(tok.key)):
                     if not self._never(tok) and tok.key not in self._lex.common:
@@ -355,11 +272,11 @@ class NameDetector(SpanDetector):
         salutation: set[int] = set()
         starts: list[tuple[int, re.Pattern[str], int]] = []
         for tok in tokens:
-            for regex, strength, first_words in _CUES:
+            for regex, strength, first_words in CUES:
                 if tok.key in first_words:
                     starts.append((tok.start, regex, strength))
-        if any(mark in text for mark in _SIGNOFF_MARKS):
-            starts.extend((m.start(), _SIGNOFF_RE, 2) for m in re.finditer("|".join(map(re.escape, _SIGNOFF_MARKS)), text))
+        if any(mark in text for mark in SIGNOFF_MARKS):
+            starts.extend((m.start(), SIGNOFF_RE, 2) for m in re.finditer("|".join(map(re.escape, SIGNOFF_MARKS)), text))
         for pos, regex, strength in starts:
             m = regex.match(text, pos)
             if m is None:
@@ -368,9 +285,9 @@ class NameDetector(SpanDetector):
             if i is None:
                 continue
             tok = tokens[i]
-            if regex is _SIGNOFF_RE and not self._signoff_shape(text, tokens, i):
+            if regex is SIGNOFF_RE and not self._signoff_shape(text, tokens, i):
                 continue
-            if regex is _SIGNOFF_RE or regex is _GREETING_RE:
+            if regex is SIGNOFF_RE or regex is GREETING_RE:
                 salutation.update(k for k in range(index.get(pos, i), i) if tokens[k].start >= pos)
             if self._accept_after_cue(tok, strength):
                 self._extend(text, tokens, i, named, strength)
@@ -380,17 +297,17 @@ class NameDetector(SpanDetector):
         if not (check_here or check_mail or check_role):
             return salutation
         for i, tok in enumerate(tokens):
-            if check_role and tok.shape == TITLE and _APPOSITION_RE.match(text, tok.end):
+            if check_role and tok.shape == TITLE and APPOSITION_RE.match(text, tok.end):
                 if self._accept_after_cue(tok, 1):
                     named[i] = True
             # "ravi here" at the start of a text or line, "Ravi here."
-            if check_here and _HERE_RE.match(text, tok.end):
+            if check_here and HERE_RE.match(text, tok.end):
                 before = text[: tok.start].rstrip(" \t,")
-                if not before or before[-1] in "\n.!?" or re.search(rf"(?:{_GREETING})$", before, re.IGNORECASE):
+                if not before or before[-1] in "\n.!?" or re.search(rf"(?:{GREETING})$", before, re.IGNORECASE):
                     if self._accept_after_cue(tok, 2):
                         named[i] = True
             # "Rashid Karimi <r.karimi@...>"
-            if check_mail and tok.shape == TITLE and _ANGLE_MAIL_RE.match(text, tok.end) and not self._never(tok):
+            if check_mail and tok.shape == TITLE and ANGLE_MAIL_RE.match(text, tok.end) and not self._never(tok):
                 j = i
                 while j >= 0 and i - j < 3 and tokens[j].shape == TITLE and not self._never(tokens[j]):
                     named[j] = True
