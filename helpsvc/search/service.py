@@ -180,20 +180,29 @@ class SearchService:
         per_page: int = 10,
         correct: bool = True,
     ) -> SearchResult:
+        query_text = normalise_query(text)
+        # A repeated search is answered from the cache without taking a lease: the key names the
+        # build, so a result of a build swapped out a moment ago is still that build's answer.
+        cached = self._cache.get(self._cache_key(self.state(), query_text, locale, product, topic, page, per_page, correct))
+        if cached is not None:  # a hit makes it the most recently used
+            return cached
         with self.lease() as state:
-            query_text = normalise_query(text)
             chain = state.chain(locale)
-            # Writers' synonym and pin files change without a new build: their versions are part of the key.
-            learned = self.learning.version if self.learning else 0
-            cache_key = (state.build_id, self.curation.version(chain), learned, query_text.lower(), locale, product, topic, page, per_page, correct)
-            cached = self._cache.get(cache_key)  # a hit makes it the most recently used
-            if cached is not None:
-                return cached
+            cache_key = self._cache_key(state, query_text, locale, product, topic, page, per_page, correct)
             result = self._search(state, query_text, chain, product, topic, page, per_page, correct)
             if not result.total and query_text:
                 result = self._fallback(state, query_text, chain, product, topic, page, per_page, correct) or result
             self._cache[cache_key] = result
             return result
+
+    def _cache_key(
+        self, state: IndexState, query_text: str, locale: str | None, product: str | None, topic: str | None,
+        page: int, per_page: int, correct: bool,
+    ) -> tuple[Any, ...]:
+        # Writers' synonym and pin files change without a new build: their versions are part of the key.
+        learned = self.learning.version if self.learning else 0
+        version = self.curation.version(state.chain(locale))
+        return (state.build_id, version, learned, query_text.lower(), locale, product, topic, page, per_page, correct)
 
     def _fallback(
         self, state: IndexState, query_text: str, chain: list[str], product: str | None, topic: str | None,

@@ -148,6 +148,7 @@ class IndexState:
         self._abbreviations = abbreviations.worth_expanding(abbreviations.load(folder), self.searcher.reader())
         self._merged: dict[str, tuple[Synonyms, Synonyms]] = {}
         self._vocabulary: Vocabulary | None = None
+        self._chains: dict[str | None, tuple[str, ...]] = {}
         self._masks: dict[Any, np.ndarray] = {}  # keyed by a visible set, or ("locale", locale)
         self._title_words: dict[str, frozenset[str]] | None = None
         self.locales = sorted({e["locale"] for e in self.catalog.values()})
@@ -347,7 +348,13 @@ class IndexState:
         return found
 
     def chain(self, locale: str | None) -> list[str]:
-        return locale_chain(locale, self.default_locale, self.locales)
+        # Asked on every request, and a build's locales never change: worked out once per locale.
+        found = self._chains.get(locale)
+        if found is None:
+            found = tuple(locale_chain(locale, self.default_locale, self.locales))
+            if len(self._chains) < 256:  # callers pass offered locales; anything else is not kept
+                self._chains[locale] = found
+        return list(found)
 
     def pick(self, article_id: str, chain: list[str]) -> str | None:
         """The catalog key of an article in the first locale of the chain that has it."""
