@@ -23,6 +23,9 @@ def test_every_demo_search_carries_the_live_answer(content_index: Path, tmp_path
         searches = conn.execute("SELECT search_id, query, locale, results FROM events WHERE kind = 'search'").fetchall()
         clicks = conn.execute("SELECT search_id, article_id, rank FROM events WHERE kind = 'click'").fetchall()
         voted = {row[0] for row in conn.execute("SELECT DISTINCT article_id FROM feedback")}
+        # Views are counted per hour as the server counts them: a click's article is among them.
+        viewed = dict(conn.execute("SELECT article_id, SUM(views) FROM view_counts GROUP BY article_id").fetchall())
+        logged_views = conn.execute("SELECT COUNT(*) FROM events WHERE kind = 'view'").fetchone()[0]
     service = SearchService(content_index)
     live = {}
     for query, locale in {(q, loc) for _, q, loc, _ in searches}:
@@ -40,3 +43,4 @@ def test_every_demo_search_carries_the_live_answer(content_index: Path, tmp_path
         assert live[by_id[search_id]][1][rank - 1] == article_id
     catalog_ids = {entry["id"] for entry in service.state().catalog.values()}
     assert voted and voted <= catalog_ids
+    assert logged_views == 0 and {article_id for _, article_id, _ in clicks} <= set(viewed)

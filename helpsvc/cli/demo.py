@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import random
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 from ..intake.feedback import NO_REASONS, YES_REASONS
 from ..search import SearchService
 from ..store.records import Client, Event, Feedback
-from ..store.sql import EVENT_COLUMNS, FEEDBACK_COLUMNS, SQLStore, _event_row, _feedback_row
+from ..store.sql import EVENT_COLUMNS, FEEDBACK_COLUMNS, VIEW_COUNTS_UPSERT, SQLStore, _event_row, _feedback_row
 
 # A search as the site answers it: (locale, text) -> (total hits, article ids of the first page).
 Searcher = Callable[[str, str], tuple[int, tuple[str, ...]]]
@@ -229,12 +230,16 @@ def write(store: SQLStore, items: Iterator[Event | Feedback], batch: int = 20000
         f"INSERT INTO feedback ({', '.join(FEEDBACK_COLUMNS)}) VALUES ({', '.join('?' for _ in FEEDBACK_COLUMNS)}) "
         "ON CONFLICT (visitor, article_id, day) DO NOTHING"
     )
+    views_sql = store.sql(VIEW_COUNTS_UPSERT)
     counts = {"events": 0, "feedback": 0}
     events: list[tuple[Any, ...]] = []
     feedback: list[tuple[Any, ...]] = []
+    # Views are counted per hour, as the server counts them, not logged.
+    views: Counter[tuple[str, str, str, str]] = Counter()
 
     def flush() -> None:
         rows_e, rows_f = list(events), list(feedback)
+        rows_v = [(*key, n) for key, n in sorted(views.items())]
 
         def job(conn: Any) -> None:
             cur = conn.cursor()
@@ -242,19 +247,25 @@ def write(store: SQLStore, items: Iterator[Event | Feedback], batch: int = 20000
                 cur.executemany(event_sql, rows_e)
             if rows_f:
                 cur.executemany(feedback_sql, rows_f)
+            if rows_v:
+                cur.executemany(views_sql, rows_v)
 
         store.writer.submit(job).result(timeout=600)
         events.clear()
         feedback.clear()
+        views.clear()
 
     for item in items:
         if isinstance(item, Feedback):
             feedback.append(_feedback_row(item))
             counts["feedback"] += 1
+        elif item.kind == "view":
+            views[(item.day, item.hour, item.article_id, item.locale)] += 1
+            counts["events"] += 1
         else:
             events.append(_event_row(item))
             counts["events"] += 1
-        if len(events) + len(feedback) >= batch:
+        if len(events) + len(feedback) + len(views) >= batch:
             flush()
     flush()
     return counts

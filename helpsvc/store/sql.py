@@ -34,6 +34,13 @@ EVENT_FLUSH_SECONDS = 0.25
 VIEW_FLUSH_SECONDS = 2.0
 
 
+# Adds (day, hour, article_id, locale, views) to what is counted already.
+VIEW_COUNTS_UPSERT = (
+    "INSERT INTO view_counts (day, hour, article_id, locale, views) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (day, hour, article_id, locale) DO UPDATE SET views = view_counts.views + excluded.views"
+)
+
+
 class StoreError(Exception):
     """The store cannot be used; the message says what to do."""
 
@@ -126,10 +133,7 @@ class SQLStore:
         )
         self._views: Counter[tuple[str, str, str, str]] = Counter()
         self._views_timer: threading.Timer | None = None
-        self._views_statement = self.sql(
-            "INSERT INTO view_counts (day, hour, article_id, locale, views) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (day, hour, article_id, locale) DO UPDATE SET views = view_counts.views + excluded.views"
-        )
+        self._views_statement = self.sql(VIEW_COUNTS_UPSERT)
 
     # -- dialect hooks
 
