@@ -84,6 +84,21 @@ def test_misspelled_words_are_corrected_from_the_index_vocabulary(small) -> None
     assert known.suggestion is None and known.corrected_from is None
 
 
+def test_a_contraction_typed_without_its_apostrophe_is_not_respelled(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_article(content, "en-US/mic.md", {"id": "mic", "title": "When the microphone does not work"},
+                  "If you want others to hear you and they can not, check the microphone. Calls went quiet? " + LOREM)
+    build_index(content, tmp_path / "ix")
+    service = SearchService(tmp_path / "ix", check_seconds=0.0)
+    vocabulary = service.state().vocabulary
+    # The index holds words one edit away, so a respelling would have been offered.
+    assert vocabulary.respell("wont") in {"want", "went"} and vocabulary.respell("doesnt") == "does"
+    state = service.state()
+    plan = service.plan(state, "microphnoe wont work doesnt", state.chain(None))
+    assert plan.corrections == {"microphnoe": "microphone"}
+    assert service.search("microphnoe wont work doesnt").hits[0].id == "mic"
+
+
 def test_suggest_completes_titles_and_words(small) -> None:
     _, service = small
     suggestions = service.suggest("webc")

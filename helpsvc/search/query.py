@@ -107,7 +107,9 @@ class Vocabulary:
 def corrections_for(text: str, reader: IndexReader | None, known: Vocabulary | None = None) -> tuple[dict[str, str], bool]:
     """Respellings, from the index's own vocabulary, of words the index has never seen.
 
-    Words the index knows are left alone: a query that matches is never rewritten.
+    Words the index knows are left alone: a query that matches is never rewritten. An
+    English contraction typed without its apostrophe ("cant", "wont") is a function word,
+    not a misspelling to respell into "can" or "want".
     Returns (corrections, whether every word of four letters or more was unknown).
     ``known`` is the "words" field's vocabulary (the service keeps one per build);
     without it one is made here, which takes seconds.
@@ -119,7 +121,7 @@ def corrections_for(text: str, reader: IndexReader | None, known: Vocabulary | N
     checked = 0
     for token in words_analyzer()(text[:300]):
         word = token.text
-        if len(word) < 4 or any(ch.isdigit() for ch in word) or word in found:
+        if len(word) < 4 or any(ch.isdigit() for ch in word) or word in found or word in _BARE_CONTRACTIONS:
             continue
         checked += 1
         if word.encode("utf-8") in vocabulary:
@@ -267,6 +269,12 @@ def _stem(lang: str, word: str) -> str | None:
 # Whoosh's list has "don" but not the others (NLTK's English list has them all).
 _CONTRACTION_FRAGMENTS = {"en": ("aren", "couldn", "didn", "doesn", "hadn", "hasn", "haven", "isn", "mightn",
                                  "mustn", "needn", "shan", "shouldn", "wasn", "weren", "wouldn")}
+
+
+# The same contractions typed without the apostrophe, as readers in a hurry do ("doesnt", "cant").
+_BARE_CONTRACTIONS = frozenset(
+    [fragment + "t" for fragment in _CONTRACTION_FRAGMENTS["en"]] + ["cant", "wont", "dont", "youre", "theyre", "thats", "whats"]
+)
 
 
 @functools.lru_cache(maxsize=None)
