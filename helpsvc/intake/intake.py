@@ -3,7 +3,8 @@
 Every search, click, view and feedback passes here: the organisation's policy is
 checked, abuse is guarded against, the visitor is hashed and the client coarsened,
 user text is scrubbed (failing closed), and only then is the record handed to the
-store's one writer.
+store's one writer. A view is only counted, per article and hour: it keeps nothing of
+the reader.
 
 Nothing here waits on the database on the event loop but feedback's commit: the
 visitor salts and the daily cap's counts are read from memory, kept current by
