@@ -69,7 +69,6 @@ class SearchResult:
     # Set when the reader's locales found nothing and the hits come from another locale:
     # {"from": reader's locale, "locale": the hits' locale, "total": their count}.
     fallback: dict[str, Any] | None = None
-    _hits_cache: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     # The API's JSON of this result per organisation, cut where the search id goes (filled in
     # by the web layer): a cached result is serialised once, not per request.
     serialised: dict[str, list[bytes]] = field(default_factory=dict, repr=False, compare=False)
@@ -94,24 +93,21 @@ class SearchResult:
             "corrected_from": self.corrected_from,
             "build_id": self.build_id,
             "fallback": dict(self.fallback) if self.fallback else None,
-            # Hits are made into dicts once per (cached) result; each response gets its own copies.
-            "hits": [dict(h) for h in self._hits_json()],
+            # Made afresh for each response: a cached result's API body is kept serialised
+            # already, and keeping the dicts too cost more memory than making them.
+            "hits": [h.as_json() for h in self.hits],
         }
 
     def weight(self) -> int:
         """About how many bytes the result takes once cached: its hits' text three times over
-        (the hits, their JSON dicts' share and the serialised API body), plus fixed overheads."""
+        (the hits and the serialised API body, whose escaping and id pieces add more), plus fixed
+        overheads."""
         text = sum(
             len(h.title) + len(h.url) + len(h.snippet) + len(h.snippet_html) + len(h.path) + len(h.summary)
             + sum(len(v) for d in h.duplicates for v in d.values())
             for h in self.hits
         )
         return 2048 + 3 * text + 1200 * len(self.hits)
-
-    def _hits_json(self) -> list[dict[str, Any]]:
-        if self._hits_cache is None:
-            self._hits_cache = [h.as_json() for h in self.hits]
-        return self._hits_cache
 
 
 @dataclass
