@@ -42,11 +42,10 @@ from .related import LIMIT as RELATED_STORED
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 100
-# Cached results are bounded by their bytes (``SearchResult.weight``), not their number: a page of
-# hits for a long description weighs several times one for two words. 20 MB per worker hold the
-# head of the query distribution (where repeats are: about 450 short queries); the long tail is
-# cheap to recompute. In make bench's Zipf mix of 500 queries, 12 MB gave 0.20 x hello-world,
-# 18 MB 0.39 x and 20 MB 0.55 x, with the worker at 143, 150 and 154 MB.
+# Cached results are bounded by their bytes (``SearchResult.weight``): a page of hits for a long
+# description weighs several times one for two words. 20 MB per worker hold the head of the query
+# distribution (about 450 short queries). In make bench's Zipf mix of 500 queries, 12 MB gave
+# 0.20 x hello-world, 18 MB 0.39 x and 20 MB 0.55 x; the long tail is cheap to recompute.
 CACHE_BYTES = 20 * 1024 * 1024
 RELATED_CACHE_SIZE = 8192
 
@@ -183,12 +182,15 @@ class SearchService:
         query_text = normalise_query(text)
         # A repeated search is answered from the cache without taking a lease: the key names the
         # build, so a result of a build swapped out a moment ago is still that build's answer.
-        cached = self._cache.get(self._cache_key(self.state(), query_text, locale, product, topic, page, per_page, correct))
+        current = self.state()
+        cache_key = self._cache_key(current, query_text, locale, product, topic, page, per_page, correct)
+        cached = self._cache.get(cache_key)
         if cached is not None:  # a hit makes it the most recently used
             return cached
         with self.lease() as state:
             chain = state.chain(locale)
-            cache_key = self._cache_key(state, query_text, locale, product, topic, page, per_page, correct)
+            if state is not current:  # swapped in meanwhile: the result is the new build's
+                cache_key = self._cache_key(state, query_text, locale, product, topic, page, per_page, correct)
             result = self._search(state, query_text, chain, product, topic, page, per_page, correct)
             if not result.total and query_text:
                 result = self._fallback(state, query_text, chain, product, topic, page, per_page, correct) or result
@@ -399,18 +401,19 @@ class SearchService:
     def locate(self, article_id: str, locale: str | None = None) -> tuple[str, str, str]:
         """The build, id and locale of the article a reader in ``locale`` gets: what names a cached page."""
         with self.lease() as state:
-            key = state.pick(article_id, state.chain(locale))
-            if key is None or key not in state.docnum:
-                raise NotFound(N_("no article with id %(id)r", id=article_id))
-            entry = state.catalog[key]
+            entry = state.catalog[self._article_key(state, article_id, locale)]
             return state.build_id, entry["id"], entry["locale"]
+
+    @staticmethod
+    def _article_key(state: IndexState, article_id: str, locale: str | None) -> str:  # or NotFound
+        key = state.pick(article_id, state.chain(locale))
+        if key is None or key not in state.docnum:
+            raise NotFound(N_("no article with id %(id)r", id=article_id))
+        return key
 
     def article(self, article_id: str, locale: str | None = None, with_html: bool = True) -> ArticleView:
         with self.lease() as state:
-            chain = state.chain(locale)
-            key = state.pick(article_id, chain)
-            if key is None or key not in state.docnum:
-                raise NotFound(N_("no article with id %(id)r", id=article_id))
+            key = self._article_key(state, article_id, locale)
             entry = state.catalog[key]
             return ArticleView(
                 id=entry["id"],

@@ -16,7 +16,7 @@ import secrets
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any
@@ -84,37 +84,23 @@ def _event_row(ev: Event) -> tuple[Any, ...]:
     )
 
 
-class _EventBatch:
-    """One flush of the waiting events, as a writer job.
+class _Flush:
+    """One flush of what waits in memory (events, view counts), as a writer job.
 
     It takes the waiting rows the first time it runs and keeps them: when its group
     commit fails, the writer runs each job again on its own, and this one must write
     the same rows again rather than an empty list.
     """
 
-    def __init__(self, store: SQLStore) -> None:
-        self._store = store
-        self._rows: list[tuple[Any, ...]] | None = None
+    def __init__(self, take: Callable[[], list[Any]], write: Callable[[Any, list[Any]], None]) -> None:
+        self._take, self._write = take, write
+        self._rows: list[Any] | None = None
 
     def __call__(self, conn: Any) -> None:
         if self._rows is None:
-            self._rows = self._store._take_events()
+            self._rows = self._take()
         if self._rows:
-            self._store._write_events(conn, self._rows)
-
-
-class _ViewBatch:
-    """One flush of the view counts, as a writer job; like ``_EventBatch`` it keeps what it took."""
-
-    def __init__(self, store: SQLStore) -> None:
-        self._store = store
-        self._counts: list[tuple[str, str, str, str, int]] | None = None
-
-    def __call__(self, conn: Any) -> None:
-        if self._counts is None:
-            self._counts = self._store._take_views()
-        if self._counts:
-            self._store._write_views(conn, self._counts)
+            self._write(conn, self._rows)
 
 
 class SQLStore:
@@ -277,7 +263,7 @@ class SQLStore:
             self._views_timer.start()
 
     def _queue_views(self) -> None:
-        self.writer.enqueue(_ViewBatch(self))
+        self.writer.enqueue(_Flush(self._take_views, self._write_views))
 
     def _take_views(self) -> list[tuple[str, str, str, str, int]]:
         with self._events_lock:
@@ -295,7 +281,7 @@ class SQLStore:
             log.error("dropped %d view counts the database refused: %s", len(counts), type(exc).__name__)
 
     def _queue_events(self) -> None:
-        self.writer.enqueue(_EventBatch(self))
+        self.writer.enqueue(_Flush(self._take_events, self._write_events))
 
     def _take_events(self) -> list[tuple[Any, ...]]:
         with self._events_lock:

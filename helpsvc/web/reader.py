@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -160,9 +161,17 @@ async def search_api(request: Request) -> Response:
 # ---------------------------------------------------------------- articles
 
 
+T = TypeVar("T")
+
+
 def _article_view(request: Request, with_html: bool = True) -> Any:
+    return _found(lambda: _site(request).search.article(request.path_params["article_id"], _locale(request), with_html=with_html))
+
+
+def _found(lookup: Callable[[], T]) -> T:
+    """The lookup's answer; an article it does not find is the reader's 404."""
     try:
-        return _site(request).search.article(request.path_params["article_id"], _locale(request), with_html=with_html)
+        return lookup()
     except NotFound as exc:
         raise NotFoundError(exc.args[0] if exc.args else str(exc)) from None
 
@@ -189,10 +198,7 @@ async def article_page(request: Request) -> Response:
     organisation. The view is still recorded on every request.
     """
     site = _site(request)
-    try:
-        build_id, article_id, article_locale = site.search.locate(request.path_params["article_id"], _locale(request))
-    except NotFound as exc:
-        raise NotFoundError(exc.args[0] if exc.args else str(exc)) from None
+    build_id, article_id, article_locale = _found(lambda: site.search.locate(request.path_params["article_id"], _locale(request)))
     org = site.intake.org_of(request)
     furniture = ui_locale(request, {"article": {"locale": article_locale}}, site.settings.default_locale)
     # The breadcrumb shows a topic's name, which a writer may rename without a new build.
