@@ -122,6 +122,15 @@ FOUND: list[tuple[str, str, str, str]] = [
     ("de", "für die Einwahl-PIN 60418 gibt es keine Ansage", "60418", "MEETING_ID"),
     ("us", "my PC is called MARIAS-PC and it will not join", "MARIAS-PC", "HOSTNAME"),
     ("us", "runas /user:CORP\\adm-tkeller opens nothing", "adm-tkeller", "USERNAME"),
+    # IBANs written without spaces and with no word for them, checked by their own digits
+    ("gb", "the direct debit goes from GB56BARC20325341827365.", "GB56BARC20325341827365", "IBAN"),
+    ("nl", "De automatische incasso loopt via NL03INGB0006843122, maar", "NL03INGB0006843122", "IBAN"),
+    # a MAC address without separators, named a few words before
+    ("de", "Die Tischtelefone haben MAC-Adressen wie 0004F2A19C3E und starten neu", "0004F2A19C3E", "MAC"),
+    ("nl", "Vergader-ID 618 903 274 wordt niet herkend", "618 903 274", "MEETING_ID"),
+    # the birth-date field named in one sentence, the date given in the next
+    ("de", "Wozu braucht das Formular mein Geburtsdatum? Ich hab 03.07.1985 eingegeben", "03.07.1985", "DATE_OF_BIRTH"),
+    ("us", "DOB is needed for the porting form?? I entered 1990-04-21 but it was rejected", "1990-04-21", "DATE_OF_BIRTH"),
 ]
 
 
@@ -164,6 +173,8 @@ def test_people_and_machines_in_paths_and_logs_are_found(scrubber: Scrubber, tex
 # ---------------------------------------------------------------- look-alikes that stay
 
 KEPT: list[tuple[str, list[str]]] = [
+    ("A MAC address is a 12-digit code; trace 0004F2A19C3E5 failed", ["0004F2A19C3E5"]),
+    ("Geburtsdatum und Ablaufdatum: der Vertrag endet am 31.12.2027", ["31.12.2027"]),
     ("Nach dem Update auf 16.0.14326.20404 kommt Fehler 0x80070005", ["16.0.14326.20404", "0x80070005"]),
     ("KB5002121 und KB 4484104 haben nichts geändert", ["KB5002121", "4484104"]),
     ("Korrelations-ID 7c1e2f4a-9b3d-4e8f-a1c2-d3e4f5a6b7c8 und Call-ID 5e8a9c0d1f2b3a4c", ["7c1e2f4a-9b3d-4e8f-a1c2-d3e4f5a6b7c8", "5e8a9c0d1f2b3a4c"]),

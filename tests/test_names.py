@@ -105,6 +105,16 @@ def test_name_word_is_a_person_or_a_word_by_context(scrubber: Scrubber) -> None:
 def test_particles_leave_with_the_name(scrubber: Scrubber) -> None:
     out = scrubber.scrub("Please forward my calls to Pieter van der Linden")
     assert out == "Please forward my calls to {{NAME}}"
+    # Particles capitalised as a family writes them.
+    assert scrubber.scrub("Get-CsOnlineUser toont bij Mohammed El Idrissi geen LineURI") == (
+        "Get-CsOnlineUser toont bij {{NAME}} geen LineURI")
+
+
+def test_a_given_name_that_is_also_a_town_is_a_person_unless_it_stands_as_a_place(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("ask Mark in our team, he had the same issue") == "ask {{NAME}} in our team, he had the same issue"
+    for text in ("users in Jordan cannot dial out", "Paris and Berlin offices cannot share screens",
+                 "Jordan, Georgia and Chad users get a region warning"):
+        assert scrubber.scrub(text) == text
 
 
 def test_rules_alone_miss_what_the_tagger_adds() -> None:

@@ -69,9 +69,10 @@ class PaymentDetector(SpanDetector):
                 yield span
 
     def _iban(self, text: str, start: int, value: str) -> Span | None:
-        # The pattern may run into a following word ("...164300 graag"): try shorter prefixes.
+        # The pattern may run into a following word ("...164300 graag"): try shorter prefixes,
+        # down to the first group alone, which is the whole IBAN when it is written compact.
         groups = re.split(r"(?<=\S)(?=[ \-])", value)
-        for n in range(len(groups), 1, -1):
+        for n in range(len(groups), 0, -1):
             candidate = "".join(groups[:n])
             if iban_ok(candidate):
                 return Span(start, start + len(candidate), "IBAN")
@@ -211,7 +212,7 @@ _MEETING_CUES = (
     r"participant\s+(?:code|pin)|attendee\s+(?:code|pin)|organi[sz]er\s+(?:code|pin)|leader\s+pin|host\s+(?:key|pin)|"
     r"zugangscode|einwahl(?:nummer|code)?|id\s+de\s+(?:la\s+)?réunion|code\s+(?:secret|d['’]accès)|"
     r"código(?:\s+de\s+acceso)?|meeting\s+link\s+id|join\s+code|one[\s\-]*time\s+code|otp|verification\s+code|security\s+code|"
-    r"vergadering(?:s)?[\s\-]*id|id\s+(?:van\s+de\s+)?vergadering|identyfikator\s+(?:spotkania|konferencji)|"
+    r"vergader(?:ing)?(?:s)?[\s\-]*id|id\s+(?:van\s+de\s+)?vergadering|identyfikator\s+(?:spotkania|konferencji)|"
     r"id\s+(?:spotkania|konferencji|riunione|reunión|de\s+reunión)|has[łl]o|wachtwoord|toegangscode|"
     r"kod\s+(?:dostępu|spotkania)|codice\s+(?:d['’]accesso|riunione)|parola\s+d['’]ordine"
 )
@@ -390,6 +391,15 @@ _LATEST_BIRTH_YEAR = date.today().year - 8
 _CUE_REACH = 60
 
 
+# The names of the birth-date field in forms and profiles.
+_BIRTH_FIELD_RE = re.compile(
+    r"(?<![\w])(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|geburtsdatum|date\s+de\s+naissance|"
+    r"fecha\s+de\s+nacimiento|data\s+di\s+nascita|data\s+de\s+nascimento|geboortedatum|data\s+urodzenia|"
+    r"doğum\s+tarihi)(?![\w])|生年月日|出生日期",
+    re.IGNORECASE,
+)
+
+
 def _plausible_birth_year(value: str) -> bool:
     years = re.findall(r"(?<!\d)\d{4}(?!\d)|(?<=[\-/.])\d{2}$", value)
     if not years:
@@ -409,6 +419,15 @@ class BirthDateDetector(SpanDetector):
         for m in _DOB_RE.finditer(text):
             value = m.group("v").rstrip(" ,.")
             yield Span(m.start("v"), m.start("v") + len(value), "DATE_OF_BIRTH")
+        if _BIRTH_FIELD_RE.search(text):
+            # A text that names the birth-date field ("Geburtsdatum? Ich hab ... 03.07.1985
+            # eingegeben", "DOB is needed ... I entered 1990-04-21") gives the value in another
+            # sentence as often as in the cue's own: every whole date of a plausible birth year
+            # in it is taken. "Geboren" or "born" alone only tells of a birth near the date.
+            for m in _FULL_DATE_RE.finditer(text):
+                if _plausible_birth_year(m.group()):
+                    yield Span(m.start(), m.end(), "DATE_OF_BIRTH")
+            return
         for cue in _BIRTH_CUE_RE.finditer(text):
             end = min(len(text), cue.end() + _CUE_REACH)
             stop = _SENTENCE_END_RE.search(text, cue.end(), end)

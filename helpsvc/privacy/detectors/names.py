@@ -27,8 +27,9 @@ from .name_cues import ANGLE_MAIL_RE, APPOSITION_RE, CUES, GREETING, GREETING_RE
 from .lexicon import Lexicon, fold, is_cjk
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
 from .span import Span, SpanDetector
+from .context import place_context
 from .tagger import default_tagger, department
-from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, INNER_PARTICLES, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PLACE_HEADS, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
+from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, INNER_PARTICLES, NAME_PARTICLES, NAME_SUFFIXES, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
 
 
 
@@ -372,7 +373,7 @@ class NameDetector(SpanDetector):
             g, _ = self._listed(tok.key)
             if not g or not self._anchor(tok) or tok.key in self._lex.places:
                 return False
-            return not self._place_context(text, tok)
+            return not place_context(text, tok.start, tok.end)
         if all(t.key in self._lex.places for t in words):
             return False  # "Hong Kong", "North America"
         if any(self._anchor(t) for t in words):
@@ -406,14 +407,6 @@ class NameDetector(SpanDetector):
         """'J. Whitfield', 'A. Pillai': a single capital and a full stop before the word."""
         before = text[max(0, tok.start - 4) : tok.start]
         return bool(re.search(r"(?:^|[\s(])[A-Z]\.\s?$", before))
-
-    def _place_context(self, text: str, tok: Token) -> bool:
-        """'in Redmond', 'city of Redmond', 'the Redmond site'."""
-        before = text[max(0, tok.start - 30) : tok.start].split()
-        if before and fold(before[-1]) in LOCATIVE_WORDS:
-            return True
-        after = text[tok.end : tok.end + 30].split()
-        return bool(after) and fold(after[0].strip(",.;:!?")) in PLACE_HEADS
 
     def _by_lowercase_pairs(self, text: str, tokens: list[Token], named: list[bool]) -> None:
         lex = self._lex

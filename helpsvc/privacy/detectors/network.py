@@ -5,6 +5,7 @@ import ipaddress
 import re
 from typing import Iterator
 
+from .context import near_before
 from .span import Span, SpanDetector
 
 # ---------------------------------------------------------------- IP and MAC
@@ -31,7 +32,10 @@ _MAC_RE = re.compile(
     r"(?<![\w:\-.])(?:[0-9A-Fa-f]{2}([:\-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}"
     r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:\-]|\.\w)"
 )
-_BARE_MAC_RE = re.compile(r"\bmac(?:\s*-?address)?\s*[:=#]?\s*([0-9A-Fa-f]{12})\b", re.IGNORECASE)
+# Twelve hex digits without separators are a MAC address where the text says so shortly
+# before, in any language's wording ("MAC 0004F2A19C3E", "MAC-Adressen wie 0004F2...").
+_BARE_MAC_RE = re.compile(r"(?<![\w\-])[0-9A-Fa-f]{12}(?![\w\-])")
+_MAC_CUE_RE = re.compile(r"\bmac\b", re.IGNORECASE)
 
 
 class IpMacDetector(SpanDetector):
@@ -56,7 +60,8 @@ class IpMacDetector(SpanDetector):
         for m in _MAC_RE.finditer(text):
             yield Span(m.start(), m.end(), "MAC")
         for m in _BARE_MAC_RE.finditer(text):
-            yield Span(m.start(1), m.end(1), "MAC")
+            if near_before(text, m.start(), _MAC_CUE_RE, reach=40):
+                yield Span(m.start(), m.end(), "MAC")
 
     @staticmethod
     def _version_or_subnet(text: str, m: re.Match[str]) -> bool:

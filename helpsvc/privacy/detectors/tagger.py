@@ -36,6 +36,7 @@ from importlib import resources
 from typing import NamedTuple
 
 from ..errors import ScrubError
+from .context import listed_with_place, place_context
 from .lexicon import Lexicon
 from .span import Span
 from .tokens import LOWER, TITLE, UPPER, Token, tokenize
@@ -361,16 +362,21 @@ class NameTagger:
                 tags[i + 1] = 1
 
     def _particle_names(self, tokens: Sequence[Token], text: str, tags: list[int]) -> None:
-        """After a name, lower-case particles and a capitalised word are the family name, even one
-        that is an everyday word ("Thibault de la Tour", "Femke van den Berg"), which the tagger
-        never weighs. Not in German, where every noun is capitalised ("Müller von der Buchhaltung")."""
+        """After a name, particles and a capitalised word are the family name, even one that is an
+        everyday word ("Thibault de la Tour", "Femke van den Berg"), which the tagger never weighs.
+        Particles are written in lower case or capitalised as a family writes them ("Mohammed El
+        Idrissi", "Chiara De Luca"). Not in German, where every noun is capitalised ("Müller von der
+        Buchhaltung")."""
         n = len(tokens)
         f = self._features
         for i in range(n - 2):
-            if not tags[i] or tags[i + 1] or tokens[i + 1].key not in NAME_PARTICLES or tokens[i + 1].shape != LOWER:
+            if not tags[i] or tags[i + 1] or tokens[i + 1].key not in NAME_PARTICLES:
+                continue
+            case = tokens[i + 1].shape
+            if case not in (LOWER, TITLE):
                 continue
             k = i + 1
-            while k < n and k - i <= 2 and tokens[k].key in NAME_PARTICLES and tokens[k].shape == LOWER:
+            while k < n and k - i <= 2 and tokens[k].key in NAME_PARTICLES and tokens[k].shape in (LOWER, case):
                 k += 1
             if k >= n or tags[k] or any(text[tokens[m - 1].end : tokens[m].start] != " " for m in range(i + 1, k + 1)):
                 continue
@@ -400,10 +406,12 @@ class NameTagger:
             if tok.key == PLACEHOLDER:
                 for j in range(max(0, i - _WINDOW), min(len(tags), i + _WINDOW + 1)):
                     tags[j] = 0
-        # A run of tagged words that are all towns or countries ("Jordan, Georgia") is a list of
-        # places, the same judgement the rules make, and one of greetings a salutation ("Moin,");
-        # a particle ends no name ("buzón de voz").
-        places = self._features.places
+        # A run of tagged words that are all towns or countries is a place where a place stands:
+        # a list of them ("Jordan, Georgia"), one that is no given name ("Berlin"), or one after
+        # "in" or before "office" ("users in Jordan"). A given name that is also some town
+        # ("ask Mark in our team") stays the tagger's. A run of greetings is a salutation
+        # ("Moin,"); a particle ends no name ("buzón de voz").
+        places, given = self._features.places, self._features._lex.given
         i = 0
         while i < len(tags):
             j = i
@@ -412,7 +420,10 @@ class NameTagger:
             end = j
             while end > i and tokens[end - 1].key in NAME_PARTICLES:
                 end -= 1
-            if end == i or all(t.key in places or t.key in SALUTATIONS for t in tokens[i:end]):
+            run = tokens[i:end]
+            if end == i or all(t.key in SALUTATIONS for t in run) or all(t.key in places for t in run) and (
+                    len(run) > 1 or run[0].key not in given or place_context(text, run[0].start, run[-1].end)
+                    or listed_with_place(tokens, i, end, places)):
                 end = i
             tags[end:j] = [0] * (j - end)
             i = j + 1

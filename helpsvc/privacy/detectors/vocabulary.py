@@ -150,6 +150,10 @@ SALUTATIONS: frozenset[str] = frozenset(
 )
 
 # Words before a single capitalised word that make it a place, not a person ("in Redmond").
+# Words that join the items of a list ("Paris and Berlin", "Köln oder Bonn"): a word listed
+# beside a place is read as the place it may be.
+LIST_WORDS: frozenset[str] = frozenset("and or und oder et ou y o e en of i lub oraz".split())
+
 LOCATIVE_WORDS: frozenset[str] = frozenset(
     "in at near around across outside inside nach aus dans à en em bij of".split()
 )
