@@ -3,10 +3,10 @@
 Usage:
     python eval/pii.py [DATASET.jsonl ...] [--details] [--through-api]
 
-Without a dataset it scores the four sets we keep apart: ``../shared/eval/pii_dev.jsonl``
+Without a dataset it scores the five sets we keep apart: ``../shared/eval/pii_dev.jsonl``
 (the set the detectors were first built on), ``../shared/eval/pii_dev2.jsonl`` (other
-languages and hard English), ``eval/pii_dev3.jsonl`` (written from the labelling format
-alone, then read to find kinds of failure) and ``eval/pii_blind.jsonl`` (written the same
+languages and hard English), ``eval/pii_dev3.jsonl`` and ``eval/pii_dev4.jsonl`` (names
+above all; both written from the labelling format alone, then read to find kinds of failure) and ``eval/pii_blind.jsonl`` (written the same
 way by someone who never saw the detectors; never read, never tuned on). For each set it
 prints the scorer's per-type table, a line per language and the scrub times, then one
 summary table; with a single dataset the scorer's ``leak=… keep=… n=…`` line comes last.
@@ -43,6 +43,7 @@ SETS = (
     ("dev", SHARED / "eval" / "pii_dev.jsonl"),
     ("dev2", SHARED / "eval" / "pii_dev2.jsonl"),
     ("dev3", REPO / "eval" / "pii_dev3.jsonl"),
+    ("dev4", REPO / "eval" / "pii_dev4.jsonl"),
     ("blind", REPO / "eval" / "pii_blind.jsonl"),
 )
 SCORER = SHARED / "tools" / "score_pii.py"
@@ -56,7 +57,7 @@ from helpsvc.privacy import Scrubber, ScrubError  # noqa: E402
 def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="eval/pii.py", description=__doc__.split("\n\n")[0],
-        epilog="Without DATASET: the dev, dev2, dev3 and blind sets. --details is never given for the blind set.",
+        epilog="Without DATASET: the dev, dev2, dev3, dev4 and blind sets. --details is never given for the blind set.",
     )
     parser.add_argument("datasets", nargs="*", type=Path, metavar="DATASET", help="labelled JSON Lines sets to score")
     parser.add_argument("--details", action="store_true", help="the scorer's per-text misses (dev sets only)")

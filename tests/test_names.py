@@ -260,3 +260,21 @@ def test_a_given_name_and_a_word_no_list_has_are_a_name() -> None:
     # Without the model's word frequencies (as in training) the rule is off.
     rules = NameDetector(load_lexicon(), use_tagger=False)
     assert not rules.detect(text)
+
+
+def test_a_listed_given_name_is_taken_when_the_words_after_make_it_a_name(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("Will Turner keeps getting signed out on his iPhone") == (
+        "{{NAME}} keeps getting signed out on his iPhone")
+    # An everyday word before a name is not pulled in with it.
+    assert scrubber.scrub("please refund to my account, account holder Colm Fitzgerald") == (
+        "please refund to my account, account holder {{NAME}}")
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Die Hilfe sagt 'Kalender freigeben', aber bei mir heißt der Knopf anders", "Kalender"),
+    ("Die Rufumleitung zu Klara Wolf-Schmied wird ignoriert", "Rufumleitung"),
+    ("Meine Rufumleitung auf 0171 4839265 funktioniert nur im Büro", "Meine Rufumleitung"),
+])
+def test_a_capitalised_german_noun_is_no_name(scrubber: Scrubber, text: str, kept: str) -> None:
+    out = scrubber.scrub(text)
+    assert kept in out, out

@@ -28,9 +28,13 @@ from .lexicon import Lexicon, fold, is_cjk
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
 from .span import Span, SpanDetector
 from .context import place_context
-from .tagger import default_tagger, department
+from .tagger import LANGUAGES, default_tagger, department
 from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, INNER_PARTICLES, NAME_PARTICLES, NAME_SUFFIXES, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
 
+
+
+# A word's frequency band (``tagger.Bands``) from which it is an everyday word of a language.
+_FREQUENT_BAND = "4"
 
 
 class NameDetector(SpanDetector):
@@ -117,13 +121,16 @@ class NameDetector(SpanDetector):
     def detect(self, text: str) -> list[Span]:
         tokens = tokenize(text)
         spans: list[Span] = []
+        tagged = self._tagger.detect(text, tokens) if self._tagger is not None else []
         if tokens:
             index = {t.start: i for i, t in enumerate(tokens)}
             named = [False] * len(tokens)
             self._by_honorific(text, tokens, named)
             self._by_suffix(text, tokens, named, spans)
             salutation = self._by_cues(text, tokens, index, named)
-            self._by_runs(text, tokens, named, salutation)
+            runs = [False] * len(tokens)
+            self._by_runs(text, tokens, runs, salutation)
+            self._agreed(tokens, runs, named, tagged)
             self._by_lowercase_pairs(text, tokens, named)
             for i in salutation:
                 named[i] = False
@@ -131,10 +138,38 @@ class NameDetector(SpanDetector):
         if is_cjk(text):
             spans.extend(self._cjk(text))
         if self._tagger is not None:
-            spans.extend(self._tagger.detect(text, tokens))
+            spans.extend(tagged)
             if spans and tokens:
                 spans = self._without_departments(text, tokens, spans)
         return spans
+
+    def _agreed(self, tokens: list[Token], runs: list[bool], named: list[bool], tagged: list[Span]) -> None:
+        """Marks the words of capitalised runs as names, except in German, where every noun is
+        capitalised: there a word frequent in the language ("Kalender", "Termin") is a name only
+        where the tagger, which reads its context, takes it too, or beside a word the lists
+        settle as a name."""
+        lang = -1
+        if self._tagger is not None and any(runs):
+            lang = self._tagger._features._language(tuple(t.key for t in tokens))
+            if lang >= 0 and LANGUAGES[lang] != "de":
+                lang = -1
+            bands = self._tagger._features.bands
+        for i, tok in enumerate(tokens):
+            if not runs[i] or named[i]:
+                continue
+            if lang >= 0 and bands.of(tok.key)[0][lang] >= _FREQUENT_BAND and not any(
+                    s.start <= tok.start and tok.end <= s.end for s in tagged):
+                # Unless it stands beside a name word the lists settle ("Md Rafiqul Islam").
+                beside = [tokens[k] for k in (i - 1, i + 1) if 0 <= k < len(runs) and runs[k]]
+                if not any(self._listed(tok.key)) or not any(self._settled(b, lang) for b in beside):
+                    continue
+            named[i] = True
+
+    def _settled(self, tok: Token, lang: int) -> bool:
+        """A word that is a name by the lists alone: listed, or known to no language, and not
+        frequent in the text's language."""
+        digits = self._tagger._features.bands.of(tok.key)[0]
+        return digits[lang] < _FREQUENT_BAND and (any(self._listed(tok.key)) or digits == "0" * len(digits))
 
     def _without_departments(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
         """A name ends before particles and a department ("Jan van Inkoop" is Jan of purchasing,
@@ -344,6 +379,7 @@ class NameDetector(SpanDetector):
                 elif (
                     nxt.key in NAME_PARTICLES
                     and nxt.shape == LOWER
+                    and any(self._listed(tokens[j].key))  # "Rufumleitung zu Klara" is no name
                     and j + 2 < n
                     and self._adjacent(text, tokens[j], nxt)
                     and self._adjacent(text, nxt, tokens[j + 2])

@@ -29,7 +29,7 @@ import gzip
 import json
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import repeat
 from importlib import resources
@@ -37,6 +37,7 @@ from typing import NamedTuple
 
 from ..errors import ScrubError
 from .context import listed_with_place, place_context
+from .decode import NAME_AND, Step, best_path
 from .lexicon import Lexicon
 from .span import Span
 from .tokens import LOWER, TITLE, UPPER, Token, tokenize
@@ -266,16 +267,15 @@ def around(key: Around) -> tuple[str, ...]:
     )
 
 
-# What ``history`` knows of the words before: no name, a name, or a name and then one word
-# that is never a name ("heather and tom", "Marek i Ewa", "Anna und Jonas": names come in lists).
-NONE, NAME, NAME_AND = 0, 1, 2
+# A word the caller keeps: judged like any other word for its neighbours' history, never a name.
+_NEVER: Step = (lambda state: float("-inf"), False)
 
 
-def after(state: int, tagged: int | None) -> int:
-    """The history state after a word: tagged 1 or 0, or None for a word that is never a name."""
-    if tagged is None:
-        return NAME_AND if state == NAME else NONE
-    return tagged
+def pullable(lexicon: Lexicon, text: str) -> Callable[[Token], bool]:
+    """Whether a word may join a name though it scores below zero there (``decode``): a name
+    list has it, and it is capitalised, or the whole text is in lower case."""
+    lower_text = text_case(text) == "L"
+    return lambda tok: (tok.key in lexicon.given or tok.key in lexicon.surnames) and (tok.shape != LOWER or lower_text)
 
 
 def history(prev_tag: int, pieces: tuple[str, ...]) -> tuple[str, ...]:
@@ -320,21 +320,20 @@ class NameTagger:
         return sum(map(self._weights.get, feats, _ZEROS))
 
     def tags(self, tokens: Sequence[Token], text: str) -> list[int]:
-        """1 for each token that is part of a person's name, else 0."""
-        out: list[int] = []
-        state = NONE
+        """1 for each token that is part of a person's name, else 0 (``decode.best_path``)."""
         static, surroundings, hist, keep = self._static, self._around, self._history, self._keep
+        steps: list[Step] = []
+        pull = pullable(self._features._lex, text)
         for tok, found in zip(tokens, self._features.context(tokens, text)):
-            if found is None:
-                tag = 0
-                state = NAME_AND if state == NAME else NONE  # ``after``, inline: most words are never names
-            else:
-                own, key, pieces = found
-                # The word before is read only after a name: the other states share one cached score.
-                score = static(own) + surroundings(key) + hist(state, pieces if state == NAME_AND else pieces[:2])
-                state = tag = 1 if score > 0 and tok.key not in keep else 0
-            out.append(tag)
-        return out
+            if found is None or tok.key in keep:
+                steps.append(None if found is None else _NEVER)
+                continue
+            own, key, pieces = found
+            base = static(own) + surroundings(key)
+            # The word before is read only after a name: the other states share one cached score.
+            steps.append((lambda s, base=base, pieces=pieces: base + hist(s, pieces if s == NAME_AND else pieces[:2]),
+                          pull(tok)))
+        return best_path(steps)[0]
 
     def _directory(self, tokens: Sequence[Token], text: str, tags: list[int]) -> None:
         """"Surname, Given" is one name: where the tagger took one of the two words, the other

@@ -43,7 +43,8 @@ from .lexicon import Lexicon, fold, load_lexicon
 from .name_frames import (COMPOUND_LINKS, FILLERS, FRAMES, GREETINGS, LOCALES, NEGATIVE_FRAMES, PARTICLES, PHRASES,
                           PLACE_FRAMES, SIGNOFFS, TITLES, UNITS, VERBS, WORLD_LOCALES)
 from .names import NameDetector
-from .tagger import MODEL_FILE, MODEL_VERSION, NONE, Bands, Features, NameTagger, after, around, grouped, history, words
+from .decode import NONE, after
+from .tagger import MODEL_FILE, MODEL_VERSION, Bands, Features, NameTagger, around, grouped, history, words
 from .train_articles import article_sentences, article_words
 from .train_words import capitalise, common_words, word_bands
 from .tokens import LOWER, TITLE, Token, tokenize

@@ -100,6 +100,9 @@ STOPWORDS: frozenset[str] = frozenset(
     le la les un une des du de et ou mais est sont je tu il elle nous vous ils elles avec pour sur dans
     par pas ne que qui merci el los las una uno y o pero es son yo con por para sin en del al gracias
     il lo gli una che con per non di da e ma
+    mein meine meinen meinem meiner meines dein deine deinen seine seinen seinem ihre ihren ihrem unser
+    unsere unseren mijn jouw onze uw mon mes ton tes ses notre votre nos vos mis tus sus nuestro nuestra
+    mio miei tuo suo nostro nostra mój moja moje mojego mojej twój nasz nasza wasz
     """.split()
 )
 
