@@ -5,9 +5,10 @@ Usage:
 
 Without a dataset it scores the five sets we keep apart: ``../shared/eval/pii_dev.jsonl``
 (the set the detectors were first built on), ``../shared/eval/pii_dev2.jsonl`` (other
-languages and hard English), ``eval/pii_dev3.jsonl`` and ``eval/pii_dev4.jsonl`` (names
-above all; both written from the labelling format alone, then read to find kinds of failure) and ``eval/pii_blind.jsonl`` (written the same
-way by someone who never saw the detectors; never read, never tuned on). For each set it
+languages and hard English), ``eval/pii_dev3.jsonl`` (every type) and ``eval/pii_dev4.jsonl``
+(names above all), both written from the labelling format alone and then read to find kinds
+of failure, and ``eval/pii_blind.jsonl`` (written the same way by someone who never saw the
+detectors; never read, never tuned on). For each set it
 prints the scorer's per-type table, a line per language and the scrub times, then one
 summary table; with a single dataset the scorer's ``leak=… keep=… n=…`` line comes last.
 

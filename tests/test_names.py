@@ -10,8 +10,10 @@ import pytest
 from helpsvc.privacy import Scrubber
 from helpsvc.privacy.detectors.lexicon import load_lexicon
 from helpsvc.privacy.detectors.names import NameDetector
-from helpsvc.privacy.detectors.tagger import (LANGUAGES, MODEL_FILE, MODEL_VERSION, Bands, NameTagger, default_tagger, grouped,
-                                              read_model, ungrouped)
+from helpsvc.privacy.detectors.features import Bands
+from helpsvc.privacy.detectors.tagger import (MODEL_FILE, MODEL_VERSION, NameTagger, default_tagger, grouped, read_model,
+                                              ungrouped)
+from helpsvc.privacy.detectors.vocabulary import LANGUAGES
 from helpsvc.privacy.detectors.train_articles import article_language
 from helpsvc.privacy.detectors.train_names import build
 
@@ -278,3 +280,22 @@ def test_a_listed_given_name_is_taken_when_the_words_after_make_it_a_name(scrubb
 def test_a_capitalised_german_noun_is_no_name(scrubber: Scrubber, text: str, kept: str) -> None:
     out = scrubber.scrub(text)
     assert kept in out, out
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ver estado de aitor etxeberria", "ver estado de {{NAME}}"),
+    ("eilidh macleod here from IT, the steps are missing", "{{NAME}} here from IT, the steps are missing"),
+    # The word after a lower-case given name that a language knows well stays.
+    ("show grete status", "show {{NAME}} status"),
+])
+def test_a_lower_case_name_ends_with_a_surname_no_language_knows(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Przekierowanie połączeń do pana Wiśniewskiego nie działa",
+    "Die Sprachnachricht von Herrn Okonkwo-Weber wird nicht angezeigt",
+])
+def test_an_inflected_title_introduces_a_name(scrubber: Scrubber, text: str) -> None:
+    out = scrubber.scrub(text)
+    assert "{{NAME}}" in out and "Wiśniewskiego" not in out and "Okonkwo" not in out, out

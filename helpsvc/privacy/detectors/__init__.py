@@ -6,7 +6,8 @@ Owns every rule for what counts as personal data.
 ``network`` (addresses, host and user names), ``identity`` (cards, IBANs, national
 ids, dates of birth, passcodes), ``address`` (streets and postcodes), ``names``
 (person names: rules on ``lexicon``, ``vocabulary`` and ``name_cues``, plus the
-``tagger`` that ``train_names`` trains from ``name_frames`` and ``train_articles``)
+``tagger``, which reads ``features``, decodes with ``decode`` and completes names with
+``name_shapes``, and which ``train_names`` trains from ``name_frames`` and ``train_articles``)
 and ``stock`` (scrubadub's own)
 are what ``privacy.scrubber`` runs. May import: nothing of ours outside privacy.
 """

@@ -28,12 +28,14 @@ from .lexicon import Lexicon, fold, is_cjk
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
 from .span import Span, SpanDetector
 from .context import place_context
-from .tagger import LANGUAGES, default_tagger, department
+from .name_shapes import department
+from .tagger import default_tagger
+from .vocabulary import LANGUAGES
 from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, INNER_PARTICLES, NAME_PARTICLES, NAME_SUFFIXES, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
 
 
 
-# A word's frequency band (``tagger.Bands``) from which it is an everyday word of a language.
+# A word's frequency band (``features.Bands``) from which it is an everyday word of a language.
 _FREQUENT_BAND = "4"
 
 

@@ -16,7 +16,7 @@ and shouting do, so that a capital alone does not make a name.
 
 Word frequencies come from ``wordfreq`` (the ``models`` extra) through ``train_words``,
 read here only: the model carries the frequency bands of each language's most frequent
-words, which the tagger reads as features (``tagger.Bands``). The same seed and the same
+words, which the tagger reads as features (``features.Bands``). The same seed and the same
 wordfreq data give the same model bytes.
 
 Usage:
@@ -44,7 +44,8 @@ from .name_frames import (COMPOUND_LINKS, FILLERS, FRAMES, GREETINGS, LOCALES, N
                           PLACE_FRAMES, SIGNOFFS, TITLES, UNITS, VERBS, WORLD_LOCALES)
 from .names import NameDetector
 from .decode import NONE, after
-from .tagger import MODEL_FILE, MODEL_VERSION, Bands, Features, NameTagger, around, grouped, history, words
+from .features import Bands, Features, around, history, words
+from .tagger import MODEL_FILE, MODEL_VERSION, NameTagger, grouped
 from .train_articles import article_sentences, article_words
 from .train_words import capitalise, common_words, word_bands
 from .tokens import LOWER, TITLE, Token, tokenize

@@ -1,7 +1,7 @@
 """Ordinary words of each language the name tagger is trained for, from ``wordfreq``.
 
 ``train_names`` reads them while training, never the scrubber: ``word_bands`` are the
-frequency bands the model carries (``tagger.Bands``), ``common_words`` the words its
+frequency bands the model carries (``features.Bands``), ``common_words`` the words its
 negatives are made of, and ``capitalise`` writes them as headings, menu labels,
 shouting and sentence starts do, so that the tagger learns that a capital alone makes
 no name. wordfreq is the ``models`` extra (``pip install -e '.[models]'``).
@@ -15,7 +15,7 @@ from types import ModuleType
 
 from .lexicon import Lexicon, fold
 from .name_frames import FRAMES, LOCALES
-from .tagger import LANGUAGES
+from .vocabulary import LANGUAGES
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
 BAND_WORDS = 30000  # per language, the most frequent words whose bands the model carries

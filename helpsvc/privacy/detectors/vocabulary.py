@@ -3,6 +3,9 @@ from __future__ import annotations
 
 # Product, vendor and feature words readers of a communications-client help site use
 # capitalised; several are also given names somewhere (Alexa, Siri, Viva, Edge, Polly).
+# The languages whose word frequencies the name model carries, in the order of a word's band digits.
+LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "nl", "pl")
+
 PRODUCT_WORDS: frozenset[str] = frozenset(
     """
     relay skype teams lync outlook exchange sharepoint onedrive onenote office microsoft windows
@@ -114,11 +117,12 @@ HONORIFICS: frozenset[str] = frozenset(
     mme mme. mlle mlle. madame monsieur m. sr sr. sra sra. srta srta. señor señora señorita senhor
     senhora dott dott. dott.ssa sig. sig.ra signor signora signore shri sri smt smt. kumari mevrouw
     meneer dhr dhr. mevr mevr. pan pani sayın bay bayan sheikh sheikha ustaz
+    herrn pana panu panem panią panie
     """.split()
 )
 
 # Titles that are also everyday words; they count only when the next word is capitalised.
-WEAK_HONORIFICS: frozenset[str] = frozenset({"miss", "sir", "lady", "lord", "dame", "pan", "pani", "bay", "m."})
+WEAK_HONORIFICS: frozenset[str] = frozenset({"miss", "sir", "lady", "lord", "dame", "pan", "pani", "pana", "panu", "panie", "bay", "m."})
 
 # Honorific suffixes written after a (usually family) name: "Tanabe-san", "Sharma ji".
 NAME_SUFFIXES: frozenset[str] = frozenset(
