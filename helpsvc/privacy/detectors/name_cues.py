@@ -54,6 +54,9 @@ SIGNOFF_RE = re.compile(rf"(?:^|(?<=[\s.!?]))(?:{SIGNOFF})\s*[,!.:]?[ \t]*(?:\r?
 PERSON_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{PERSON_CUE})(?:\s*:)?\s+", re.IGNORECASE)
 VERB_CUE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{VERB_CUE})(?:\s*:)?\s+", re.IGNORECASE)
 
+# A greeting or a word that points at a person just before a word: "ask Mark", "hi Jordan,".
+PERSON_BEFORE_RE = re.compile(rf"(?:^|(?<=[\s,.;:!?(\"'«]))(?:{PERSON_CUE}|{GREETING})[\s,:!]*$", re.IGNORECASE)
+
 # Each cue regex is tried only at words it can start with (a set lookup per word),
 # which is far cheaper than scanning the text with every regex.
 CUES: tuple[tuple[re.Pattern[str], int, frozenset[str]], ...] = (

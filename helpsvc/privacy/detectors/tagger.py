@@ -40,6 +40,7 @@ from .decode import NAME_AND, Step, best_path
 from .features import PLACEHOLDER, Bands, Features, around, history, text_case, words
 from .name_shapes import directory, lower_surnames, particle_names
 from .lexicon import Lexicon
+from .name_cues import PERSON_BEFORE_RE
 from .span import Span
 from .tokens import LOWER, Token
 from .vocabulary import INNER_PARTICLES, LANGUAGES, NAME_PARTICLES, SALUTATIONS
@@ -110,8 +111,9 @@ class NameTagger:
                     tags[j] = 0
         # A run of tagged words that are all towns or countries is a place where a place stands:
         # a list of them ("Jordan, Georgia"), one that is no given name ("Berlin"), or one after
-        # "in" or before "office" ("users in Jordan"). A given name that is also some town
-        # ("ask Mark in our team") stays the tagger's. A run of greetings is a salutation
+        # "in" or before "office" ("users in Jordan"). A given name that is also some town stays
+        # the tagger's after a greeting or a word that points at a person ("ask Mark", "hi
+        # Jordan"): elsewhere a capital says too little ("Mark as read"). A run of greetings is a salutation
         # ("Moin,"); a particle ends no name ("buzón de voz").
         places, given = self._features.places, self._features._lex.given
         i = 0
@@ -124,8 +126,8 @@ class NameTagger:
                 end -= 1
             run = tokens[i:end]
             if end == i or all(t.key in SALUTATIONS for t in run) or all(t.key in places for t in run) and (
-                    len(run) > 1 or run[0].key not in given or place_context(text, run[0].start, run[-1].end)
-                    or listed_with_place(tokens, i, end, places)):
+                    len(run) > 1 or run[0].key not in given or not PERSON_BEFORE_RE.search(text, max(0, run[0].start - 40), run[0].start)
+                    or place_context(text, run[0].start, run[-1].end) or listed_with_place(tokens, i, end, places)):
                 end = i
             tags[end:j] = [0] * (j - end)
             i = j + 1
