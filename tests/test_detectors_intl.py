@@ -128,6 +128,7 @@ FOUND: list[tuple[str, str, str, str]] = [
     # a MAC address without separators, named a few words before
     ("de", "Die Tischtelefone haben MAC-Adressen wie 0004F2A19C3E und starten neu", "0004F2A19C3E", "MAC"),
     ("nl", "Vergader-ID 618 903 274 wordt niet herkend", "618 903 274", "MEETING_ID"),
+    ("us", "meeting with Ana got stuck on connecting, ID 348 221 907 and passcode fails", "348 221 907", "MEETING_ID"),
     # the birth-date field named in one sentence, the date given in the next
     ("de", "Wozu braucht das Formular mein Geburtsdatum? Ich hab 03.07.1985 eingegeben", "03.07.1985", "DATE_OF_BIRTH"),
     ("us", "DOB is needed for the porting form?? I entered 1990-04-21 but it was rejected", "1990-04-21", "DATE_OF_BIRTH"),

@@ -299,3 +299,12 @@ def test_a_lower_case_name_ends_with_a_surname_no_language_knows(scrubber: Scrub
 def test_an_inflected_title_introduces_a_name(scrubber: Scrubber, text: str) -> None:
     out = scrubber.scrub(text)
     assert "{{NAME}}" in out and "Wiśniewskiego" not in out and "Okonkwo" not in out, out
+
+
+@pytest.mark.parametrize("text", [
+    "Spotkanie z Grzegorzem i Jarkiem rozłącza się po godzinie",
+    "kalendarz Agnieszki nie działa",
+])
+def test_polish_case_endings_lead_back_to_the_listed_name(scrubber: Scrubber, text: str) -> None:
+    out = scrubber.scrub(text)
+    assert not any(word in out for word in ("Grzegorzem", "Jarkiem", "Agnieszki")), out

@@ -238,6 +238,13 @@ _TRACE_ID_RE = re.compile(
 _HEX_TOKEN_RE = re.compile(r"[0-9a-fA-F\-]+(?![\w])")
 _SECRET_CUE_RE = re.compile(r"pass|pwd|pw\b|kennwort|mot\s+de|contra|senha|pin", re.IGNORECASE)
 
+_MEETING_TOPIC_RE = re.compile(
+    r"meeting|conference|webinar|besprechung|konferenz|réunion|reunión|riunione|vergader|spotkani|call|anruf|appel|llamada|chiamata",
+    re.IGNORECASE,
+)
+# Nine or more digits in groups (or run together) after a bare "ID": the shape meeting ids take.
+_BARE_ID_RE = re.compile(r"(?<![\w\-])id\s*[:#=]?\s*(?P<v>\d{3}(?:[ \-]?\d{3,4}){2,3})(?![\w\-])", re.IGNORECASE)
+
 # Google Meet style codes ("abc-defg-hij") are meeting ids wherever they appear.
 _MEET_CODE_RE = re.compile(r"(?<![\w\-])[a-z]{3}-[a-z]{4}-[a-z]{3}(?![\w\-])")
 
@@ -263,6 +270,11 @@ class MeetingDetector(SpanDetector):
             if value and self._secret(m, value):
                 yield Span(m.start("v"), m.start("v") + len(value), "MEETING_ID")
                 pos = m.end()
+        if _MEETING_TOPIC_RE.search(text):
+            # In a text about a meeting, a bare "ID" names the meeting's: "meeting with Ana got
+            # stuck, ID 348 221 907", "la réunion ... (ID : 912 334 5678)".
+            for m in _BARE_ID_RE.finditer(text):
+                yield Span(m.start("v"), m.end("v"), "MEETING_ID")
 
     def _secret(self, m: re.Match[str], value: str) -> bool:
         if value.startswith("{{"):

@@ -233,3 +233,20 @@ def _brill_common_words() -> Iterator[str]:
             # Lower-case entries tagged only as proper nouns are corpus noise ("chris NNP").
             if word.islower() and word.isalpha() and any(not t.startswith("NNP") for t in tags):
                 yield fold(word)
+
+
+# Polish case endings and the nominative they come from (folded, as the lists are).
+_INFLECTIONS: tuple[tuple[str, str], ...] = (
+    ("iego", "i"), ("ego", "y"), ("skiej", "ska"), ("ckiej", "cka"), ("kiem", "ek"), ("kowi", "ek"), ("iem", ""),
+    ("em", ""), ("owi", ""), ("ki", "ka"),
+)
+
+
+def nominative(key: str) -> str:
+    """The listed form of a Polish name in another case ("grzegorzem" -> "grzegorz", "jarkiem"
+    -> "jarek", "wisniewskiego" -> "wisniewski", "agnieszki" -> "agnieszka"); other words as
+    they are. The endings mark a case in Polish and end few words of other languages."""
+    for ending, base in _INFLECTIONS:
+        if key.endswith(ending):
+            return key[: -len(ending)] + base
+    return key

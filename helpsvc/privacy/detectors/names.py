@@ -24,7 +24,7 @@ import re
 from typing import Iterable
 
 from .name_cues import ANGLE_MAIL_RE, APPOSITION_RE, CUES, GREETING, GREETING_RE, HERE_RE, SIGNOFF_MARKS, SIGNOFF_RE, SUFFIX_AFTER_RE
-from .lexicon import Lexicon, fold, is_cjk
+from .lexicon import Lexicon, fold, is_cjk, nominative
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
 from .span import Span, SpanDetector
 from .context import place_context
@@ -67,6 +67,9 @@ class NameDetector(SpanDetector):
         lex = self._lex
         g = key in lex.given
         s = key in lex.surnames
+        if not (g or s) and len(key) > 5 and key not in lex.common:
+            stem = nominative(key)
+            g, s = stem in lex.given, stem in lex.surnames
         if not (g or s) and "-" in key:
             parts = [p for p in key.split("-") if p]
             if len(parts) < 2 or any(len(p) < 2 or p in lex.common for p in parts):
