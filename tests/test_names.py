@@ -308,3 +308,8 @@ def test_an_inflected_title_introduces_a_name(scrubber: Scrubber, text: str) -> 
 def test_polish_case_endings_lead_back_to_the_listed_name(scrubber: Scrubber, text: str) -> None:
     out = scrubber.scrub(text)
     assert not any(word in out for word in ("Grzegorzem", "Jarkiem", "Agnieszki")), out
+
+
+def test_a_place_after_a_sign_off_is_no_name(scrubber: Scrubber) -> None:
+    text = "Gracias, funcionó con el Poly Sync 20. Un saludo desde Valencia"
+    assert scrubber.scrub(text) == text

@@ -30,8 +30,7 @@ from .span import Span, SpanDetector
 from .context import place_context
 from .name_shapes import department
 from .tagger import default_tagger
-from .vocabulary import LANGUAGES
-from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, INNER_PARTICLES, NAME_PARTICLES, NAME_SUFFIXES, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
+from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, LANGUAGES, INNER_PARTICLES, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
 
 
 
@@ -107,8 +106,8 @@ class NameDetector(SpanDetector):
 
     def _accept_after_cue(self, tok: Token, strength: int) -> bool:
         """Strength 2: intro, greeting, sign-off, title; 1: person cue; 0: verb that also takes things."""
-        if self._never(tok):
-            return False
+        if self._never(tok) or tok.key in LOCATIVE_WORDS:
+            return False  # "Un saludo desde Valencia": a place, not a name, follows
         g, s = self._listed(tok.key)
         common = tok.key in self._lex.common
         if strength == 0 and tok.key in self._lex.places:

@@ -162,5 +162,5 @@ SALUTATIONS: frozenset[str] = frozenset(
 LIST_WORDS: frozenset[str] = frozenset("and or und oder et ou y o e en of i lub oraz".split())
 
 LOCATIVE_WORDS: frozenset[str] = frozenset(
-    "in at near around across outside inside nach aus dans à en em bij of".split()
+    "in at near around across outside inside nach aus dans à en em bij of desde depuis vanuit dalla".split()
 )
