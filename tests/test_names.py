@@ -313,3 +313,14 @@ def test_polish_case_endings_lead_back_to_the_listed_name(scrubber: Scrubber, te
 def test_a_place_after_a_sign_off_is_no_name(scrubber: Scrubber) -> None:
     text = "Gracias, funcionó con el Poly Sync 20. Un saludo desde Valencia"
     assert scrubber.scrub(text) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("transfer call to Abebe Girma", "transfer call to {{NAME}}"),
+    ("Asking for Will Thornbury who is leaving in June", "Asking for {{NAME}} who is leaving in June"),
+    # German compound nouns are unknown words too, and function words stand before them.
+    ("Im Besprechungsraum Zugspitze startet der Surface Hub nicht", "Im Besprechungsraum Zugspitze startet der Surface Hub nicht"),
+    ("Im Adressbuch steht er doppelt", "Im Adressbuch steht er doppelt"),
+])
+def test_capitalised_words_no_language_knows_are_a_name_outside_german(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text) == expected

@@ -27,10 +27,11 @@ from .name_cues import ANGLE_MAIL_RE, APPOSITION_RE, CUES, GREETING, GREETING_RE
 from .lexicon import Lexicon, fold, is_cjk, nominative
 from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTHER, TITLE, UPPER, Token, tokenize
 from .span import Span, SpanDetector
+from .cjk_names import CjkNames
 from .context import place_context
 from .name_shapes import department
 from .tagger import default_tagger
-from .vocabulary import CJK_NAME_SUFFIXES, HONORIFICS, LANGUAGES, INNER_PARTICLES, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
+from .vocabulary import HONORIFICS, LANGUAGES, INNER_PARTICLES, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
 
 
 
@@ -52,13 +53,7 @@ class NameDetector(SpanDetector):
         # its spans are added to theirs. Training runs without it.
         self._tagger = default_tagger(lexicon, self._keep) if use_tagger else None
         self._stop = frozenset(fold(w) for w in STOPWORDS)
-        self._cjk_suffix_re = re.compile(
-            r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,4}?)(?:" + "|".join(CJK_NAME_SUFFIXES) + r"|\s(?:씨|님))"
-        )
-        cjk_max = max((len(n) for n in lexicon.cjk_surnames), default=1)
-        self._cjk_surname_max = min(cjk_max, 3)
-        cjk_given_max = max((len(n) for n in lexicon.cjk_given), default=1)
-        self._cjk_given_max = min(cjk_given_max, 3)
+        self._cjk = CjkNames(lexicon)
 
     # ------------------------------------------------------------------ token tests
     def _listed(self, key: str) -> tuple[bool, bool]:
@@ -140,7 +135,7 @@ class NameDetector(SpanDetector):
                 named[i] = False
             spans.extend(self._spans_from(tokens, named, text))
         if is_cjk(text):
-            spans.extend(self._cjk(text))
+            spans.extend(self._cjk.find(text, self.kind))
         if self._tagger is not None:
             spans.extend(tagged)
             if spans and tokens:
@@ -371,6 +366,15 @@ class NameDetector(SpanDetector):
         i, n = 0, len(tokens)
         while i < n:
             if i in salutation or not self._nameish(tokens[i]):
+                # A given name that is also a function word starts a name only before a surname
+                # no list or language knows ("Will Thornbury"); not in German, where such words
+                # stand before nouns no list knows ("Im Adressbuch").
+                if (i not in salutation and i + 1 < n and tokens[i].shape == TITLE and tokens[i].key in self._stop
+                        and tokens[i + 1].shape == TITLE and self._adjacent(text, tokens[i], tokens[i + 1])
+                        and self._given_and_unknown([tokens[i], tokens[i + 1]]) and not self._german(text)):
+                    named[i] = named[i + 1] = True
+                    i += 2
+                    continue
                 i += 1
                 continue
             run = [i]
@@ -416,6 +420,10 @@ class NameDetector(SpanDetector):
             return not place_context(text, tok.start, tok.end)
         if all(t.key in self._lex.places for t in words):
             return False  # "Hong Kong", "North America"
+        if len(words) == 2 and all(self._unknown(t) for t in words) and not self._german(text):
+            # "transfer call to Abebe Girma": two capitalised words no language knows. Not in
+            # German, whose compound nouns no list knows either ("Besprechungsraum Zugspitze").
+            return True
         if any(self._anchor(t) for t in words):
             return True
         if self._given_and_unknown(words):
@@ -429,6 +437,21 @@ class NameDetector(SpanDetector):
                 if any(any(self._listed(o.key)) and o.key not in core for o in others):
                     return True
         return False
+
+    def _german(self, text: str) -> bool:
+        if self._tagger is None:
+            return False
+        lang = self._tagger._features._language(tuple(t.key for t in tokenize(text)))
+        return lang >= 0 and LANGUAGES[lang] == "de"
+
+    def _unknown(self, tok: Token) -> bool:
+        """A word no list, no article and no language of the model knows (never, in training)."""
+        if self._tagger is None:
+            return False
+        f = self._tagger._features
+        key = tok.key
+        return (len(key) > 3 and key not in self._lex.common and key not in self._keep and key not in f._articles
+                and key not in self._lex.places and f.bands.of(key)[1] == 0)
 
     def _given_and_unknown(self, words: list[Token]) -> bool:
         """'Hope Adebayo', 'Summer Okonkwo': a given name that is also an everyday word, then a
@@ -480,40 +503,3 @@ class NameDetector(SpanDetector):
             i = j + 1
 
     # ------------------------------------------------------------------ CJK
-    def _cjk(self, text: str) -> Iterable[Span]:
-        lex = self._lex
-        for m in self._cjk_suffix_re.finditer(text):
-            run = m.group(1)
-            # Only a run that starts with a known surname (or is katakana) is a name:
-            # "皆さん" (everyone) and "お客様" (customer) are not.
-            if any(run[:k] in lex.cjk_surnames for k in range(1, min(3, len(run)) + 1)) or _is_katakana(run):
-                yield Span(m.start(1), m.end(1), self.kind)
-        for m in _CJK_RUN_RE.finditer(text):
-            run, base = m.group(), m.start()
-            k = 0
-            while k < len(run):
-                hit = self._cjk_full_name_at(run, k)
-                if hit:
-                    yield Span(base + k, base + k + hit, self.kind)
-                    k += hit
-                else:
-                    k += 1
-
-    def _cjk_full_name_at(self, run: str, k: int) -> int:
-        lex = self._lex
-        for sl in range(min(self._cjk_surname_max, len(run) - k), 0, -1):
-            if run[k : k + sl] not in lex.cjk_surnames:
-                continue
-            for gl in range(min(self._cjk_given_max, len(run) - k - sl), 0, -1):
-                if run[k + sl : k + sl + gl] in lex.cjk_given:
-                    return sl + gl
-        return 0
-
-
-_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]{2,}")
-_KATAKANA_RE = re.compile(r"^[\u30a0-\u30ff]{2,}$")
-
-
-def _is_katakana(run: str) -> bool:
-    return bool(_KATAKANA_RE.match(run))
-
