@@ -324,3 +324,11 @@ def test_a_place_after_a_sign_off_is_no_name(scrubber: Scrubber) -> None:
 ])
 def test_capitalised_words_no_language_knows_are_a_name_outside_german(scrubber: Scrubber, text: str, expected: str) -> None:
     assert scrubber.scrub(text) == expected
+
+
+def test_a_name_found_once_is_scrubbed_wherever_it_is_written_again(scrubber: Scrubber) -> None:
+    out = scrubber.scrub("ok so when Rose is out, her calls go to the queue. Rose Baker if that matters")
+    assert "Rose" not in out, out
+    # An everyday word at the start of a sentence is not taken for the name it spells.
+    out = scrubber.scrub("Hope this gets fixed soon. Please tell Hope Adebayo when it is")
+    assert out.startswith("Hope this gets fixed soon.") and "Adebayo" not in out, out

@@ -1,5 +1,5 @@
-"""How the tagger's words become whole names: directory order, particles, lower-case
-surnames, and departments that are no family name.
+"""How found words become whole names: directory order, particles, lower-case surnames,
+departments that are no family name, and a name's other mentions in the same text.
 
 The tagger judges words one by one; these rules read what it tagged with the lists and
 join or end names where the lists settle it ("Kowalczyk, Bartosz", "Thibault de la Tour",
@@ -7,11 +7,12 @@ join or end names where the lists settle it ("Kowalczyk, Bartosz", "Thibault de 
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from .span import Span
 from .tokens import LOWER, TITLE, UPPER, Token
-from .vocabulary import LANGUAGES, NAME_PARTICLES, SALUTATIONS, STOPWORDS
+from .vocabulary import CALENDAR_WORDS, LANGUAGES, NAME_PARTICLES, SALUTATIONS, STOPWORDS
 
 if TYPE_CHECKING:
     from .features import Features
@@ -101,3 +102,21 @@ def lower_surnames(f: Features, keep: frozenset[str], tokens: Sequence[Token], t
         if (a.key in lex.given and len(key) > 2 and key not in lex.common and key not in f._articles
                 and key not in STOPWORDS and key not in keep and f.bands.of(key)[1] <= 3):
             tags[i + 1] = 1
+
+
+def mentions(text: str, tokens: Sequence[Token], spans: Sequence[Span], common: frozenset[str],
+             never: Callable[[Token], bool]) -> Iterator[Span]:
+    """A name found once is a name wherever the text writes it again: "when Rose is out, her
+    calls ... Rose Baker". Only the same word written the same way, not a function word or
+    a month, and an everyday word only inside a sentence ("Hope this helps. Hope Mbeki ...")."""
+    inside = [any(s.start <= t.start and t.end <= s.end for s in spans) for t in tokens]
+    names = {t.text for t, found in zip(tokens, inside) if found and len(t.text) > 2 and t.shape != LOWER}
+    if not names:
+        return
+    for tok, found in zip(tokens, inside):
+        if found or tok.text not in names or never(tok) or tok.key in CALENDAR_WORDS:
+            continue
+        before = text[: tok.start].rstrip(" \t\"'(«")
+        if tok.key in common and not (before and (before[-1].isalnum() or before[-1] in ",;:")):
+            continue  # at the start of a sentence an everyday word is capitalised anyway
+        yield Span(tok.start, tok.end, "NAME")

@@ -29,7 +29,7 @@ from .tokens import _AMBIGUOUS_LOWER_TITLES, _CONTRACTIONS, CASELESS, LOWER, OTH
 from .span import Span, SpanDetector
 from .cjk_names import CjkNames
 from .context import place_context
-from .name_shapes import department
+from .name_shapes import department, mentions
 from .tagger import default_tagger
 from .vocabulary import HONORIFICS, LANGUAGES, INNER_PARTICLES, LOCATIVE_WORDS, NAME_PARTICLES, NAME_SUFFIXES, PRODUCT_WORDS, SALUTATIONS, STOPWORDS, WEAK_HONORIFICS
 
@@ -140,6 +140,8 @@ class NameDetector(SpanDetector):
             spans.extend(tagged)
             if spans and tokens:
                 spans = self._without_departments(text, tokens, spans)
+        if spans and tokens:
+            spans.extend(mentions(text, tokens, spans, self._lex.common, self._never))
         return spans
 
     def _agreed(self, tokens: list[Token], runs: list[bool], named: list[bool], tagged: list[Span]) -> None:
