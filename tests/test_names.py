@@ -332,3 +332,7 @@ def test_a_name_found_once_is_scrubbed_wherever_it_is_written_again(scrubber: Sc
     # An everyday word at the start of a sentence is not taken for the name it spells.
     out = scrubber.scrub("Hope this gets fixed soon. Please tell Hope Adebayo when it is")
     assert out.startswith("Hope this gets fixed soon.") and "Adebayo" not in out, out
+
+
+def test_a_frequent_german_word_the_tagger_takes_stays_in_the_name(scrubber: Scrubber) -> None:
+    assert scrubber.scrub("Die Anrufe von Klara Bauer kommen nicht an") == "Die Anrufe von {{NAME}} kommen nicht an"

@@ -37,6 +37,7 @@ from .vocabulary import HONORIFICS, LANGUAGES, INNER_PARTICLES, LOCATIVE_WORDS, 
 
 # A word's frequency band (``features.Bands``) from which it is an everyday word of a language.
 _FREQUENT_BAND = "4"
+_GERMAN = LANGUAGES.index("de")
 
 
 class NameDetector(SpanDetector):
@@ -122,14 +123,15 @@ class NameDetector(SpanDetector):
         spans: list[Span] = []
         tagged = self._tagger.detect(text, tokens) if self._tagger is not None else []
         if tokens:
+            german = self._german(tokens)
             index = {t.start: i for i, t in enumerate(tokens)}
             named = [False] * len(tokens)
             self._by_honorific(text, tokens, named)
             self._by_suffix(text, tokens, named, spans)
             salutation = self._by_cues(text, tokens, index, named)
             runs = [False] * len(tokens)
-            self._by_runs(text, tokens, runs, salutation)
-            self._agreed(tokens, runs, named, tagged)
+            self._by_runs(text, tokens, runs, salutation, german)
+            self._agreed(tokens, runs, named, tagged, german)
             self._by_lowercase_pairs(text, tokens, named)
             for i in salutation:
                 named[i] = False
@@ -144,33 +146,17 @@ class NameDetector(SpanDetector):
             spans.extend(mentions(text, tokens, spans, self._lex.common, self._never))
         return spans
 
-    def _agreed(self, tokens: list[Token], runs: list[bool], named: list[bool], tagged: list[Span]) -> None:
+    def _agreed(self, tokens: list[Token], runs: list[bool], named: list[bool], tagged: list[Span], german: bool) -> None:
         """Marks the words of capitalised runs as names, except in German, where every noun is
         capitalised: there a word frequent in the language ("Kalender", "Termin") is a name only
-        where the tagger, which reads its context, takes it too, or beside a word the lists
-        settle as a name."""
-        lang = -1
-        if self._tagger is not None and any(runs):
-            lang = self._tagger._features._language(tuple(t.key for t in tokens))
-            if lang >= 0 and LANGUAGES[lang] != "de":
-                lang = -1
-            bands = self._tagger._features.bands
+        where the tagger, which reads its context, takes it too ("Klara Bauer")."""
         for i, tok in enumerate(tokens):
             if not runs[i] or named[i]:
                 continue
-            if lang >= 0 and bands.of(tok.key)[0][lang] >= _FREQUENT_BAND and not any(
+            if german and self._tagger._features.bands.of(tok.key)[0][_GERMAN] >= _FREQUENT_BAND and not any(
                     s.start <= tok.start and tok.end <= s.end for s in tagged):
-                # Unless it stands beside a name word the lists settle ("Md Rafiqul Islam").
-                beside = [tokens[k] for k in (i - 1, i + 1) if 0 <= k < len(runs) and runs[k]]
-                if not any(self._listed(tok.key)) or not any(self._settled(b, lang) for b in beside):
-                    continue
+                continue
             named[i] = True
-
-    def _settled(self, tok: Token, lang: int) -> bool:
-        """A word that is a name by the lists alone: listed, or known to no language, and not
-        frequent in the text's language."""
-        digits = self._tagger._features.bands.of(tok.key)[0]
-        return digits[lang] < _FREQUENT_BAND and (any(self._listed(tok.key)) or digits == "0" * len(digits))
 
     def _without_departments(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
         """A name ends before particles and a department ("Jan van Inkoop" is Jan of purchasing,
@@ -364,7 +350,7 @@ class NameDetector(SpanDetector):
         rest = text[tokens[j].end :]
         return not rest.strip() or bool(re.match(r"^\s*(?:\n|[|,;(—–\-]|$)", rest))
 
-    def _by_runs(self, text: str, tokens: list[Token], named: list[bool], salutation: set[int] = frozenset()) -> None:
+    def _by_runs(self, text: str, tokens: list[Token], named: list[bool], salutation: set[int], german: bool) -> None:
         i, n = 0, len(tokens)
         while i < n:
             if i in salutation or not self._nameish(tokens[i]):
@@ -373,7 +359,7 @@ class NameDetector(SpanDetector):
                 # stand before nouns no list knows ("Im Adressbuch").
                 if (i not in salutation and i + 1 < n and tokens[i].shape == TITLE and tokens[i].key in self._stop
                         and tokens[i + 1].shape == TITLE and self._adjacent(text, tokens[i], tokens[i + 1])
-                        and self._given_and_unknown([tokens[i], tokens[i + 1]]) and not self._german(text)):
+                        and not german and self._given_and_unknown([tokens[i], tokens[i + 1]])):
                     named[i] = named[i + 1] = True
                     i += 2
                     continue
@@ -400,12 +386,12 @@ class NameDetector(SpanDetector):
                 else:
                     break
             words = [tokens[k] for k in run if tokens[k].key not in NAME_PARTICLES or tokens[k].shape != LOWER]
-            if self._run_is_name(text, words):
+            if self._run_is_name(text, words, german):
                 for k in run:
                     named[k] = True
             i = j + 1
 
-    def _run_is_name(self, text: str, words: list[Token]) -> bool:
+    def _run_is_name(self, text: str, words: list[Token], german: bool) -> bool:
         last = words[-1]
         if len(words) >= 2 and text[last.end : last.end + 2] in ("'s", "’s") and all(
             t.key not in self._lex.common for t in words
@@ -422,7 +408,7 @@ class NameDetector(SpanDetector):
             return not place_context(text, tok.start, tok.end)
         if all(t.key in self._lex.places for t in words):
             return False  # "Hong Kong", "North America"
-        if len(words) == 2 and all(self._unknown(t) for t in words) and not self._german(text):
+        if len(words) == 2 and not german and all(self._unknown(t) for t in words):
             # "transfer call to Abebe Girma": two capitalised words no language knows. Not in
             # German, whose compound nouns no list knows either ("Besprechungsraum Zugspitze").
             return True
@@ -440,32 +426,31 @@ class NameDetector(SpanDetector):
                     return True
         return False
 
-    def _german(self, text: str) -> bool:
+    def _german(self, tokens: list[Token]) -> bool:
+        """Whether the text is German by the model's word frequencies (never, in training)."""
         if self._tagger is None:
             return False
-        lang = self._tagger._features._language(tuple(t.key for t in tokenize(text)))
+        lang = self._tagger._features._language(tuple(t.key for t in tokens))
         return lang >= 0 and LANGUAGES[lang] == "de"
 
-    def _unknown(self, tok: Token) -> bool:
-        """A word no list, no article and no language of the model knows (never, in training)."""
+    def _unknown(self, tok: Token, band_below: int = 1) -> bool:
+        """A word no list and no article has and that no language of the model knows (its highest
+        frequency band below ``band_below``). Without the model (training) no word is."""
         if self._tagger is None:
             return False
         f = self._tagger._features
         key = tok.key
         return (len(key) > 3 and key not in self._lex.common and key not in self._keep and key not in f._articles
-                and key not in self._lex.places and f.bands.of(key)[1] == 0)
+                and key not in self._lex.places and f.bands.of(key)[1] < band_below)
 
     def _given_and_unknown(self, words: list[Token]) -> bool:
         """'Hope Adebayo', 'Summer Okonkwo': a given name that is also an everyday word, then a
         word that no list, no article and no language of the model has, is a given name and a
         surname no list knows. Without the model's word frequencies (training) this never holds."""
-        if self._tagger is None or len(words) != 2:
+        if len(words) != 2:
             return False
         first, last = words
-        f = self._tagger._features
-        return (first.key in self._lex.given and first.key not in self._lex.places
-                and last.key not in self._lex.common and last.key not in self._keep and last.key not in f._articles
-                and last.key not in self._lex.places and f.bands.of(last.key)[1] < 2 and len(last.key) > 3)
+        return first.key in self._lex.given and first.key not in self._lex.places and self._unknown(last, band_below=2)
 
     @staticmethod
     def _after_initial(text: str, tok: Token) -> bool:
@@ -503,5 +488,3 @@ class NameDetector(SpanDetector):
                 j += 1
             yield Span(tokens[i].start, tokens[j].end, self.kind)
             i = j + 1
-
-    # ------------------------------------------------------------------ CJK

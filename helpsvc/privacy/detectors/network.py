@@ -59,9 +59,10 @@ class IpMacDetector(SpanDetector):
                     yield Span(m.start(), m.end(), "IP")
         for m in _MAC_RE.finditer(text):
             yield Span(m.start(), m.end(), "MAC")
-        for m in _BARE_MAC_RE.finditer(text):
-            if near_before(text, m.start(), _MAC_CUE_RE, reach=40):
-                yield Span(m.start(), m.end(), "MAC")
+        if _MAC_CUE_RE.search(text):
+            for m in _BARE_MAC_RE.finditer(text):
+                if near_before(text, m.start(), _MAC_CUE_RE, reach=40):
+                    yield Span(m.start(), m.end(), "MAC")
 
     @staticmethod
     def _version_or_subnet(text: str, m: re.Match[str]) -> bool:
